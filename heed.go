@@ -1,0 +1,215 @@
+// Package heed holds the vocabulary that heed's packages share: requests and the sightings that reveal
+// them, the organisation's pages, the intent of a request, and the match or gap found for it.
+//
+// It depends on the standard library only and holds no behaviour beyond small pure helpers, so that the
+// crawler, the classifier and the responder can speak to each other through it without importing each
+// other.
+package heed
+
+import (
+	"fmt"
+	"time"
+)
+
+// Intent is the search intent behind a request.
+type Intent string
+
+// The four search intents.
+const (
+	Informational Intent = "informational"
+	Navigational  Intent = "navigational"
+	Commercial    Intent = "commercial"
+	Transactional Intent = "transactional"
+)
+
+// Intents lists the intents in a stable order, for reports and metrics.
+var Intents = []Intent{Informational, Navigational, Commercial, Transactional}
+
+// ParseIntent checks that s names an intent.
+func ParseIntent(s string) (Intent, error) {
+	for _, in := range Intents {
+		if string(in) == s {
+			return in, nil
+		}
+	}
+	return "", fmt.Errorf("unknown intent %q (want informational, navigational, commercial or transactional)", s)
+}
+
+// QuestionType is the kind of answer a request asks for (contracts.md lists them with their TREC classes).
+type QuestionType string
+
+// The question types.
+const (
+	QNone            QuestionType = "none"
+	QDefinition      QuestionType = "definition"
+	QDescription     QuestionType = "description"
+	QHowTo           QuestionType = "how_to"
+	QReason          QuestionType = "reason"
+	QYesNo           QuestionType = "yes_no"
+	QComparison      QuestionType = "comparison"
+	QTroubleshooting QuestionType = "troubleshooting"
+	QEntity          QuestionType = "entity"
+	QPerson          QuestionType = "person"
+	QPlace           QuestionType = "place"
+	QTime            QuestionType = "time"
+	QNumber          QuestionType = "number"
+	QAbbreviation    QuestionType = "abbreviation"
+)
+
+// QuestionTypes lists every question type in a stable order.
+var QuestionTypes = []QuestionType{QNone, QDefinition, QDescription, QHowTo, QReason, QYesNo, QComparison,
+	QTroubleshooting, QEntity, QPerson, QPlace, QTime, QNumber, QAbbreviation}
+
+// PageType is what kind of page a page is; it decides which intents it can serve.
+type PageType string
+
+// The page types of contracts.md. The zero value means the type is not known.
+const (
+	PageUnknown    PageType = ""
+	PageFAQ        PageType = "faq"
+	PageGuide      PageType = "guide"
+	PageArticle    PageType = "article"
+	PageProduct    PageType = "product"
+	PagePricing    PageType = "pricing"
+	PageComparison PageType = "comparison"
+	PageSupport    PageType = "support"
+	PageContact    PageType = "contact"
+	PageLogin      PageType = "login"
+	PageLocation   PageType = "location"
+	PageOther      PageType = "other"
+)
+
+// PageTypes lists the known page types in a stable order.
+var PageTypes = []PageType{PageFAQ, PageGuide, PageArticle, PageProduct, PagePricing, PageComparison,
+	PageSupport, PageContact, PageLogin, PageLocation, PageOther}
+
+// ParsePageType checks that s names a page type; the empty string is the unknown type.
+func ParsePageType(s string) (PageType, error) {
+	if s == "" {
+		return PageUnknown, nil
+	}
+	for _, t := range PageTypes {
+		if string(t) == s {
+			return t, nil
+		}
+	}
+	return "", fmt.Errorf("unknown page type %q (want one of faq, guide, article, product, pricing, comparison, support, contact, login, location, other)", s)
+}
+
+// GapKind says why a request counts as unanswered.
+type GapKind string
+
+// The gap kinds. GapNone is used exactly when a request is answered.
+const (
+	GapNone          GapKind = "none"
+	GapNoContent     GapKind = "no_content"
+	GapWeakMatch     GapKind = "weak_match"
+	GapWrongPageType GapKind = "wrong_page_type"
+)
+
+// GapKinds lists the gap kinds in a stable order, GapNone first.
+var GapKinds = []GapKind{GapNone, GapNoContent, GapWeakMatch, GapWrongPageType}
+
+// Sighting is one observation of a request: one line of one source's response. The same request is
+// usually sighted many times, by several sources, seeds and expansions; each sighting is evidence of demand.
+type Sighting struct {
+	Text       string `json:"text"`
+	Source     string `json:"source"`                // the source kind: opensearch, stackexchange, requests, ...
+	SourceName string `json:"source_name,omitempty"` // the configured source's name, when it differs from the kind
+	URL        string `json:"url"`                   // the response it came from, or the forum question's link
+	Seed       string `json:"seed"`
+	Expansion  string `json:"expansion"`
+	Position   int    `json:"position"` // 1-based position within its response
+	Locale     string `json:"locale,omitempty"`
+	Truncated  bool   `json:"truncated,omitempty"`
+
+	// Demand evidence, where the source gives it. Never invented.
+	Relevance int        `json:"relevance,omitempty"` // a suggestion engine's own relevance score
+	Score     *int       `json:"score,omitempty"`     // forum votes
+	Answers   *int       `json:"answers,omitempty"`
+	Views     *int       `json:"views,omitempty"`
+	Answered  *bool      `json:"answered,omitempty"`
+	Accepted  *bool      `json:"accepted,omitempty"`
+	Created   *time.Time `json:"created,omitempty"`
+}
+
+// Name is the configured source name, falling back to the kind.
+func (s Sighting) Name() string {
+	if s.SourceName != "" {
+		return s.SourceName
+	}
+	return s.Source
+}
+
+// Request is one distinct request: all sightings whose text normalises to the same Key.
+type Request struct {
+	Key  string `json:"key"`
+	Text string `json:"text"`
+}
+
+// QA is a question and its answer as a page publishes them (JSON-LD FAQPage, HowTo).
+type QA struct {
+	Question string `json:"question"`
+	Answer   string `json:"answer,omitempty"`
+}
+
+// Page is one of the organisation's own pages: what requests are matched against.
+type Page struct {
+	URL         string    `json:"url"`
+	Title       string    `json:"title,omitempty"`
+	Description string    `json:"description,omitempty"`
+	Headings    []string  `json:"headings,omitempty"`
+	Body        string    `json:"body,omitempty"`
+	Queries     []string  `json:"queries,omitempty"` // requests a content team pinned to this page
+	Questions   []QA      `json:"questions,omitempty"`
+	Type        PageType  `json:"type,omitempty"`
+	Lang        string    `json:"lang,omitempty"`
+	Modified    time.Time `json:"modified,omitzero"`
+}
+
+// Classification is what the classifier says of a request.
+type Classification struct {
+	Intent       Intent       `json:"intent"`
+	Confidence   float64      `json:"confidence"`
+	QuestionType QuestionType `json:"question_type"`
+	Modifiers    []string     `json:"modifiers"`
+	Lang         string       `json:"lang,omitempty"`
+	// Reasons names the rules and features behind the label, strongest first (for --explain).
+	Reasons []string `json:"reasons,omitempty"`
+}
+
+// Alternative is a page that answers a request less well than the best one.
+type Alternative struct {
+	URL   string  `json:"url"`
+	Score float64 `json:"score"`
+}
+
+// Match is the responder's answer for one request: the page that answers it, or a gap.
+type Match struct {
+	URL          string        `json:"url"` // the best page, also for gaps; empty when no page shares anything
+	Score        float64       `json:"score"`
+	Gap          bool          `json:"gap"`
+	GapKind      GapKind       `json:"gap_kind"`
+	Alternatives []Alternative `json:"alternatives"`
+	Reason       string        `json:"reason,omitempty"` // why, in a sentence a content team can read
+}
+
+// Evidence is what the sources showed of a request's demand, summed over its sightings: never search
+// volume, which no source gives.
+type Evidence struct {
+	Sightings    int      `json:"sightings"`
+	Sources      []string `json:"sources"`    // distinct source names
+	Seeds        []string `json:"seeds"`      // distinct seeds that surfaced it
+	Expansions   int      `json:"expansions"` // distinct expansions that surfaced it
+	Locales      int      `json:"locales"`
+	BestPosition int      `json:"best_position,omitempty"` // best suggestion position, 1 = first
+	Relevance    int      `json:"relevance,omitempty"`     // best relevance a suggestion service gave
+	Suggestions  int      `json:"suggestions"`             // suggestion sightings
+	Questions    int      `json:"questions"`               // forum questions asking it
+	Votes        int      `json:"votes"`                   // forum score, summed over questions
+	Answers      int      `json:"answers"`
+	Views        int      `json:"views"`
+	Unanswered   int      `json:"unanswered"` // questions without an answer
+	Imported     int      `json:"imported"`   // sightings from imported lists
+	RunsSeen     int      `json:"runs_seen"`  // runs that sighted it, this one included
+}
