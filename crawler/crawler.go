@@ -1,0 +1,381 @@
+// Package crawler is heed's crawl engine: it fans the work of every source out over a bounded pool of
+// workers, politely (per-host limits, retries that honour Retry-After, the APIs' backoff signals), cleans
+// and de-duplicates what the sources find, and hands each finished unit of work to a sink.
+//
+// A Source turns seeds into Units (one query each) and fetches one Unit at a time. The engine never
+// imports a concrete source: cmd/heed builds them and passes them in.
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/heed-dev/heed"
+)
+
+// Unit is one query of one source: the smallest piece of crawl work, stored whole or not at all, so that
+// a run interrupted at any moment resumes where it stopped.
+type Unit struct {
+	Source    string // the source's name
+	Seed      string
+	Expansion string // "" for the bare seed, else the expansion kind (alphabet, questions, ...)
+	Query     string // what is sent: the seed with its expansion; "" for sources that need no seed
+}
+
+// Key identifies the unit within a run.
+func (u Unit) Key() string {
+	return u.Source + "\x1f" + u.Seed + "\x1f" + u.Expansion + "\x1f" + u.Query
+}
+
+// Source is one place requests come from: a suggestion service, a forum, a file.
+//
+// Units lists the work for the given seeds (sources that need no seed return one unit whatever the seeds).
+// Fetch performs one unit, paging within it as the source requires, and returns what it found; an error
+// means the unit failed and will be tried again by the next run. Fetch must be safe for concurrent use.
+type Source interface {
+	Name() string
+	Kind() string
+	Units(seeds []string) []Unit
+	Fetch(ctx context.Context, u Unit) ([]heed.Sighting, error)
+}
+
+// Sink receives the sightings of each finished unit. Put must store them atomically with the fact that
+// the unit is done.
+type Sink interface {
+	Put(ctx context.Context, u Unit, s []heed.Sighting) error
+}
+
+// Errors that sources return, wrapped with their context, so that failures are counted by reason.
+var (
+	// ErrParse: the response was not in the shape the source expects.
+	ErrParse = errors.New("unexpected response")
+	// ErrRateLimited: the source refused for now (429, a throttle error) beyond what the crawler waits for.
+	ErrRateLimited = errors.New("rate limited")
+	// ErrBlocked: the source answered with a block page (a captcha, "unusual traffic") instead of data.
+	ErrBlocked = errors.New("blocked by the source")
+	// ErrBadInput: a file the source reads is unreadable or not in a known format.
+	ErrBadInput = errors.New("bad input")
+	errCanceled = context.Canceled
+)
+
+// HTTPError is an HTTP status a source did not expect.
+type HTTPError struct {
+	Status int
+	URL    string
+}
+
+func (e *HTTPError) Error() string { return fmt.Sprintf("HTTP %d from %s", e.Status, e.URL) }
+
+// CheckStatus returns an *HTTPError for a response that is not 2xx.
+func CheckStatus(r *Response) error {
+	if r.Status >= 200 && r.Status < 300 {
+		return nil
+	}
+	err := error(&HTTPError{Status: r.Status, URL: redact(r.URL)})
+	if r.Status == 429 {
+		err = fmt.Errorf("%w: %w", ErrRateLimited, err)
+	}
+	return err
+}
+
+// Shard restricts a crawl to a stable share of the work: unit u belongs to shard I of N when a hash of its
+// source and seed falls there, so that several workers split one crawl without talking to each other.
+type Shard struct{ I, N int }
+
+// Owns reports whether the shard takes u. The zero Shard takes everything.
+func (s Shard) Owns(u Unit) bool {
+	if s.N <= 1 {
+		return true
+	}
+	h := fnv.New32a()
+	h.Write([]byte(u.Source + "\x1f" + u.Seed))
+	return int(h.Sum32()%uint32(s.N)) == s.I
+}
+
+// ParseShard reads "I/N" (0-based I).
+func ParseShard(s string) (Shard, error) {
+	var sh Shard
+	if _, err := fmt.Sscanf(s, "%d/%d", &sh.I, &sh.N); err != nil || sh.N < 1 || sh.I < 0 || sh.I >= sh.N ||
+		fmt.Sprintf("%d/%d", sh.I, sh.N) != strings.TrimSpace(s) {
+		return Shard{}, fmt.Errorf("shard %q: want I/N with 0 <= I < N, such as 0/3", s)
+	}
+	return sh, nil
+}
+
+// Engine runs sources.
+type Engine struct {
+	Workers int          // units fetched at once; 0 means 4
+	MaxText int          // longest request text kept, in characters; 0 means heed.DefaultMaxText
+	Shard   Shard        // the share of the work this engine does
+	Log     *slog.Logger // nil discards
+	Metrics *Metrics     // nil records nothing
+	Now     func() time.Time
+}
+
+// SourceReport is what one source did in a crawl.
+type SourceReport struct {
+	Name      string
+	Kind      string
+	Units     int // units this run owns
+	OK        int
+	Failed    int
+	Resumed   int // done by an earlier, interrupted attempt of the run
+	Sightings int
+	Skipped   int // items dropped: empty text or duplicates within a response
+	Errors    map[string]int
+	LastError string
+	Duration  time.Duration
+}
+
+// Report is what a crawl did, source by source.
+type Report struct {
+	Sources []SourceReport
+}
+
+// Failed reports whether every source that had work failed every unit: the crawl did nothing at all.
+func (r Report) Failed() bool {
+	worked := false
+	for _, s := range r.Sources {
+		if s.Units == 0 {
+			continue
+		}
+		worked = true
+		if s.OK+s.Resumed > 0 {
+			return false
+		}
+	}
+	return worked
+}
+
+// Totals sums the report's counts.
+func (r Report) Totals() (units, ok, failed, sightings int) {
+	for _, s := range r.Sources {
+		units += s.Units
+		ok += s.OK + s.Resumed
+		failed += s.Failed
+		sightings += s.Sightings
+	}
+	return
+}
+
+// Run crawls every source for seeds and puts what each unit finds into sink. Units whose keys are in done
+// are skipped: an earlier attempt of this run stored them. A failing unit or source is logged, counted and
+// reported, never fatal; Run returns an error only when the sink fails or ctx ends.
+func (e *Engine) Run(ctx context.Context, sources []Source, seeds []string, done map[string]bool, sink Sink) (Report, error) {
+	log := e.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	workers := e.Workers
+	if workers <= 0 {
+		workers = 4
+	}
+	maxText := e.MaxText
+	if maxText <= 0 {
+		maxText = heed.DefaultMaxText
+	}
+	now := e.Now
+	if now == nil {
+		now = time.Now
+	}
+
+	type job struct {
+		src int
+		u   Unit
+	}
+	reports := make([]SourceReport, len(sources))
+	queues := make([][]job, len(sources))
+	for i, s := range sources {
+		reports[i] = SourceReport{Name: s.Name(), Kind: s.Kind(), Errors: map[string]int{}}
+		for _, u := range s.Units(seeds) {
+			if u.Source == "" {
+				u.Source = s.Name()
+			}
+			if !e.Shard.Owns(u) {
+				continue
+			}
+			reports[i].Units++
+			if done[u.Key()] {
+				reports[i].Resumed++
+				e.Metrics.unit(s.Name(), "resumed")
+				continue
+			}
+			queues[i] = append(queues[i], job{i, u})
+		}
+	}
+	// Interleave the sources so that one slow or large source does not hold the others back.
+	var jobs []job
+	for more := true; more; {
+		more = false
+		for i := range queues {
+			if len(queues[i]) > 0 {
+				jobs = append(jobs, queues[i][0])
+				queues[i] = queues[i][1:]
+				more = true
+			}
+		}
+	}
+
+	var (
+		mu       sync.Mutex
+		stopped  = make([]bool, len(sources)) // a source that refused us is given up for this run
+		sinkErr  error
+		started  = make([]time.Time, len(sources))
+		finished = make([]time.Time, len(sources))
+	)
+	ch := make(chan job)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range ch {
+				src := sources[j.src]
+				mu.Lock()
+				if started[j.src].IsZero() {
+					started[j.src] = now()
+				}
+				skip := stopped[j.src] || sinkErr != nil
+				mu.Unlock()
+				var found []heed.Sighting
+				err := ctx.Err()
+				if skip && err == nil {
+					err = fmt.Errorf("%w: source given up for this run after an earlier refusal", ErrRateLimited)
+				}
+				if err == nil {
+					found, err = src.Fetch(ctx, j.u)
+				}
+				var kept []heed.Sighting
+				var skipped int
+				if err == nil {
+					kept, skipped = clean(found, src, j.u, maxText)
+					e.Metrics.Skipped(src.Name(), "empty_or_duplicate", skipped)
+					if perr := sink.Put(ctx, j.u, kept); perr != nil {
+						mu.Lock()
+						if sinkErr == nil {
+							sinkErr = perr
+						}
+						mu.Unlock()
+						err = perr
+					}
+				}
+				mu.Lock()
+				r := &reports[j.src]
+				if err != nil {
+					r.Failed++
+					reason := Reason(err)
+					r.Errors[reason]++
+					r.LastError = err.Error()
+					if reason == "rate_limited" || reason == "blocked" {
+						stopped[j.src] = true
+					}
+				} else {
+					r.OK++
+					r.Sightings += len(kept)
+					r.Skipped += skipped
+				}
+				finished[j.src] = now()
+				mu.Unlock()
+				if err != nil {
+					if !skip {
+						log.Warn("crawl unit failed", "source", src.Name(), "kind", src.Kind(), "seed", j.u.Seed,
+							"expansion", j.u.Expansion, "query", j.u.Query, "reason", Reason(err), "err", err)
+					}
+					e.Metrics.failed(src.Name(), err)
+					e.Metrics.unit(src.Name(), "failed")
+				} else {
+					e.Metrics.unit(src.Name(), "ok")
+					e.Metrics.sighted(src.Name(), src.Kind(), len(kept))
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+	for i := range reports {
+		if !started[i].IsZero() {
+			reports[i].Duration = finished[i].Sub(started[i])
+			e.Metrics.took(reports[i].Name, reports[i].Duration)
+		}
+		if reports[i].Failed > 0 {
+			log.Error("source failed", "source", reports[i].Name, "kind", reports[i].Kind,
+				"failed_units", reports[i].Failed, "ok_units", reports[i].OK, "errors", reports[i].Errors,
+				"last_error", reports[i].LastError)
+		}
+	}
+	rep := Report{Sources: reports}
+	if sinkErr != nil {
+		return rep, fmt.Errorf("store crawl results: %w", sinkErr)
+	}
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// clean makes a unit's sightings safe and complete: text cleaned and bounded, empty texts and repeats
+// within the response dropped, the unit's identity filled in.
+func clean(in []heed.Sighting, src Source, u Unit, maxText int) ([]heed.Sighting, int) {
+	out := make([]heed.Sighting, 0, len(in))
+	seen := map[string]bool{}
+	skipped := 0
+	for _, s := range in {
+		text, cut := heed.CleanText(s.Text, maxText)
+		key := heed.Normalize(text)
+		if key == "" || seen[key] {
+			skipped++
+			continue
+		}
+		seen[key] = true
+		s.Text = text
+		s.Truncated = s.Truncated || cut
+		if s.Source == "" {
+			s.Source = src.Kind()
+		}
+		if s.SourceName == "" && src.Name() != s.Source {
+			s.SourceName = src.Name()
+		}
+		if s.Seed == "" {
+			s.Seed = u.Seed
+		}
+		if s.Expansion == "" {
+			s.Expansion = u.Expansion
+		}
+		out = append(out, s)
+	}
+	return out, skipped
+}
+
+// SortSightings orders sightings as heed crawl prints them: by source, seed, expansion, query and
+// position, so that output is stable whatever order the workers finished in.
+func SortSightings(s []heed.Sighting) {
+	sort.SliceStable(s, func(i, j int) bool {
+		a, b := s[i], s[j]
+		if c := strings.Compare(a.Name(), b.Name()); c != 0 {
+			return c < 0
+		}
+		if c := strings.Compare(a.Seed, b.Seed); c != 0 {
+			return c < 0
+		}
+		if c := strings.Compare(a.Expansion, b.Expansion); c != 0 {
+			return c < 0
+		}
+		if c := strings.Compare(a.URL, b.URL); c != 0 {
+			return c < 0
+		}
+		return a.Position < b.Position
+	})
+}

@@ -1,0 +1,444 @@
+package crawler
+
+import (
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// FetchConfig is how the crawler behaves on the network.
+type FetchConfig struct {
+	// UserAgent names heed and where to learn about it, as polite crawlers do.
+	UserAgent string
+	// Timeout bounds one HTTP exchange, body included.
+	Timeout time.Duration
+	// MaxBody bounds a response body, after decompression, in bytes.
+	MaxBody int
+	// Retries is how many times a failed fetch (network error, 429, 5xx) is tried again.
+	Retries int
+	// RetryWaitMin and RetryWaitMax bound the exponential backoff between tries.
+	RetryWaitMin, RetryWaitMax time.Duration
+	// MaxRetryAfter is the longest Retry-After or backoff signal the crawler waits for within a run;
+	// a source asking for longer is given up for this run and counted.
+	MaxRetryAfter time.Duration
+	// Parallel and Delay are the default per-host limits: at most Parallel requests at once, and a pause
+	// of Delay after each.
+	Parallel int
+	Delay    time.Duration
+	// Hosts overrides Parallel and Delay for named hosts ("api.stackexchange.com", "127.0.0.1:8080").
+	Hosts map[string]HostLimit
+}
+
+// HostLimit is the politeness of the crawler towards one host.
+type HostLimit struct {
+	Parallel int
+	Delay    time.Duration
+}
+
+// DefaultUserAgent identifies heed to the sites it reads.
+const DefaultUserAgent = "heed/1.0 (+https://github.com/heed-dev/heed; listens to customer questions)"
+
+// DefaultFetchConfig is polite towards public services.
+func DefaultFetchConfig() FetchConfig {
+	return FetchConfig{
+		UserAgent:     DefaultUserAgent,
+		Timeout:       30 * time.Second,
+		MaxBody:       8 << 20,
+		Retries:       3,
+		RetryWaitMin:  time.Second,
+		RetryWaitMax:  30 * time.Second,
+		MaxRetryAfter: 2 * time.Minute,
+		Parallel:      2,
+		Delay:         time.Second,
+	}
+}
+
+// Response is a fetched document.
+type Response struct {
+	URL    *url.URL // after redirects
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// GetOptions tune one fetch.
+type GetOptions struct {
+	// Source names the configured source the fetch is for, for metrics and logs.
+	Source string
+	// Robots makes the fetch obey robots.txt: for HTML pages and feeds. API endpoints follow their own
+	// terms and rate limits instead.
+	Robots bool
+	// Header is sent with the request (Accept, API keys).
+	Header http.Header
+}
+
+// ErrRobots is returned for a URL that robots.txt forbids heed to fetch.
+var ErrRobots = errors.New("disallowed by robots.txt")
+
+// Fetcher fetches documents through colly, with per-host limits, retries that honour Retry-After,
+// pauses that the sources' own backoff signals ask for, and bounded bodies. It is safe for concurrent use.
+type Fetcher struct {
+	cfg     FetchConfig
+	base    *colly.Collector
+	log     *slog.Logger
+	metrics *Metrics
+	pauses  *pauses
+}
+
+// NewFetcher builds a fetcher. metrics may be nil.
+func NewFetcher(cfg FetchConfig, log *slog.Logger, metrics *Metrics) (*Fetcher, error) {
+	def := DefaultFetchConfig()
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = def.UserAgent
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = def.Timeout
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = def.MaxBody
+	}
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = 1
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = def.RetryWaitMin
+	}
+	if cfg.RetryWaitMax < cfg.RetryWaitMin {
+		cfg.RetryWaitMax = cfg.RetryWaitMin
+	}
+	if cfg.MaxRetryAfter <= 0 {
+		cfg.MaxRetryAfter = def.MaxRetryAfter
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	f := &Fetcher{cfg: cfg, log: log, metrics: metrics, pauses: &pauses{until: map[string]time.Time{}}}
+
+	// colly reads COLLY_* environment variables in NewCollector; set every field heed relies on after it,
+	// so that the code, not the environment, decides.
+	c := colly.NewCollector()
+	c.UserAgent = cfg.UserAgent
+	c.MaxBodySize = cfg.MaxBody
+	c.AllowURLRevisit = true
+	c.IgnoreRobotsTxt = true
+	c.ParseHTTPErrorResponse = true
+	c.Async = false
+	c.MaxDepth = 0
+	c.CacheDir = ""
+	c.AllowedDomains = nil
+	c.SetRequestTimeout(cfg.Timeout)
+	c.DisableCookies()
+
+	inner := &http.Client{
+		Transport: &gate{next: newBaseTransport(cfg.Timeout), pauses: f.pauses, maxBody: int64(cfg.MaxBody)},
+		// Redirects are followed by colly's client, outside the retries, with colly's checks.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient:   inner,
+		Logger:       nil,
+		RetryWaitMin: cfg.RetryWaitMin,
+		RetryWaitMax: cfg.RetryWaitMax,
+		RetryMax:     cfg.Retries,
+		CheckRetry:   retryablehttp.DefaultRetryPolicy,
+		Backoff:      f.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
+			if attempt > 0 {
+				src := sourceOf(req.Context())
+				f.metrics.retry(src)
+				f.log.Warn("retrying fetch", "source", src, "url", redact(req.URL), "attempt", attempt)
+			}
+		},
+	}
+	c.WithTransport(&retryablehttp.RoundTripper{Client: rc})
+
+	hosts := make([]string, 0, len(cfg.Hosts))
+	for h := range cfg.Hosts {
+		hosts = append(hosts, h)
+	}
+	for _, h := range hosts {
+		l := cfg.Hosts[h]
+		if err := c.Limit(&colly.LimitRule{DomainGlob: globEscape(h), Parallelism: max(l.Parallel, 1), Delay: l.Delay}); err != nil {
+			return nil, fmt.Errorf("rate limit for host %q: %w", h, err)
+		}
+	}
+	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: cfg.Parallel, Delay: cfg.Delay}); err != nil {
+		return nil, fmt.Errorf("default rate limit: %w", err)
+	}
+	f.base = c
+	return f, nil
+}
+
+// Config is the configuration the fetcher runs with, defaults applied.
+func (f *Fetcher) Config() FetchConfig { return f.cfg }
+
+// Get fetches rawURL. Any HTTP status is a response, not an error: sources read the error bodies of
+// their APIs. Network failures that outlast the retries, and robots.txt refusals, are errors.
+func (f *Fetcher) Get(ctx context.Context, rawURL string, opt GetOptions) (*Response, error) {
+	c := f.base.Clone()
+	c.Context = withSource(ctx, opt.Source)
+	c.IgnoreRobotsTxt = !opt.Robots
+	var resp *Response
+	var cbErr error
+	c.OnResponse(func(r *colly.Response) {
+		resp = &Response{URL: r.Request.URL, Status: r.StatusCode, Header: http.Header{}, Body: r.Body}
+		if r.Headers != nil {
+			resp.Header = *r.Headers
+		}
+	})
+	c.OnError(func(r *colly.Response, err error) {
+		cbErr = err
+	})
+	hdr := http.Header{}
+	for k, v := range opt.Header {
+		hdr[k] = v
+	}
+	start := time.Now()
+	err := c.Request(http.MethodGet, rawURL, nil, nil, hdr)
+	if err == nil {
+		err = cbErr
+	}
+	f.metrics.fetch(opt.Source, resp, err, time.Since(start))
+	switch {
+	case errors.Is(err, colly.ErrRobotsTxtBlocked):
+		return nil, fmt.Errorf("fetch %s: %w", redact(mustParse(rawURL)), ErrRobots)
+	case err != nil && resp == nil:
+		return nil, fmt.Errorf("fetch %s: %w", redact(mustParse(rawURL)), err)
+	case resp == nil:
+		return nil, fmt.Errorf("fetch %s: no response", redact(mustParse(rawURL)))
+	}
+	if len(resp.Body) >= f.cfg.MaxBody {
+		return resp, fmt.Errorf("fetch %s: %w (%d bytes)", redact(resp.URL), ErrTooLarge, f.cfg.MaxBody)
+	}
+	return resp, nil
+}
+
+// Skipped counts items of a response that a source could not read.
+func (f *Fetcher) Skipped(source, reason string, n int) {
+	f.metrics.Skipped(source, reason, n)
+	if n > 0 {
+		f.log.Warn("skipped items of a response", "source", source, "reason", reason, "count", n)
+	}
+}
+
+// ErrTooLarge is returned, with the cut response, when a body reaches the size limit.
+var ErrTooLarge = errors.New("response body too large")
+
+// Pause makes every fetch to host wait until d from now: a source's own backoff signal (Stack Exchange
+// "backoff", Reddit's X-Ratelimit-Reset) or a Retry-After.
+func (f *Fetcher) Pause(host string, d time.Duration, source string) {
+	if d <= 0 {
+		return
+	}
+	f.pauses.pause(host, time.Now().Add(d))
+	f.metrics.rateLimitWait(source, d)
+	f.log.Info("pausing host at its request", "source", source, "host", host, "seconds", d.Seconds())
+}
+
+// backoff honours Retry-After on 429 and 503 up to MaxRetryAfter, and otherwise backs off exponentially
+// with jitter.
+func (f *Fetcher) backoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := RetryAfter(resp.Header, time.Now()); ok {
+			src := sourceOf(resp.Request.Context())
+			d = min2(d, f.cfg.MaxRetryAfter)
+			f.metrics.rateLimitWait(src, d)
+			return d
+		}
+	}
+	d := min << attempt
+	if d <= 0 || d > max {
+		d = max
+	}
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+func min2(a, b time.Duration) time.Duration {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// RetryAfter reads a Retry-After header: delay seconds or an HTTP date.
+func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		if n > 86400 {
+			n = 86400
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d, true
+		}
+		return 0, true
+	}
+	return 0, false
+}
+
+// pauses remembers, per host, when fetching may resume.
+type pauses struct {
+	mu    sync.Mutex
+	until map[string]time.Time
+}
+
+func (p *pauses) pause(host string, t time.Time) {
+	p.mu.Lock()
+	if t.After(p.until[host]) {
+		p.until[host] = t
+	}
+	p.mu.Unlock()
+}
+
+func (p *pauses) wait(ctx context.Context, host string) error {
+	p.mu.Lock()
+	t := p.until[host]
+	p.mu.Unlock()
+	d := time.Until(t)
+	if d <= 0 {
+		return nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
+
+// gate is the innermost transport: it waits out host pauses and bounds the decompression of gzip
+// documents (sitemaps served as .gz), which colly would otherwise inflate without limit.
+type gate struct {
+	next    http.RoundTripper
+	pauses  *pauses
+	maxBody int64
+}
+
+func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := g.pauses.wait(req.Context(), req.URL.Host); err != nil {
+		return nil, err
+	}
+	resp, err := g.next.RoundTrip(req)
+	if err != nil || resp.Uncompressed {
+		return resp, err
+	}
+	enc := strings.ToLower(resp.Header.Get("Content-Encoding"))
+	ct := strings.ToLower(resp.Header.Get("Content-Type"))
+	if strings.Contains(enc, "gzip") || (enc == "" && (strings.Contains(ct, "gzip") || strings.HasSuffix(strings.ToLower(req.URL.Path), ".gz"))) {
+		zr, zerr := gzip.NewReader(resp.Body)
+		if zerr != nil {
+			// Not gzip after all (a .gz path served plain): pass the bytes read so far and the rest on.
+			resp.Body.Close()
+			return nil, fmt.Errorf("gunzip %s: %w", redact(req.URL), zerr)
+		}
+		resp.Body = &gunzipBody{r: io.LimitReader(zr, g.maxBody+1), zr: zr, c: resp.Body}
+		resp.Header.Del("Content-Encoding")
+		resp.Header.Del("Content-Length")
+		resp.ContentLength = -1
+		resp.Uncompressed = true
+	}
+	return resp, nil
+}
+
+type gunzipBody struct {
+	r  io.Reader
+	zr *gzip.Reader
+	c  io.Closer
+}
+
+func (b *gunzipBody) Read(p []byte) (int, error) { return b.r.Read(p) }
+func (b *gunzipBody) Close() error {
+	b.zr.Close()
+	return b.c.Close()
+}
+
+func newBaseTransport(timeout time.Duration) *http.Transport {
+	d := &net.Dialer{Timeout: min2(timeout, 10*time.Second), KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           d.DialContext,
+		MaxIdleConnsPerHost:   4,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: timeout,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+type sourceKey struct{}
+
+func withSource(ctx context.Context, src string) context.Context {
+	return context.WithValue(ctx, sourceKey{}, src)
+}
+
+func sourceOf(ctx context.Context) string {
+	if s, ok := ctx.Value(sourceKey{}).(string); ok {
+		return s
+	}
+	return ""
+}
+
+// redact drops the query's secrets (key, access_token, api_key, ...) from a URL for logs and errors.
+func redact(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	q := u.Query()
+	changed := false
+	for k := range q {
+		switch strings.ToLower(k) {
+		case "key", "access_token", "api_key", "apikey", "token", "client_secret", "password", "sig", "signature":
+			q.Set(k, "REDACTED")
+			changed = true
+		}
+	}
+	if !changed && u.User == nil {
+		return u.String()
+	}
+	c := *u
+	c.User = nil
+	c.RawQuery = q.Encode()
+	return c.String()
+}
+
+// Redact is redact for the sources' own messages.
+func Redact(raw string) string { return redact(mustParse(raw)) }
+
+func mustParse(raw string) *url.URL {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return &url.URL{Opaque: "invalid-url"}
+	}
+	return u
+}
+
+// globEscape makes a host usable as a colly domain glob (which treats *, ?, [ and { as patterns).
+func globEscape(h string) string {
+	r := strings.NewReplacer("*", `\*`, "?", `\?`, "[", `\[`, "]", `\]`, "{", `\{`, "}", `\}`)
+	return r.Replace(h)
+}

@@ -1,0 +1,212 @@
+package crawler
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+func testFetcher(t *testing.T, mod func(*FetchConfig)) (*Fetcher, *Metrics) {
+	t.Helper()
+	cfg := FetchConfig{Timeout: 5 * time.Second, Retries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond,
+		MaxRetryAfter: 2 * time.Second, Parallel: 4, Delay: 0, MaxBody: 1 << 20}
+	if mod != nil {
+		mod(&cfg)
+	}
+	m := NewMetrics(prometheus.NewRegistry())
+	f, err := NewFetcher(cfg, nil, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, m
+}
+
+func TestFetchRetriesServerErrors(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) < 3 {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	f, m := testFetcher(t, nil)
+	resp, err := f.Get(context.Background(), srv.URL+"/x", GetOptions{Source: "s"})
+	if err != nil || resp.Status != 200 || string(resp.Body) != "ok" {
+		t.Fatalf("Get = %+v, %v; want 200 ok after retries", resp, err)
+	}
+	if got := testutil.ToFloat64(m.retries.WithLabelValues("s")); got != 2 {
+		t.Errorf("retries counted = %v, want 2", got)
+	}
+}
+
+func TestFetchHonoursRetryAfter(t *testing.T) {
+	var calls atomic.Int32
+	var first time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			first = time.Now()
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		if since := time.Since(first); since < 900*time.Millisecond {
+			t.Errorf("retried after %v, before the 1 s Retry-After", since)
+		}
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	f, m := testFetcher(t, nil)
+	resp, err := f.Get(context.Background(), srv.URL, GetOptions{Source: "s"})
+	if err != nil || resp.Status != 200 {
+		t.Fatalf("Get = %+v, %v", resp, err)
+	}
+	if got := testutil.ToFloat64(m.waits.WithLabelValues("s")); got != 1 {
+		t.Errorf("rate-limit wait counted = %v s, want 1", got)
+	}
+}
+
+func TestFetchGivesUpOnPersistent429(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	f, _ := testFetcher(t, nil)
+	resp, err := f.Get(context.Background(), srv.URL, GetOptions{Source: "s"})
+	if err != nil {
+		t.Fatalf("Get: %v; want the last 429 response", err)
+	}
+	err = CheckStatus(resp)
+	if !errors.Is(err, ErrRateLimited) || Reason(err) != "rate_limited" {
+		t.Errorf("CheckStatus(429) = %v, reason %s; want rate limited", err, Reason(err))
+	}
+}
+
+func TestFetchObeysRobotsWhenAsked(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			w.Write([]byte("User-agent: *\nDisallow: /private\n"))
+			return
+		}
+		w.Write([]byte("page"))
+	}))
+	defer srv.Close()
+	f, _ := testFetcher(t, nil)
+	if _, err := f.Get(context.Background(), srv.URL+"/private/x", GetOptions{Robots: true}); !errors.Is(err, ErrRobots) {
+		t.Errorf("Get of a disallowed page = %v, want ErrRobots", err)
+	}
+	if _, err := f.Get(context.Background(), srv.URL+"/public", GetOptions{Robots: true}); err != nil {
+		t.Errorf("Get of an allowed page: %v", err)
+	}
+	if _, err := f.Get(context.Background(), srv.URL+"/private/x", GetOptions{Robots: false}); err != nil {
+		t.Errorf("an API fetch (robots not asked) was refused: %v", err)
+	}
+}
+
+func TestFetchBoundsBodies(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(bytes.Repeat([]byte("a"), 50<<20)) // 50 MiB of "a": a gzip bomb of ~50 KiB
+	zw.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/big":
+			w.Write(bytes.Repeat([]byte("b"), 3<<20))
+		case "/bomb.xml.gz":
+			w.Header().Set("Content-Type", "application/gzip")
+			w.Write(gz.Bytes())
+		case "/bomb-encoded":
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(gz.Bytes())
+		}
+	}))
+	defer srv.Close()
+	f, _ := testFetcher(t, func(c *FetchConfig) { c.MaxBody = 1 << 20 })
+	for _, p := range []string{"/big", "/bomb.xml.gz", "/bomb-encoded"} {
+		resp, err := f.Get(context.Background(), srv.URL+p, GetOptions{})
+		if !errors.Is(err, ErrTooLarge) {
+			t.Errorf("Get(%s) error = %v, want ErrTooLarge", p, err)
+		}
+		if resp != nil && len(resp.Body) > 1<<20 {
+			t.Errorf("Get(%s) kept %d bytes, over the 1 MiB limit", p, len(resp.Body))
+		}
+	}
+}
+
+func TestFetchPauseDelaysTheHost(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	defer srv.Close()
+	f, _ := testFetcher(t, nil)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	f.Pause(host, 300*time.Millisecond, "s")
+	start := time.Now()
+	if _, err := f.Get(context.Background(), srv.URL, GetOptions{Source: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 250*time.Millisecond {
+		t.Errorf("fetch after a 300 ms pause took %v", d)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	f.Pause(host, time.Hour, "s")
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	if _, err := f.Get(ctx, srv.URL, GetOptions{Source: "s"}); err == nil {
+		t.Error("a fetch waiting out a pause did not stop when its context ended")
+	}
+}
+
+func TestFetchSendsUserAgent(t *testing.T) {
+	var ua string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { ua = r.UserAgent() }))
+	defer srv.Close()
+	t.Setenv("COLLY_USER_AGENT", "overridden-by-env")
+	f, _ := testFetcher(t, nil)
+	if _, err := f.Get(context.Background(), srv.URL, GetOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if ua != DefaultUserAgent {
+		t.Errorf("User-Agent = %q, want %q (COLLY_* variables must not override heed)", ua, DefaultUserAgent)
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		v    string
+		want time.Duration
+		ok   bool
+	}{
+		{"120", 2 * time.Minute, true},
+		{"Thu, 01 Jan 2026 00:00:30 GMT", 30 * time.Second, true},
+		{"Wed, 31 Dec 2025 00:00:00 GMT", 0, true},
+		{"-1", 0, false},
+		{"soon", 0, false},
+		{"", 0, false},
+		{"99999999", 24 * time.Hour, true},
+	}
+	for _, tt := range tests {
+		h := http.Header{}
+		h.Set("Retry-After", tt.v)
+		got, ok := RetryAfter(h, now)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("RetryAfter(%q) = %v, %v; want %v, %v", tt.v, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestRedact(t *testing.T) {
+	got := Redact("https://api.stackexchange.com/2.3/search?q=x&key=SECRET&access_token=T")
+	if strings.Contains(got, "SECRET") || strings.Contains(got, "=T") || !strings.Contains(got, "q=x") {
+		t.Errorf("Redact = %q", got)
+	}
+}

@@ -1,0 +1,101 @@
+package imports
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/crawler"
+)
+
+func TestReadPlainList(t *testing.T) {
+	in := "\xef\xbb\xbflark e-bike price\n\n  lark login  \r\n" + strings.Repeat("x", 2<<20) + "\nlast"
+	got, bad, err := Read(strings.NewReader(in), "kw.txt")
+	if err != nil || len(bad) != 0 {
+		t.Fatalf("Read: %v, bad %v", err, bad)
+	}
+	if len(got) != 4 {
+		t.Fatalf("got %d requests, want 4 (blank line skipped)", len(got))
+	}
+	want := heed.Sighting{Text: "lark e-bike price", Source: "requests", URL: "kw.txt", Position: 1}
+	if diff := cmp.Diff(want, got[0]); diff != "" {
+		t.Errorf("first (-want +got):\n%s", diff)
+	}
+	if got[1].Text != "lark login" || got[1].Position != 2 {
+		t.Errorf("second = %+v", got[1])
+	}
+	if !got[2].Truncated || len(got[2].Text) != heed.DefaultMaxLine {
+		t.Errorf("an over-long line: truncated %v, %d bytes", got[2].Truncated, len(got[2].Text))
+	}
+}
+
+func TestReadJSONL(t *testing.T) {
+	in := `{"text":"lark battery range","source":"opensearch","url":"https://s/?q=lark","seed":"lark","expansion":"alphabet","position":3}
+not json
+{"source":"opensearch"}
+{"text":"lark app login","score":4}
+`
+	got, bad, err := Read(strings.NewReader(in), "crawl.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]BadLine{{Line: 2}, {Line: 3, Err: `no "text"`}}, bad, cmp.Comparer(func(a, b BadLine) bool {
+		return a.Line == b.Line && (a.Err == b.Err || a.Err == "" || b.Err == "")
+	})); diff != "" {
+		t.Errorf("bad lines (-want +got):\n%s", diff)
+	}
+	if len(got) != 2 || got[0].Expansion != "alphabet" || got[0].Position != 3 || got[1].Source != "requests" || *got[1].Score != 4 {
+		t.Errorf("sightings = %+v", got)
+	}
+}
+
+func TestRequestsSource(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "kw.txt")
+	os.WriteFile(path, []byte("a\nb\n"), 0o644)
+	src, err := NewRequests(crawler.Spec{Kind: "requests", Base: path}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := src.Units([]string{"x", "y"}); len(u) != 1 {
+		t.Errorf("units = %v, want one whatever the seeds", u)
+	}
+	got, err := src.Fetch(context.Background(), src.Units(nil)[0])
+	if err != nil || len(got) != 2 {
+		t.Fatalf("Fetch = %v, %v", got, err)
+	}
+	missing, _ := NewRequests(crawler.Spec{Kind: "requests", Base: filepath.Join(dir, "nope.txt")}, nil, nil)
+	if _, err := missing.Fetch(context.Background(), missing.Units(nil)[0]); !errors.Is(err, crawler.ErrBadInput) {
+		t.Errorf("a missing file gave %v, want ErrBadInput", err)
+	}
+	if _, err := NewRequests(crawler.Spec{Kind: "requests"}, nil, nil); err == nil {
+		t.Error("a requests source without a file was accepted")
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte("a\nb"))
+	f.Add([]byte(`{"text":"x"}` + "\n{"))
+	f.Add([]byte("\xff\xfe\n\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		got, bad, err := Read(strings.NewReader(string(in)), "f")
+		if err != nil {
+			t.Fatal(err)
+		}
+		nonBlank := 0
+		for _, l := range strings.Split(string(in), "\n") {
+			if strings.TrimSpace(strings.TrimPrefix(l, "\xef\xbb\xbf")) != "" {
+				nonBlank++
+			}
+		}
+		if len(got)+len(bad) > nonBlank {
+			t.Fatalf("%d requests and %d bad lines from %d non-blank lines", len(got), len(bad), nonBlank)
+		}
+	})
+}

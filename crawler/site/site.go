@@ -1,0 +1,296 @@
+// Package site crawls the organisation's own site, the content that requests are matched against: the
+// sitemaps that robots.txt names (indexes and gzip too), or the site's links when it has none; each
+// page's title, description, headings, main text, canonical URL, noindex and JSON-LD questions. It also
+// reads page exports (JSONL or CSV) from a CMS.
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/crawler"
+)
+
+// getter is what the site crawler needs of the crawler's fetcher.
+type getter interface {
+	Get(ctx context.Context, rawURL string, opt crawler.GetOptions) (*crawler.Response, error)
+}
+
+// Crawler crawls one site.
+type Crawler struct {
+	f        getter
+	name     string
+	maxPages int
+	workers  int
+	log      *slog.Logger
+}
+
+// Options tune a site crawl.
+type Options struct {
+	Name     string // source name for metrics and logs; "site" by default
+	MaxPages int    // most pages fetched; 0 means 10,000
+	Workers  int    // pages fetched at once (the fetcher's per-host limit still applies); 0 means 4
+	Log      *slog.Logger
+}
+
+// New returns a site crawler fetching through f.
+func New(f getter, opt Options) *Crawler {
+	c := &Crawler{f: f, name: opt.Name, maxPages: opt.MaxPages, workers: opt.Workers, log: opt.Log}
+	if c.name == "" {
+		c.name = "site"
+	}
+	if c.maxPages <= 0 {
+		c.maxPages = 10_000
+	}
+	if c.workers <= 0 {
+		c.workers = 4
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// Report is what a site crawl did.
+type Report struct {
+	Sitemaps  int            // sitemap documents read
+	Listed    int            // page URLs found
+	Fetched   int            // pages fetched
+	Pages     int            // pages kept
+	Skipped   map[string]int // by reason: noindex, not_html, duplicate, off_site, http_error, robots, error, limit
+	LastError string
+}
+
+func (r *Report) skip(reason string) { r.Skipped[reason]++ }
+
+// ErrNoPages is returned when a crawl found no page at all: the site is down or refuses heed, and the
+// pages stored before must be kept.
+var ErrNoPages = errors.New("no pages found")
+
+// Crawl crawls the site at root and returns its pages in sitemap order.
+func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, error) {
+	rep := Report{Skipped: map[string]int{}}
+	base, err := url.Parse(root)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, rep, fmt.Errorf("crawl site %q: %w: want an http(s) URL", root, crawler.ErrBadInput)
+	}
+	onSite := func(u *url.URL) bool {
+		h := strings.TrimPrefix(strings.ToLower(u.Host), "www.")
+		return h == strings.TrimPrefix(strings.ToLower(base.Host), "www.")
+	}
+
+	// Sitemaps: from robots.txt, else the usual place.
+	var sitemaps []string
+	robotsURL := base.ResolveReference(&url.URL{Path: "/robots.txt"}).String()
+	if resp, err := c.f.Get(ctx, robotsURL, crawler.GetOptions{Source: c.name}); err == nil && resp.Status == 200 {
+		sitemaps = RobotsSitemaps(resp.Body)
+	}
+	if len(sitemaps) == 0 {
+		sitemaps = []string{base.ResolveReference(&url.URL{Path: "/sitemap.xml"}).String()}
+	}
+	var entries []SitemapEntry
+	seenMap := map[string]bool{}
+	for depth := 0; depth < 4 && len(sitemaps) > 0; depth++ {
+		var next []string
+		for _, sm := range sitemaps {
+			if seenMap[sm] || rep.Sitemaps >= 1000 {
+				continue
+			}
+			seenMap[sm] = true
+			resp, err := c.f.Get(ctx, sm, crawler.GetOptions{Source: c.name, Robots: false})
+			if err != nil {
+				rep.LastError = err.Error()
+				c.log.Warn("sitemap unreadable", "source", c.name, "url", crawler.Redact(sm), "err", err)
+				continue
+			}
+			if resp.Status != 200 {
+				continue
+			}
+			doc, err := ParseSitemap(resp.Body)
+			if err != nil {
+				rep.LastError = err.Error()
+				c.log.Warn("sitemap unreadable", "source", c.name, "url", crawler.Redact(sm), "err", err)
+				continue
+			}
+			rep.Sitemaps++
+			entries = append(entries, doc.URLs...)
+			for _, s := range doc.Sitemaps {
+				next = append(next, s.Loc)
+			}
+		}
+		sitemaps = next
+	}
+
+	// The pages to fetch, on the site only, each once.
+	lastmod := map[string]SitemapEntry{}
+	var queue []string
+	for _, e := range entries {
+		u, err := base.Parse(e.Loc)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !onSite(u) {
+			rep.skip("off_site")
+			continue
+		}
+		u.Fragment = ""
+		key := u.String()
+		if _, dup := lastmod[key]; dup {
+			continue
+		}
+		lastmod[key] = e
+		queue = append(queue, key)
+	}
+	rep.Listed = len(queue)
+	follow := len(queue) == 0 // no sitemap: follow the site's links from its root
+	if follow {
+		queue = []string{base.String()}
+	}
+
+	type result struct {
+		order int
+		ex    Extracted
+	}
+	var (
+		mu      sync.Mutex
+		results []result
+		queued  = map[string]bool{}
+	)
+	for _, q := range queue {
+		queued[q] = true
+	}
+	for start := 0; start < len(queue) && start < c.maxPages && ctx.Err() == nil; {
+		end := min(len(queue), c.maxPages)
+		batch := queue[start:end]
+		work := make(chan int)
+		var wg sync.WaitGroup
+		for range c.workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range work {
+					ex, reason, err := c.page(ctx, batch[i])
+					mu.Lock()
+					rep.Fetched++
+					switch {
+					case err != nil:
+						rep.skip(reason)
+						rep.LastError = err.Error()
+					case reason != "":
+						rep.skip(reason)
+					default:
+						results = append(results, result{order: start + i, ex: ex})
+					}
+					mu.Unlock()
+					if err != nil {
+						c.log.Warn("page skipped", "source", c.name, "url", crawler.Redact(batch[i]), "reason", reason, "err", err)
+					}
+				}
+			}()
+		}
+		for i := range batch {
+			if ctx.Err() != nil {
+				break
+			}
+			work <- i
+		}
+		close(work)
+		wg.Wait()
+		start = end
+		if follow {
+			// Add the links of the pages just read, in the order found.
+			sort.Slice(results, func(i, j int) bool { return results[i].order < results[j].order })
+			for _, r := range results {
+				for _, l := range r.ex.Links {
+					u, err := url.Parse(l)
+					if err != nil || !onSite(u) || queued[l] || !looksLikePage(u.Path) {
+						continue
+					}
+					queued[l] = true
+					queue = append(queue, l)
+				}
+			}
+		}
+	}
+	if len(queue) > c.maxPages {
+		rep.Skipped["limit"] += len(queue) - c.maxPages
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, rep, err
+	}
+
+	// One page per canonical URL; a page that is its own canonical wins over one that points to it.
+	sort.Slice(results, func(i, j int) bool { return results[i].order < results[j].order })
+	byURL := map[string]int{}
+	var pages []heed.Page
+	for _, r := range results {
+		p := r.ex.Page
+		self := true
+		if r.ex.Canonical != "" && r.ex.Canonical != p.URL {
+			self = false
+			p.URL = r.ex.Canonical
+		}
+		if e, ok := lastmod[r.ex.Page.URL]; ok && !e.LastMod.IsZero() {
+			p.Modified = e.LastMod
+		}
+		if i, dup := byURL[p.URL]; dup {
+			rep.skip("duplicate")
+			if self {
+				pages[i] = p
+			}
+			continue
+		}
+		byURL[p.URL] = len(pages)
+		pages = append(pages, p)
+	}
+	rep.Pages = len(pages)
+	if len(pages) == 0 {
+		return nil, rep, fmt.Errorf("crawl site %s: %w (%d listed, %d fetched, skipped %v)", base.Host, ErrNoPages, rep.Listed, rep.Fetched, rep.Skipped)
+	}
+	return pages, rep, nil
+}
+
+// page fetches and reads one page. A non-empty reason with a nil error is a page deliberately skipped.
+func (c *Crawler) page(ctx context.Context, link string) (Extracted, string, error) {
+	resp, err := c.f.Get(ctx, link, crawler.GetOptions{Source: c.name, Robots: true,
+		Header: map[string][]string{"Accept": {"text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}}})
+	if err != nil {
+		if errors.Is(err, crawler.ErrRobots) {
+			return Extracted{}, "robots", nil
+		}
+		return Extracted{}, "error", err
+	}
+	if resp.Status != 200 {
+		return Extracted{}, "http_error", fmt.Errorf("page %s: HTTP %d", crawler.Redact(link), resp.Status)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "" {
+		mt, _, _ := mime.ParseMediaType(ct)
+		if mt != "text/html" && mt != "application/xhtml+xml" {
+			return Extracted{}, "not_html", nil
+		}
+	}
+	ex, err := Extract(resp.URL, resp.Body)
+	if err != nil {
+		return Extracted{}, "error", fmt.Errorf("page %s: %w", crawler.Redact(link), err)
+	}
+	if ex.NoIndex {
+		return Extracted{}, "noindex", nil
+	}
+	return ex, "", nil
+}
+
+// looksLikePage rules out links to files that are not pages.
+func looksLikePage(path string) bool {
+	p := strings.ToLower(path)
+	for _, ext := range []string{".pdf", ".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".zip", ".gz", ".mp4", ".mp3", ".css", ".js", ".xml", ".json", ".ico", ".woff", ".woff2"} {
+		if strings.HasSuffix(p, ext) {
+			return false
+		}
+	}
+	return true
+}
