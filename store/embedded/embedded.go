@@ -1,0 +1,528 @@
+// Package embedded is heed's default store: one SQLite database (modernc.org/sqlite, pure Go, no server)
+// in a data directory. Writes are transactions in write-ahead-log mode, so a process killed at any moment
+// leaves the database as it was before or after each write.
+package embedded
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/store"
+)
+
+// Store is the embedded store.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+var _ store.Store = (*Store)(nil)
+
+// FileName is the database's name inside the data directory.
+const FileName = "heed.db"
+
+// Open opens (creating when needed) the store in dir.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if dir == "" {
+		return nil, errors.New("open store: no data directory")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, FileName)
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(ON)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(4)
+	s := &Store{db: db, path: path}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// schema holds one migration per version; the database's user_version says how many were applied.
+var schema = []string{
+	`CREATE TABLE runs (
+		id INTEGER PRIMARY KEY AUTOINCREMENT,
+		job TEXT NOT NULL,
+		started TEXT NOT NULL,
+		finished TEXT NOT NULL DEFAULT '',
+		status TEXT NOT NULL,
+		stats TEXT NOT NULL DEFAULT '{}'
+	);
+	CREATE INDEX runs_by_job ON runs(job, id);
+	CREATE TABLE requests (
+		key TEXT PRIMARY KEY,
+		text TEXT NOT NULL,
+		first_run INTEGER NOT NULL,
+		last_run INTEGER NOT NULL,
+		runs_seen INTEGER NOT NULL,
+		first_seen TEXT NOT NULL,
+		last_seen TEXT NOT NULL,
+		class TEXT NOT NULL DEFAULT ''
+	) WITHOUT ROWID;
+	CREATE TABLE units (
+		run_id INTEGER NOT NULL,
+		unit TEXT NOT NULL,
+		stored TEXT NOT NULL,
+		sightings INTEGER NOT NULL,
+		PRIMARY KEY (run_id, unit)
+	) WITHOUT ROWID;
+	CREATE TABLE sightings (
+		run_id INTEGER NOT NULL,
+		unit TEXT NOT NULL,
+		key TEXT NOT NULL,
+		data TEXT NOT NULL,
+		PRIMARY KEY (run_id, unit, key)
+	) WITHOUT ROWID;
+	CREATE INDEX sightings_by_key ON sightings(run_id, key);
+	CREATE TABLE pages (
+		ord INTEGER PRIMARY KEY,
+		url TEXT NOT NULL UNIQUE,
+		data TEXT NOT NULL
+	);
+	CREATE TABLE meta (
+		k TEXT PRIMARY KEY,
+		v TEXT NOT NULL
+	) WITHOUT ROWID;
+	CREATE TABLE results (
+		run_id INTEGER NOT NULL,
+		key TEXT NOT NULL,
+		data TEXT NOT NULL,
+		PRIMARY KEY (run_id, key)
+	) WITHOUT ROWID;`,
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	var v int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if v > len(schema) {
+		return fmt.Errorf("the database has schema version %d, newer than this heed knows (%d): upgrade heed", v, len(schema))
+	}
+	for i := v; i < len(schema); i++ {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, schema[i]); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate schema to version %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// tx runs fn in a transaction, committing when it returns nil.
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+const timeFormat = time.RFC3339Nano
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeFormat)
+}
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, _ := time.Parse(timeFormat, s)
+	return t
+}
+
+// BeginRun starts or resumes a run of job.
+func (s *Store) BeginRun(ctx context.Context, job string, now time.Time) (store.Run, bool, error) {
+	var run store.Run
+	resumed := false
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		r, err := scanRun(tx.QueryRowContext(ctx, `SELECT id, job, started, finished, status, stats FROM runs WHERE job = ? ORDER BY id DESC LIMIT 1`, job))
+		if err == nil && r.Status == store.StatusRunning {
+			run, resumed = r, true
+			return nil
+		}
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO runs(job, started, status) VALUES(?, ?, ?)`, job, fmtTime(now), store.StatusRunning)
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		run = store.Run{ID: id, Job: job, Started: now.UTC(), Status: store.StatusRunning}
+		return nil
+	})
+	if err != nil {
+		return store.Run{}, false, fmt.Errorf("begin run of %q: %w", job, err)
+	}
+	return run, resumed, nil
+}
+
+type rowScanner interface{ Scan(...any) error }
+
+func scanRun(row rowScanner) (store.Run, error) {
+	var r store.Run
+	var started, finished, stats string
+	if err := row.Scan(&r.ID, &r.Job, &started, &finished, &r.Status, &stats); err != nil {
+		return store.Run{}, err
+	}
+	r.Started, r.Finished = parseTime(started), parseTime(finished)
+	if err := json.Unmarshal([]byte(stats), &r.Stats); err != nil {
+		return store.Run{}, fmt.Errorf("run %d stats: %w", r.ID, err)
+	}
+	return r, nil
+}
+
+// FinishRun records the run's end.
+func (s *Store) FinishRun(ctx context.Context, run store.Run) error {
+	stats, err := json.Marshal(run.Stats)
+	if err != nil {
+		return fmt.Errorf("finish run %d: %w", run.ID, err)
+	}
+	if run.Finished.IsZero() {
+		run.Finished = time.Now()
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE runs SET finished = ?, status = ?, stats = ? WHERE id = ?`,
+		fmtTime(run.Finished), run.Status, string(stats), run.ID)
+	if err != nil {
+		return fmt.Errorf("finish run %d: %w", run.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("finish run %d: %w", run.ID, store.ErrNotFound)
+	}
+	return nil
+}
+
+// Runs returns the job's finished runs, newest first.
+func (s *Store) Runs(ctx context.Context, job string, limit int) ([]store.Run, error) {
+	q := `SELECT id, job, started, finished, status, stats FROM runs WHERE job = ? AND status != ? ORDER BY id DESC`
+	args := []any{job, store.StatusRunning}
+	if limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list runs of %q: %w", job, err)
+	}
+	defer rows.Close()
+	var out []store.Run
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list runs of %q: %w", job, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// DoneUnits returns the units a run stored.
+func (s *Store) DoneUnits(ctx context.Context, runID int64) (map[string]bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT unit FROM units WHERE run_id = ?`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("done units of run %d: %w", runID, err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
+		}
+		out[u] = true
+	}
+	return out, rows.Err()
+}
+
+// PutUnit stores a unit's sightings and marks it done.
+func (s *Store) PutUnit(ctx context.Context, runID int64, unitKey string, sightings []heed.Sighting, now time.Time) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var one int
+		switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM units WHERE run_id = ? AND unit = ?`, runID, unitKey).Scan(&one); {
+		case err == nil:
+			return nil // stored before: nothing to do
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		insS, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO sightings(run_id, unit, key, data) VALUES(?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer insS.Close()
+		upR, err := tx.PrepareContext(ctx, `INSERT INTO requests(key, text, first_run, last_run, runs_seen, first_seen, last_seen)
+			VALUES(?, ?, ?, ?, 1, ?, ?)
+			ON CONFLICT(key) DO UPDATE SET
+				runs_seen = runs_seen + (CASE WHEN last_run = excluded.last_run THEN 0 ELSE 1 END),
+				last_run = excluded.last_run,
+				last_seen = excluded.last_seen`)
+		if err != nil {
+			return err
+		}
+		defer upR.Close()
+		ts := fmtTime(now)
+		n := 0
+		for _, sg := range sightings {
+			key := heed.Normalize(sg.Text)
+			if key == "" {
+				continue
+			}
+			data, err := json.Marshal(sg)
+			if err != nil {
+				return err
+			}
+			res, err := insS.ExecContext(ctx, runID, unitKey, key, string(data))
+			if err != nil {
+				return err
+			}
+			if c, _ := res.RowsAffected(); c == 0 {
+				continue // the same request twice in one unit: the first sighting stands
+			}
+			n++
+			if _, err := upR.ExecContext(ctx, key, sg.Text, runID, runID, ts, ts); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO units(run_id, unit, stored, sightings) VALUES(?, ?, ?, ?)`, runID, unitKey, ts, n)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store unit of run %d: %w", runID, err)
+	}
+	return nil
+}
+
+// RunRequests returns the requests sighted in a run.
+func (s *Store) RunRequests(ctx context.Context, runID int64) ([]store.Request, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT key, text, first_run, last_run, runs_seen, first_seen, last_seen, class
+		FROM requests WHERE key IN (SELECT key FROM sightings WHERE run_id = ?) ORDER BY key`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("requests of run %d: %w", runID, err)
+	}
+	defer rows.Close()
+	var out []store.Request
+	for rows.Next() {
+		var r store.Request
+		var first, last, class string
+		if err := rows.Scan(&r.Key, &r.Text, &r.FirstRun, &r.LastRun, &r.RunsSeen, &first, &last, &class); err != nil {
+			return nil, fmt.Errorf("requests of run %d: %w", runID, err)
+		}
+		r.FirstSeen, r.LastSeen = parseTime(first), parseTime(last)
+		if class != "" {
+			var c heed.Classification
+			if err := json.Unmarshal([]byte(class), &c); err == nil {
+				r.Class = &c
+			}
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// RunSightings returns a run's sightings by request key, in the order stored.
+func (s *Store) RunSightings(ctx context.Context, runID int64) (map[string][]heed.Sighting, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT key, data FROM sightings WHERE run_id = ? ORDER BY unit, key`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("sightings of run %d: %w", runID, err)
+	}
+	defer rows.Close()
+	out := map[string][]heed.Sighting{}
+	for rows.Next() {
+		var key, data string
+		if err := rows.Scan(&key, &data); err != nil {
+			return nil, fmt.Errorf("sightings of run %d: %w", runID, err)
+		}
+		var sg heed.Sighting
+		if err := json.Unmarshal([]byte(data), &sg); err != nil {
+			return nil, fmt.Errorf("sightings of run %d: %w", runID, err)
+		}
+		out[key] = append(out[key], sg)
+	}
+	return out, rows.Err()
+}
+
+// PutClasses stores classifications.
+func (s *Store) PutClasses(ctx context.Context, classes map[string]heed.Classification) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `UPDATE requests SET class = ? WHERE key = ?`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for key, c := range classes {
+			data, err := json.Marshal(c)
+			if err != nil {
+				return err
+			}
+			if _, err := st.ExecContext(ctx, string(data), key); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store classifications: %w", err)
+	}
+	return nil
+}
+
+// ReplacePages makes pages the current pages.
+func (s *Store) ReplacePages(ctx context.Context, pages []heed.Page) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pages`); err != nil {
+			return err
+		}
+		st, err := tx.PrepareContext(ctx, `INSERT INTO pages(ord, url, data) VALUES(?, ?, ?) ON CONFLICT(url) DO UPDATE SET data = excluded.data`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for i, p := range pages {
+			data, err := json.Marshal(p)
+			if err != nil {
+				return err
+			}
+			if _, err := st.ExecContext(ctx, i, p.URL, string(data)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store pages: %w", err)
+	}
+	return nil
+}
+
+// Pages returns the current pages.
+func (s *Store) Pages(ctx context.Context) ([]heed.Page, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT data FROM pages ORDER BY ord`)
+	if err != nil {
+		return nil, fmt.Errorf("read pages: %w", err)
+	}
+	defer rows.Close()
+	var out []heed.Page
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, fmt.Errorf("read pages: %w", err)
+		}
+		var p heed.Page
+		if err := json.Unmarshal([]byte(data), &p); err != nil {
+			return nil, fmt.Errorf("read pages: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// PutResults replaces a run's results.
+func (s *Store) PutResults(ctx context.Context, runID int64, results []store.Result) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE run_id = ?`, runID); err != nil {
+			return err
+		}
+		st, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO results(run_id, key, data) VALUES(?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, r := range results {
+			data, err := json.Marshal(r.Match)
+			if err != nil {
+				return err
+			}
+			if _, err := st.ExecContext(ctx, runID, r.Key, string(data)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store results of run %d: %w", runID, err)
+	}
+	return nil
+}
+
+// Results returns a run's results by request key.
+func (s *Store) Results(ctx context.Context, runID int64) (map[string]store.Result, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT key, data FROM results WHERE run_id = ?`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("results of run %d: %w", runID, err)
+	}
+	defer rows.Close()
+	out := map[string]store.Result{}
+	for rows.Next() {
+		var key, data string
+		if err := rows.Scan(&key, &data); err != nil {
+			return nil, fmt.Errorf("results of run %d: %w", runID, err)
+		}
+		r := store.Result{RunID: runID, Key: key}
+		if err := json.Unmarshal([]byte(data), &r.Match); err != nil {
+			return nil, fmt.Errorf("results of run %d: %w", runID, err)
+		}
+		out[key] = r
+	}
+	return out, rows.Err()
+}
+
+// Ping checks that the database answers and can be written.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping store %s: %w", s.path, err)
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta(k, v) VALUES('ping', ?)`, fmtTime(time.Now()))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("ping store %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// String describes the store for logs.
+func (s *Store) String() string { return "embedded:" + strings.TrimSuffix(s.path, "/"+FileName) }

@@ -1,0 +1,135 @@
+// Package store declares what heed keeps between runs, and the interface every storage backend
+// implements: runs and their history, the requests sighted and the sightings themselves, the
+// organisation's pages, and the match or gap found for each request in each run.
+//
+// Every backend passes the one conformance suite in store/storetest.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/heed-dev/heed"
+)
+
+// Run statuses.
+const (
+	StatusRunning = "running" // started and not finished: a crash, or still going
+	StatusOK      = "ok"      // every source worked
+	StatusPartial = "partial" // finished, but some sources or items failed
+	StatusFailed  = "failed"  // the job could not do its work
+)
+
+// Run is one execution of a job.
+type Run struct {
+	ID       int64
+	Job      string
+	Started  time.Time
+	Finished time.Time // zero while running
+	Status   string
+	Stats    RunStats
+}
+
+// RunStats are a run's counts, kept so that reports can show trends.
+type RunStats struct {
+	Sightings   int                    `json:"sightings"`
+	Requests    int                    `json:"requests"`
+	New         int                    `json:"new"`
+	Recurring   int                    `json:"recurring"`
+	Disappeared int                    `json:"disappeared"`
+	Pages       int                    `json:"pages"`
+	Answered    int                    `json:"answered"`
+	Gaps        int                    `json:"gaps"`
+	GapsByKind  map[string]int         `json:"gaps_by_kind,omitempty"`
+	ByIntent    map[string]Coverage    `json:"by_intent,omitempty"`
+	BySource    map[string]Coverage    `json:"by_source,omitempty"`
+	Sources     map[string]SourceStats `json:"sources,omitempty"`
+	SiteError   string                 `json:"site_error,omitempty"`
+	DurationSec float64                `json:"duration_seconds"`
+}
+
+// Coverage counts the requests of one group (an intent, a source) and how many are answered.
+type Coverage struct {
+	Requests int `json:"requests"`
+	Answered int `json:"answered"`
+	Gaps     int `json:"gaps"`
+}
+
+// Ratio is answered over requests, 0 for an empty group.
+func (c Coverage) Ratio() float64 {
+	if c.Requests == 0 {
+		return 0
+	}
+	return float64(c.Answered) / float64(c.Requests)
+}
+
+// SourceStats is what one source did in a run.
+type SourceStats struct {
+	Kind      string `json:"kind"`
+	Units     int    `json:"units"`
+	OK        int    `json:"ok"`
+	Failed    int    `json:"failed"`
+	Sightings int    `json:"sightings"`
+	LastError string `json:"last_error,omitempty"`
+}
+
+// Request is a stored request: its text, when it was seen, and what the classifier said of it.
+type Request struct {
+	heed.Request
+	FirstRun  int64
+	LastRun   int64
+	RunsSeen  int // runs in which it was sighted
+	FirstSeen time.Time
+	LastSeen  time.Time
+	// Class is the latest classification; nil before the request is classified.
+	Class *heed.Classification
+}
+
+// Result is the match or gap found for one request in one run.
+type Result struct {
+	RunID int64
+	Key   string
+	heed.Match
+}
+
+// ErrNotFound is returned when a looked-up item does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is a storage backend. Every method is safe for concurrent use, and every write is atomic: a
+// process killed at any moment leaves the store as it was before the write, or after it.
+type Store interface {
+	// BeginRun starts a run of job, or resumes the job's newest run when it never finished (the process
+	// died): resumed is true then, and the run keeps its ID and what it stored.
+	BeginRun(ctx context.Context, job string, now time.Time) (run Run, resumed bool, err error)
+	// FinishRun records a run's end, status and stats.
+	FinishRun(ctx context.Context, run Run) error
+	// Runs returns the job's finished runs, newest first, at most limit (0: all).
+	Runs(ctx context.Context, job string, limit int) ([]Run, error)
+
+	// DoneUnits returns the keys of the crawl units a run has stored.
+	DoneUnits(ctx context.Context, runID int64) (map[string]bool, error)
+	// PutUnit stores one crawl unit's sightings and marks the unit done, atomically. Storing the same
+	// unit again changes nothing.
+	PutUnit(ctx context.Context, runID int64, unitKey string, sightings []heed.Sighting, now time.Time) error
+	// RunRequests returns the requests sighted in a run, by key.
+	RunRequests(ctx context.Context, runID int64) ([]Request, error)
+	// RunSightings returns a run's sightings, grouped by request key.
+	RunSightings(ctx context.Context, runID int64) (map[string][]heed.Sighting, error)
+	// PutClasses stores the classification of requests, by key.
+	PutClasses(ctx context.Context, classes map[string]heed.Classification) error
+
+	// ReplacePages makes pages the organisation's current pages, atomically.
+	ReplacePages(ctx context.Context, pages []heed.Page) error
+	// Pages returns the current pages, in the order they were stored.
+	Pages(ctx context.Context) ([]heed.Page, error)
+
+	// PutResults stores a run's matches and gaps, replacing any it had.
+	PutResults(ctx context.Context, runID int64, results []Result) error
+	// Results returns a run's matches and gaps, by request key.
+	Results(ctx context.Context, runID int64) (map[string]Result, error)
+
+	// Ping checks that the store is reachable and writable.
+	Ping(ctx context.Context) error
+	Close() error
+}
