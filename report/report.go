@@ -1,0 +1,246 @@
+// Package report writes the gap report of a run: report.html for people, gaps.json and gaps.csv for
+// spreadsheets and other tools. Every file is written atomically (a temporary file renamed into place),
+// and all crawled text is treated as hostile: escaped in HTML, neutralised against formula injection in
+// CSV.
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/internal/atomicfile"
+)
+
+// Schema names the version of gaps.json.
+const Schema = "heed.gaps/v1"
+
+// Report is everything a report shows. Its JSON form is gaps.json.
+type Report struct {
+	Schema       string    `json:"schema"`
+	Organisation string    `json:"organisation"`
+	Generated    time.Time `json:"generated"`
+	Run          Run       `json:"run"`
+	Summary      Summary   `json:"summary"`
+	// Gaps are the unanswered requests, highest demand first.
+	Gaps []Request `json:"gaps"`
+	// Answered are the requests a page answers, highest demand first.
+	Answered []Request `json:"answered"`
+	// Pages are the organisation's pages with the demand each answers.
+	Pages []Page `json:"pages"`
+	// Disappeared are requests the previous run saw and this one did not.
+	Disappeared []string  `json:"disappeared"`
+	Sources     []Source  `json:"sources"`
+	History     []History `json:"history"`
+}
+
+// Run identifies the run a report is of.
+type Run struct {
+	ID       int64     `json:"id"`
+	Job      string    `json:"job"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Status   string    `json:"status"`
+	Previous int64     `json:"previous_run,omitempty"`
+}
+
+// Summary holds the headline figures.
+type Summary struct {
+	Requests    int                 `json:"requests"`
+	Answered    int                 `json:"answered"`
+	Gaps        int                 `json:"gaps"`
+	Coverage    float64             `json:"coverage"` // answered / requests
+	New         int                 `json:"new"`
+	Recurring   int                 `json:"recurring"`
+	Disappeared int                 `json:"disappeared"`
+	NewGaps     int                 `json:"new_gaps"`    // gaps that were not gaps (or not seen) in the previous run
+	ClosedGaps  int                 `json:"closed_gaps"` // gaps of the previous run answered now
+	Pages       int                 `json:"pages"`
+	GapsByKind  map[string]int      `json:"gaps_by_kind"`
+	ByIntent    map[string]Coverage `json:"by_intent"`
+	BySource    map[string]Coverage `json:"by_source"`
+	SiteError   string              `json:"site_error,omitempty"`
+}
+
+// Coverage of one group of requests.
+type Coverage struct {
+	Requests int     `json:"requests"`
+	Answered int     `json:"answered"`
+	Gaps     int     `json:"gaps"`
+	Coverage float64 `json:"coverage"`
+}
+
+// Request is one request with everything known of it.
+type Request struct {
+	Key          string            `json:"key"`
+	Text         string            `json:"text"`
+	Intent       heed.Intent       `json:"intent"`
+	Confidence   float64           `json:"confidence"`
+	QuestionType heed.QuestionType `json:"question_type"`
+	Modifiers    []string          `json:"modifiers"`
+	// Status is "new" (first seen in this run) or "recurring".
+	Status    string    `json:"status"`
+	FirstSeen time.Time `json:"first_seen"`
+	RunsSeen  int       `json:"runs_seen"`
+	// The match: the best page (also for gaps, for review), its title and type, and why.
+	URL          string             `json:"url"`
+	PageTitle    string             `json:"page_title,omitempty"`
+	PageType     heed.PageType      `json:"page_type,omitempty"`
+	Score        float64            `json:"score"`
+	Gap          bool               `json:"gap"`
+	GapKind      heed.GapKind       `json:"gap_kind"`
+	Reason       string             `json:"reason"`
+	Alternatives []heed.Alternative `json:"alternatives"`
+	// Demand is the evidence score; Evidence is what it was built from.
+	Demand   float64       `json:"demand"`
+	Evidence heed.Evidence `json:"evidence"`
+	// Examples are a few sightings: where the request was seen.
+	Examples []Example `json:"examples"`
+}
+
+// Example is one place a request was seen.
+type Example struct {
+	Source    string `json:"source"`
+	URL       string `json:"url"`
+	Seed      string `json:"seed,omitempty"`
+	Expansion string `json:"expansion,omitempty"`
+	Position  int    `json:"position,omitempty"`
+}
+
+// Page is one page with the demand it answers.
+type Page struct {
+	URL      string        `json:"url"`
+	Title    string        `json:"title"`
+	Type     heed.PageType `json:"type,omitempty"`
+	Requests []string      `json:"requests"` // texts of the requests it answers, highest demand first
+	Demand   float64       `json:"demand"`
+}
+
+// Source is what one source did.
+type Source struct {
+	Name      string `json:"name"`
+	Kind      string `json:"kind"`
+	Units     int    `json:"units"`
+	Failed    int    `json:"failed"`
+	Sightings int    `json:"sightings"`
+	Requests  int    `json:"requests"`
+	Answered  int    `json:"answered"`
+	LastError string `json:"last_error,omitempty"`
+}
+
+// History is one earlier run's headline figures, for trends.
+type History struct {
+	RunID    int64               `json:"run_id"`
+	Finished time.Time           `json:"finished"`
+	Requests int                 `json:"requests"`
+	Answered int                 `json:"answered"`
+	Gaps     int                 `json:"gaps"`
+	Coverage float64             `json:"coverage"`
+	ByIntent map[string]Coverage `json:"by_intent"`
+}
+
+// Files are the names of the report's files inside its directory.
+const (
+	HTMLFile = "report.html"
+	JSONFile = "gaps.json"
+	CSVFile  = "gaps.csv"
+)
+
+// Write writes report.html, gaps.json and gaps.csv into dir, each atomically.
+func Write(dir string, r *Report) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	var js bytes.Buffer
+	if err := WriteJSON(&js, r); err != nil {
+		return err
+	}
+	var cs bytes.Buffer
+	if err := WriteCSV(&cs, r); err != nil {
+		return err
+	}
+	var hs bytes.Buffer
+	if err := WriteHTML(&hs, r); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{JSONFile, js.Bytes()}, {CSVFile, cs.Bytes()}, {HTMLFile, hs.Bytes()}} {
+		if err := atomicfile.WriteFile(filepath.Join(dir, f.name), f.data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteJSON writes gaps.json.
+func WriteJSON(w *bytes.Buffer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("write %s: %w", JSONFile, err)
+	}
+	return nil
+}
+
+// CSVColumns are gaps.csv's columns, in order.
+var CSVColumns = []string{"rank", "text", "intent", "confidence", "question_type", "modifiers", "gap_kind",
+	"best_url", "best_page_title", "best_page_type", "score", "reason", "demand", "status", "runs_seen",
+	"first_seen", "sightings", "sources", "seeds", "best_position", "questions", "votes", "answers", "views",
+	"unanswered", "example_url"}
+
+// WriteCSV writes gaps.csv: one row per gap, highest demand first, with a header row. Text cells that a
+// spreadsheet would run as a formula are neutralised.
+func WriteCSV(w *bytes.Buffer, r *Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVColumns); err != nil {
+		return fmt.Errorf("write %s: %w", CSVFile, err)
+	}
+	for i, g := range r.Gaps {
+		ev := g.Evidence
+		example := ""
+		if len(g.Examples) > 0 {
+			example = g.Examples[0].URL
+		}
+		row := []string{
+			strconv.Itoa(i + 1), SafeCell(g.Text), string(g.Intent), fmtFloat(g.Confidence), string(g.QuestionType),
+			strings.Join(g.Modifiers, " "), string(g.GapKind), SafeCell(g.URL), SafeCell(g.PageTitle), string(g.PageType),
+			fmtFloat(g.Score), SafeCell(g.Reason), fmtFloat(g.Demand), g.Status, strconv.Itoa(g.RunsSeen),
+			g.FirstSeen.Format("2006-01-02"),
+		}
+		row = append(row, strconv.Itoa(ev.Sightings), SafeCell(strings.Join(ev.Sources, " ")), SafeCell(strings.Join(ev.Seeds, " | ")),
+			strconv.Itoa(ev.BestPosition), strconv.Itoa(ev.Questions), strconv.Itoa(ev.Votes), strconv.Itoa(ev.Answers),
+			strconv.Itoa(ev.Views), strconv.Itoa(ev.Unanswered), SafeCell(example))
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("write %s: %w", CSVFile, err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write %s: %w", CSVFile, err)
+	}
+	return nil
+}
+
+func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// SafeCell neutralises a text cell that a spreadsheet would run as a formula: one starting with =, +, -
+// or @ (or a tab or carriage return before them) gets a leading single quote, as OWASP advises.
+func SafeCell(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,56 @@
+(function () {
+  "use strict";
+  function rows(table) { return Array.prototype.slice.call(table.tBodies[0].rows); }
+  function count(id) {
+    var t = document.getElementById(id), c = document.querySelector('[data-count="' + id + '"]');
+    if (!t || !c) { return; }
+    var all = rows(t), shown = all.filter(function (r) { return !r.hidden; }).length;
+    c.textContent = shown + " of " + all.length + " shown";
+  }
+  function apply(id) {
+    var t = document.getElementById(id);
+    if (!t) { return; }
+    var box = document.querySelector('input[data-filter="' + id + '"]');
+    var words = box ? box.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
+    var sels = document.querySelectorAll('select[data-filter-col="' + id + '"]');
+    rows(t).forEach(function (r) {
+      if (r.cells.length < 2) { return; }
+      var text = r.textContent.toLowerCase();
+      var ok = words.every(function (w) { return text.indexOf(w) >= 0; });
+      Array.prototype.forEach.call(sels, function (s) {
+        var col = +s.getAttribute("data-col");
+        if (s.value && r.cells[col] && r.cells[col].textContent.trim() !== s.value) { ok = false; }
+      });
+      r.hidden = !ok;
+    });
+    count(id);
+  }
+  document.querySelectorAll("input[data-filter]").forEach(function (box) {
+    var id = box.getAttribute("data-filter");
+    box.addEventListener("input", function () { apply(id); });
+    count(id);
+  });
+  document.querySelectorAll("select[data-filter-col]").forEach(function (s) {
+    s.addEventListener("change", function () { apply(s.getAttribute("data-filter-col")); });
+  });
+  document.querySelectorAll("table.sortable").forEach(function (t) {
+    Array.prototype.forEach.call(t.tHead.rows[0].cells, function (th, col) {
+      th.tabIndex = 0;
+      function sort() {
+        var numeric = th.getAttribute("data-sort") === "num";
+        var asc = !th.classList.contains("asc");
+        Array.prototype.forEach.call(t.tHead.rows[0].cells, function (h) { h.classList.remove("asc", "desc"); });
+        th.classList.add(asc ? "asc" : "desc");
+        var rs = rows(t).filter(function (r) { return r.cells.length > col; });
+        rs.sort(function (a, b) {
+          var x = a.cells[col].textContent.trim(), y = b.cells[col].textContent.trim();
+          var d = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
+          return asc ? d : -d;
+        });
+        rs.forEach(function (r) { t.tBodies[0].appendChild(r); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sort(); } });
+    });
+  });
+})();

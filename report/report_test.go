@@ -1,0 +1,158 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heed-dev/heed"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; run go test -update and review the diff\n--- got:\n%s", name, got)
+	}
+}
+
+const hostile = `<script>alert("x")</script> <img src=x onerror=alert(1)>`
+
+func sample() *Report {
+	t0 := time.Date(2026, 11, 2, 3, 0, 0, 0, time.UTC)
+	return &Report{
+		Schema: Schema, Organisation: "Lark <Cycles>", Generated: t0,
+		Run: Run{ID: 2, Job: "nightly", Started: t0, Finished: t0.Add(time.Minute), Status: "partial", Previous: 1},
+		Summary: Summary{Requests: 3, Answered: 1, Gaps: 2, Coverage: 0.3333, New: 2, Recurring: 1, Disappeared: 1, NewGaps: 1, ClosedGaps: 1, Pages: 2,
+			GapsByKind: map[string]int{"no_content": 1, "weak_match": 0, "wrong_page_type": 1},
+			ByIntent:   map[string]Coverage{"informational": {Requests: 2, Answered: 1, Gaps: 1, Coverage: 0.5}, "transactional": {Requests: 1, Gaps: 1}},
+			BySource:   map[string]Coverage{"suggest": {Requests: 3, Answered: 1, Gaps: 2, Coverage: 0.3333}}},
+		Gaps: []Request{
+			{Key: "=hyperlink", Text: `=HYPERLINK("http://evil.example","x")`, Intent: heed.Informational, Confidence: 0.6, QuestionType: heed.QNone,
+				Modifiers: []string{}, Status: "new", FirstSeen: t0, RunsSeen: 1, GapKind: heed.GapNoContent, Gap: true, Reason: "no page mentions it",
+				Alternatives: []heed.Alternative{}, Demand: 2.5, Evidence: heed.Evidence{Sightings: 1, Sources: []string{"suggest"}, Suggestions: 1, BestPosition: 2, RunsSeen: 1},
+				Examples: []Example{{Source: "suggest", URL: "http://127.0.0.1/s?q=x", Seed: "x", Position: 2}}},
+			{Key: "buy lark cargo", Text: "buy lark cargo " + hostile, Intent: heed.Transactional, Confidence: 0.8, QuestionType: heed.QNone,
+				Modifiers: []string{"buy"}, Status: "recurring", FirstSeen: t0.Add(-24 * time.Hour), RunsSeen: 2, URL: "javascript:alert(1)",
+				PageTitle: "Blog " + hostile, PageType: heed.PageArticle, Score: 0.7, Gap: true, GapKind: heed.GapWrongPageType,
+				Reason: "it is an article", Alternatives: []heed.Alternative{}, Demand: 1.2,
+				Evidence: heed.Evidence{Sightings: 2, Sources: []string{"suggest"}, Seeds: []string{"lark cargo"}, Suggestions: 2, BestPosition: 1, RunsSeen: 2}},
+		},
+		Answered: []Request{
+			{Key: "charge lark battery", Text: "charge lark battery", Intent: heed.Informational, Confidence: 0.7, QuestionType: heed.QHowTo,
+				Modifiers: []string{"how_to"}, Status: "new", FirstSeen: t0, RunsSeen: 1, URL: "https://help.example/charge",
+				PageTitle: "Charge your battery", PageType: heed.PageGuide, Score: 0.9, GapKind: heed.GapNone, Reason: "title matches",
+				Alternatives: []heed.Alternative{{URL: "https://help.example/range", Score: 0.3}}, Demand: 3,
+				Evidence: heed.Evidence{Sightings: 1, Sources: []string{"suggest"}, Questions: 1, Votes: 4, Views: 900, RunsSeen: 1}},
+		},
+		Pages:       []Page{{URL: "https://help.example/charge", Title: "Charge your battery", Type: heed.PageGuide, Requests: []string{"charge lark battery"}, Demand: 3}},
+		Disappeared: []string{"old request " + hostile},
+		Sources:     []Source{{Name: "suggest", Kind: "opensearch", Units: 10, Failed: 1, Sightings: 40, Requests: 3, Answered: 1, LastError: "HTTP 500 " + hostile}},
+		History:     []History{{RunID: 1, Finished: t0.Add(-24 * time.Hour), Requests: 2, Answered: 0, Gaps: 2, Coverage: 0}, {RunID: 2, Finished: t0, Requests: 3, Answered: 1, Gaps: 2, Coverage: 0.3333}},
+	}
+}
+
+func TestJSONGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteJSON(&b, sample()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "gaps.json", b.Bytes())
+}
+
+func TestCSVGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteCSV(&b, sample()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "gaps.csv", b.Bytes())
+	rows, err := csv.NewReader(bytes.NewReader(b.Bytes())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || len(rows[0]) != len(CSVColumns) {
+		t.Fatalf("%d rows of %d columns, want a header and 2 gaps of %d columns", len(rows), len(rows[0]), len(CSVColumns))
+	}
+	for _, row := range rows[1:] {
+		for i, cell := range row {
+			if _, err := strconv.ParseFloat(cell, 64); err == nil {
+				continue // a number is data, not a formula
+			}
+			if cell != "" && strings.ContainsRune("=+-@", rune(cell[0])) {
+				t.Errorf("column %s holds %q: a spreadsheet would run it as a formula", CSVColumns[i], cell)
+			}
+		}
+	}
+}
+
+func TestHTMLEscapesEverything(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteHTML(&b, sample()); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	for _, bad := range []string{"<script>alert", "<img src=x", `href="javascript:`, "<Cycles>"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("report.html contains %q unescaped", bad)
+		}
+	}
+	for _, want := range []string{"&lt;script&gt;alert", "Lark &lt;Cycles&gt;", `href="https://help.example/charge"`, "Content-Security-Policy", "script-src &#39;sha256-"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	if n := strings.Count(html, "<script>"); n != 1 {
+		t.Errorf("report.html has %d script elements, want only its own", n)
+	}
+	if strings.Contains(html, "http://") && strings.Contains(html, `src="http`) {
+		t.Error("report.html loads something from the network")
+	}
+}
+
+func TestWriteIsAtomicAndComplete(t *testing.T) {
+	dir := t.TempDir()
+	if err := Write(dir, sample()); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, " ") != "gaps.csv gaps.json report.html" {
+		t.Errorf("files = %v, want exactly the three report files (no temporary files left)", names)
+	}
+}
+
+func TestSafeCell(t *testing.T) {
+	for in, want := range map[string]string{"=1+2": "'=1+2", "+x": "'+x", "-x": "'-x", "@SUM": "'@SUM", "\t=x": "'\t=x", "plain": "plain", "": ""} {
+		if got := SafeCell(in); got != want {
+			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestHref(t *testing.T) {
+	for in, want := range map[string]string{"https://h.example/a?b=1": "https://h.example/a?b=1", "javascript:alert(1)": "", "faq/115": "", "data:text/html,x": "", "http://": ""} {
+		if got := Href(in); got != want {
+			t.Errorf("Href(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
