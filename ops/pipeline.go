@@ -1,0 +1,518 @@
+// Package ops runs heed's jobs: the nightly pipeline (crawl, classify, match, report) on a store, its
+// schedules, its metrics and its run history.
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/crawler"
+	"github.com/heed-dev/heed/report"
+	"github.com/heed-dev/heed/store"
+)
+
+// Classifier labels requests.
+type Classifier interface {
+	Classify(text string) heed.Classification
+}
+
+// Matcher finds the page that answers a request.
+type Matcher interface {
+	Match(text string, c heed.Classification) heed.Match
+}
+
+// PageSource gives the organisation's current pages: a crawl of its site, or an export.
+type PageSource interface {
+	Pages(ctx context.Context) ([]heed.Page, error)
+	String() string
+}
+
+// Evidence sums the demand evidence of a request's sightings, and scores it.
+type Evidence interface {
+	Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence
+	Demand(e heed.Evidence) float64
+}
+
+// Job is one configured job: what to crawl and where to write.
+type Job struct {
+	Name    string
+	Sources []crawler.Source
+	Seeds   []string
+	// Pages, when set, refreshes the stored pages before matching; nil keeps the stored ones.
+	Pages PageSource
+	// OutDir is where the report is written; "" writes none.
+	OutDir       string
+	Organisation string
+}
+
+// Pipeline runs jobs on a store.
+type Pipeline struct {
+	Store    store.Store
+	Engine   *crawler.Engine
+	Classify Classifier
+	// NewMatcher builds a matcher over the pages: the full-text index and its calibration.
+	NewMatcher func(pages []heed.Page) Matcher
+	Evidence   Evidence
+	Log        *slog.Logger
+	Metrics    *Metrics
+	Now        func() time.Time
+	// Workers bounds the classify and match workers; 0 means the number of CPUs.
+	Workers int
+}
+
+// Summary is what a run did, for the one-line summary and the exit code.
+type Summary struct {
+	Run       store.Run
+	Resumed   bool
+	Crawl     crawler.Report
+	ReportDir string
+}
+
+// ErrAllSourcesFailed is returned when no source produced anything: the run could not do its job.
+var ErrAllSourcesFailed = errors.New("every source failed")
+
+// Line is the one-line summary of a run, for logs and schedulers.
+func (s Summary) Line() string {
+	st := s.Run.Stats
+	_, ok, failed, _ := s.Crawl.Totals()
+	line := fmt.Sprintf("heed run %d (%s): %s; %d requests (%d new, %d recurring, %d disappeared), %d answered, %d gaps, coverage %.1f%%; %d pages; units %d ok, %d failed; %.1fs",
+		s.Run.ID, s.Run.Job, s.Run.Status, st.Requests, st.New, st.Recurring, st.Disappeared, st.Answered, st.Gaps,
+		100*store.Coverage{Requests: st.Requests, Answered: st.Answered}.Ratio(), st.Pages, ok, failed, st.DurationSec)
+	if s.ReportDir != "" {
+		line += "; report in " + s.ReportDir
+	}
+	return line
+}
+
+// sink stores each crawl unit in the run.
+type sink struct {
+	st  store.Store
+	run int64
+	now func() time.Time
+}
+
+func (s sink) Put(ctx context.Context, u crawler.Unit, found []heed.Sighting) error {
+	return s.st.PutUnit(ctx, s.run, u.Key(), found, s.now())
+}
+
+// Run performs job once: refresh pages, crawl (resuming an interrupted run of the job), classify, match,
+// compare with the previous run, report, and record the run. It returns an error when the run could not
+// do its job; failures of single sources or items are counted in the summary instead.
+func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
+	now := p.Now
+	if now == nil {
+		now = time.Now
+	}
+	log := p.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	start := now()
+	run, resumed, err := p.Store.BeginRun(ctx, job.Name, start)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{Run: run, Resumed: resumed}
+	log = log.With("job", job.Name, "run", run.ID)
+	if resumed {
+		log.Info("resuming an interrupted run", "started", run.Started)
+	}
+	fail := func(err error) (Summary, error) {
+		run.Status, run.Finished = store.StatusFailed, now()
+		run.Stats.DurationSec = run.Finished.Sub(start).Seconds()
+		if ctx.Err() == nil {
+			if ferr := p.Store.FinishRun(context.WithoutCancel(ctx), run); ferr != nil {
+				log.Error("could not record the failed run", "err", ferr)
+			}
+		}
+		sum.Run = run
+		p.Metrics.finished(run)
+		return sum, err
+	}
+
+	// 1. The organisation's pages.
+	if job.Pages != nil {
+		pages, err := job.Pages.Pages(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return sum, ctx.Err()
+		case err != nil:
+			run.Stats.SiteError = err.Error()
+			log.Error("pages not refreshed; matching against the pages stored before", "pages", job.Pages.String(), "err", err)
+		default:
+			if err := p.Store.ReplacePages(ctx, pages); err != nil {
+				return fail(err)
+			}
+			log.Info("pages refreshed", "pages", len(pages), "from", job.Pages.String())
+		}
+	}
+
+	// 2. Crawl, skipping what an interrupted attempt already stored.
+	done, err := p.Store.DoneUnits(ctx, run.ID)
+	if err != nil {
+		return fail(err)
+	}
+	crep, err := p.Engine.Run(ctx, job.Sources, job.Seeds, done, sink{p.Store, run.ID, now})
+	sum.Crawl = crep
+	run.Stats.Sources = map[string]store.SourceStats{}
+	for _, s := range crep.Sources {
+		run.Stats.Sources[s.Name] = store.SourceStats{Kind: s.Kind, Units: s.Units, OK: s.OK + s.Resumed, Failed: s.Failed,
+			Sightings: s.Sightings, LastError: s.LastError}
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return sum, err // interrupted: leave the run open, the next run resumes it
+		}
+		return fail(err)
+	}
+	if crep.Failed() {
+		return fail(fmt.Errorf("run %d of %s: %w (see the logs for each source's error)", run.ID, job.Name, ErrAllSourcesFailed))
+	}
+
+	// 3. Classify and match every request of the run.
+	reqs, err := p.Store.RunRequests(ctx, run.ID)
+	if err != nil {
+		return fail(err)
+	}
+	sightings, err := p.Store.RunSightings(ctx, run.ID)
+	if err != nil {
+		return fail(err)
+	}
+	pages, err := p.Store.Pages(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	if len(pages) == 0 {
+		log.Warn("no pages to match against: every request will be a gap", "hint", "set organisation.site or organisation.pages in the config, or --pages")
+	}
+	classes := make([]heed.Classification, len(reqs))
+	p.parallel(len(reqs), func(i int) { classes[i] = p.Classify.Classify(reqs[i].Text) })
+	byKey := make(map[string]heed.Classification, len(reqs))
+	for i, r := range reqs {
+		byKey[r.Key] = classes[i]
+	}
+	if err := p.Store.PutClasses(ctx, byKey); err != nil {
+		return fail(err)
+	}
+	matcher := p.NewMatcher(pages)
+	results := make([]store.Result, len(reqs))
+	p.parallel(len(reqs), func(i int) {
+		results[i] = store.Result{RunID: run.ID, Key: reqs[i].Key, Match: matcher.Match(reqs[i].Text, classes[i])}
+	})
+	if err := p.Store.PutResults(ctx, run.ID, results); err != nil {
+		return fail(err)
+	}
+
+	// 4. Compare with the previous run and report.
+	prevRuns, err := p.Store.Runs(ctx, job.Name, 30)
+	if err != nil {
+		return fail(err)
+	}
+	var prev *store.Run
+	for i := range prevRuns {
+		if prevRuns[i].ID != run.ID && prevRuns[i].Status != store.StatusFailed {
+			prev = &prevRuns[i]
+			break
+		}
+	}
+	var prevReqs []store.Request
+	var prevResults map[string]store.Result
+	if prev != nil {
+		if prevReqs, err = p.Store.RunRequests(ctx, prev.ID); err != nil {
+			return fail(err)
+		}
+		if prevResults, err = p.Store.Results(ctx, prev.ID); err != nil {
+			return fail(err)
+		}
+	}
+	in := reportInput{job: job, run: run, prev: prev, history: prevRuns, reqs: reqs, classes: classes, results: results,
+		sightings: sightings, pages: pages, prevReqs: prevReqs, prevResults: prevResults, crawl: crep, evidence: p.Evidence}
+	rep := buildReport(in, now())
+	run.Stats = statsOf(rep, run.Stats)
+	run.Status = store.StatusOK
+	if _, _, failed, _ := crep.Totals(); failed > 0 || run.Stats.SiteError != "" {
+		run.Status = store.StatusPartial
+	}
+	run.Finished = now()
+	run.Stats.DurationSec = run.Finished.Sub(start).Seconds()
+	rep.Run.Status, rep.Run.Finished = run.Status, run.Finished
+	if job.OutDir != "" {
+		if err := report.Write(job.OutDir, rep); err != nil {
+			return fail(err)
+		}
+		sum.ReportDir = job.OutDir
+	}
+	if err := p.Store.FinishRun(ctx, run); err != nil {
+		return fail(err)
+	}
+	sum.Run = run
+	p.Metrics.finished(run)
+	log.Info(sum.Line())
+	return sum, nil
+}
+
+// parallel calls fn(i) for i in [0, n) on the pipeline's workers.
+func (p *Pipeline) parallel(n int, fn func(i int)) {
+	workers := p.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, max(n, 1))
+	var wg sync.WaitGroup
+	const chunk = 256
+	var next int
+	var mu sync.Mutex
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				lo := next
+				next += chunk
+				mu.Unlock()
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					fn(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// reportInput is everything a report is built from.
+type reportInput struct {
+	job         Job
+	run         store.Run
+	prev        *store.Run
+	history     []store.Run
+	reqs        []store.Request
+	classes     []heed.Classification
+	results     []store.Result
+	sightings   map[string][]heed.Sighting
+	pages       []heed.Page
+	prevReqs    []store.Request
+	prevResults map[string]store.Result
+	crawl       crawler.Report
+	evidence    Evidence
+}
+
+// maxExamples bounds the sightings a report shows per request.
+const maxExamples = 3
+
+func buildReport(in reportInput, now time.Time) *report.Report {
+	rep := &report.Report{
+		Schema: report.Schema, Organisation: in.job.Organisation, Generated: now.UTC(),
+		Run: report.Run{ID: in.run.ID, Job: in.run.Job, Started: in.run.Started, Finished: now.UTC()},
+		Summary: report.Summary{GapsByKind: map[string]int{}, ByIntent: map[string]report.Coverage{},
+			BySource: map[string]report.Coverage{}, Pages: len(in.pages), SiteError: in.run.Stats.SiteError},
+		Gaps: []report.Request{}, Answered: []report.Request{}, Pages: []report.Page{}, Disappeared: []string{},
+		Sources: []report.Source{}, History: []report.History{},
+	}
+	for _, k := range heed.GapKinds[1:] {
+		rep.Summary.GapsByKind[string(k)] = 0
+	}
+	if in.prev != nil {
+		rep.Run.Previous = in.prev.ID
+	}
+	pageByURL := map[string]heed.Page{}
+	for _, pg := range in.pages {
+		pageByURL[pg.URL] = pg
+	}
+	current := map[string]bool{}
+	pageDemand := map[string]*report.Page{}
+	srcCov := map[string]*report.Coverage{}
+	for i, r := range in.reqs {
+		current[r.Key] = true
+		c := in.classes[i]
+		m := in.results[i].Match
+		ss := in.sightings[r.Key]
+		ev := in.evidence.Collect(ss, r.RunsSeen)
+		row := report.Request{
+			Key: r.Key, Text: r.Text, Intent: c.Intent, Confidence: c.Confidence, QuestionType: c.QuestionType,
+			Modifiers: c.Modifiers, Status: "recurring", FirstSeen: r.FirstSeen, RunsSeen: r.RunsSeen,
+			URL: m.URL, Score: m.Score, Gap: m.Gap, GapKind: m.GapKind, Reason: m.Reason, Alternatives: m.Alternatives,
+			Demand: in.evidence.Demand(ev), Evidence: ev, Examples: []report.Example{},
+		}
+		if row.Modifiers == nil {
+			row.Modifiers = []string{}
+		}
+		if row.Alternatives == nil {
+			row.Alternatives = []heed.Alternative{}
+		}
+		if r.FirstRun == in.run.ID {
+			row.Status = "new"
+			rep.Summary.New++
+		} else {
+			rep.Summary.Recurring++
+		}
+		if pg, ok := pageByURL[m.URL]; ok {
+			row.PageTitle, row.PageType = pg.Title, pg.Type
+		}
+		for _, s := range ss {
+			if len(row.Examples) == maxExamples {
+				break
+			}
+			row.Examples = append(row.Examples, report.Example{Source: s.Name(), URL: s.URL, Seed: s.Seed, Expansion: s.Expansion, Position: s.Position})
+		}
+		ic := rep.Summary.ByIntent[string(c.Intent)]
+		ic.Requests++
+		for _, src := range ev.Sources {
+			if srcCov[src] == nil {
+				srcCov[src] = &report.Coverage{}
+			}
+			srcCov[src].Requests++
+			if m.Gap {
+				srcCov[src].Gaps++
+			} else {
+				srcCov[src].Answered++
+			}
+		}
+		if m.Gap {
+			ic.Gaps++
+			rep.Summary.Gaps++
+			rep.Summary.GapsByKind[string(m.GapKind)]++
+			rep.Gaps = append(rep.Gaps, row)
+			if prev, ok := in.prevResults[r.Key]; !ok || !prev.Gap {
+				rep.Summary.NewGaps++
+			}
+		} else {
+			ic.Answered++
+			rep.Summary.Answered++
+			rep.Answered = append(rep.Answered, row)
+			pd := pageDemand[m.URL]
+			if pd == nil {
+				pg := pageByURL[m.URL]
+				pd = &report.Page{URL: m.URL, Title: pg.Title, Type: pg.Type, Requests: []string{}}
+				pageDemand[m.URL] = pd
+			}
+			pd.Demand += row.Demand
+		}
+		rep.Summary.ByIntent[string(c.Intent)] = ic
+	}
+	rep.Summary.Requests = len(in.reqs)
+	rep.Summary.Coverage = ratio(rep.Summary.Answered, rep.Summary.Requests)
+	for k, c := range rep.Summary.ByIntent {
+		c.Coverage = ratio(c.Answered, c.Requests)
+		rep.Summary.ByIntent[k] = c
+	}
+	for k, c := range srcCov {
+		c.Coverage = ratio(c.Answered, c.Requests)
+		rep.Summary.BySource[k] = *c
+	}
+	for _, r := range in.results {
+		if prev, ok := in.prevResults[r.Key]; ok && prev.Gap && !r.Gap {
+			rep.Summary.ClosedGaps++
+		}
+	}
+	for _, r := range in.prevReqs {
+		if !current[r.Key] {
+			rep.Disappeared = append(rep.Disappeared, r.Text)
+		}
+	}
+	sort.Strings(rep.Disappeared)
+	rep.Summary.Disappeared = len(rep.Disappeared)
+
+	byDemand := func(a, b report.Request) int {
+		if a.Demand != b.Demand {
+			if a.Demand > b.Demand {
+				return -1
+			}
+			return 1
+		}
+		if a.Text < b.Text {
+			return -1
+		}
+		if a.Text > b.Text {
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(rep.Gaps, byDemand)
+	slices.SortStableFunc(rep.Answered, byDemand)
+	for _, a := range rep.Answered {
+		pd := pageDemand[a.URL]
+		pd.Requests = append(pd.Requests, a.Text)
+	}
+	for _, pg := range in.pages {
+		if pd := pageDemand[pg.URL]; pd != nil {
+			pd.Demand = round2(pd.Demand)
+			rep.Pages = append(rep.Pages, *pd)
+		} else {
+			rep.Pages = append(rep.Pages, report.Page{URL: pg.URL, Title: pg.Title, Type: pg.Type, Requests: []string{}})
+		}
+	}
+	slices.SortStableFunc(rep.Pages, func(a, b report.Page) int {
+		switch {
+		case a.Demand > b.Demand:
+			return -1
+		case a.Demand < b.Demand:
+			return 1
+		}
+		return 0
+	})
+	for _, s := range in.crawl.Sources {
+		c := rep.Summary.BySource[s.Name]
+		rep.Sources = append(rep.Sources, report.Source{Name: s.Name, Kind: s.Kind, Units: s.Units, Failed: s.Failed,
+			Sightings: s.Sightings, Requests: c.Requests, Answered: c.Answered, LastError: s.LastError})
+	}
+	for i := len(in.history) - 1; i >= 0; i-- {
+		h := in.history[i]
+		if h.ID == in.run.ID || h.Status == store.StatusFailed {
+			continue
+		}
+		hi := report.History{RunID: h.ID, Finished: h.Finished, Requests: h.Stats.Requests, Answered: h.Stats.Answered,
+			Gaps: h.Stats.Gaps, Coverage: ratio(h.Stats.Answered, h.Stats.Requests), ByIntent: map[string]report.Coverage{}}
+		for k, c := range h.Stats.ByIntent {
+			hi.ByIntent[k] = report.Coverage{Requests: c.Requests, Answered: c.Answered, Gaps: c.Gaps, Coverage: c.Ratio()}
+		}
+		rep.History = append(rep.History, hi)
+	}
+	rep.History = append(rep.History, report.History{RunID: in.run.ID, Finished: now.UTC(), Requests: rep.Summary.Requests,
+		Answered: rep.Summary.Answered, Gaps: rep.Summary.Gaps, Coverage: rep.Summary.Coverage, ByIntent: rep.Summary.ByIntent})
+	return rep
+}
+
+// statsOf copies a report's counts into the run's stats.
+func statsOf(rep *report.Report, st store.RunStats) store.RunStats {
+	s := rep.Summary
+	st.Requests, st.New, st.Recurring, st.Disappeared = s.Requests, s.New, s.Recurring, s.Disappeared
+	st.Answered, st.Gaps, st.Pages = s.Answered, s.Gaps, s.Pages
+	st.GapsByKind = s.GapsByKind
+	st.ByIntent = map[string]store.Coverage{}
+	for k, c := range s.ByIntent {
+		st.ByIntent[k] = store.Coverage{Requests: c.Requests, Answered: c.Answered, Gaps: c.Gaps}
+	}
+	st.BySource = map[string]store.Coverage{}
+	for k, c := range s.BySource {
+		st.BySource[k] = store.Coverage{Requests: c.Requests, Answered: c.Answered, Gaps: c.Gaps}
+	}
+	for _, r := range rep.Answered {
+		st.Sightings += r.Evidence.Sightings
+	}
+	for _, r := range rep.Gaps {
+		st.Sightings += r.Evidence.Sightings
+	}
+	return st
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return round4(float64(a) / float64(b))
+}
+
+func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
+func round4(x float64) float64 { return float64(int64(x*10000+0.5)) / 10000 }
