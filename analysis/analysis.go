@@ -50,8 +50,22 @@ func Languages() []string {
 // included, so that distances between terms are those of the text).
 type Token struct {
 	Term string
+	Word string // the word as written, lower-cased: for explanations
 	Pos  int
+	// Form says whether the token is a word of its own, the joined form of a compound ("ebike" from
+	// "e-bike"), or one part of a compound; a compound's joined form comes first, then its parts.
+	Form Form
 }
+
+// Form is how a token stands in the text.
+type Form uint8
+
+// The forms of a token.
+const (
+	Word   Form = iota // a word of its own
+	Joined             // a compound written as one word
+	Part               // one part of a compound
+)
 
 // Analyzer analyses text of one language. It is safe for concurrent use.
 type Analyzer struct {
@@ -105,7 +119,7 @@ func (a *Analyzer) Terms(text string) []string {
 }
 
 // Analyze appends the tokens of text to dst. Words joined by a hyphen, a full stop or an underscore
-// ("e-bike", "node.js") give their parts and also the joined word ("ebike") at the first part's position,
+// ("e-bike", "node.js") give the joined word ("ebike") at the first part's position and then their parts,
 // so that every way of writing them meets.
 func (a *Analyzer) Analyze(dst []Token, text string) []Token {
 	pos := 0
@@ -123,17 +137,18 @@ func (a *Analyzer) Analyze(dst []Token, text string) []Token {
 		if len(parts) == 0 {
 			return
 		}
-		start := pos
+		form := Word
+		if len(parts) > 1 {
+			form = Part
+			if t, ok := a.term(strings.Join(parts, "")); ok {
+				dst = append(dst, Token{Term: t, Word: strings.Join(parts, "-"), Pos: pos, Form: Joined})
+			}
+		}
 		for _, p := range parts {
 			if t, ok := a.term(p); ok {
-				dst = append(dst, Token{Term: t, Pos: pos})
+				dst = append(dst, Token{Term: t, Word: p, Pos: pos, Form: form})
 			}
 			pos++
-		}
-		if len(parts) > 1 {
-			if t, ok := a.term(strings.Join(parts, "")); ok {
-				dst = append(dst, Token{Term: t, Pos: start})
-			}
 		}
 		parts = parts[:0]
 	}

@@ -13,7 +13,7 @@ func TestTerms(t *testing.T) {
 	}{
 		{"stems and stop words", "en", "How do I charge the batteries?", []string{"charg", "batteri"}},
 		{"negation kept", "en", "battery not charging", []string{"batteri", "not", "charg"}},
-		{"hyphenated word gives parts and the joined word", "en", "Lark e-bike", []string{"lark", "e", "bike", "ebik"}},
+		{"hyphenated word gives the joined word and its parts", "en", "Lark e-bike", []string{"lark", "ebik", "e", "bike"}},
 		{"possessive", "en", "Lark's warranty", []string{"lark", "warranti"}},
 		{"contraction is a stop word", "en", "it's broken", []string{"broken"}},
 		{"decimal stays one word", "en", "firmware 2.4 update", []string{"firmwar", "2.4", "updat"}},
@@ -39,7 +39,7 @@ func TestTerms(t *testing.T) {
 
 func TestPositionsCountStopWords(t *testing.T) {
 	got := New("en").Analyze(nil, "how to reset the lark e-bike")
-	want := []Token{{"reset", 2}, {"lark", 4}, {"e", 5}, {"bike", 6}, {"ebik", 5}}
+	want := []Token{{"reset", "reset", 2, Word}, {"lark", "lark", 4, Word}, {"ebik", "e-bike", 5, Joined}, {"e", "e", 5, Part}, {"bike", "bike", 6, Part}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Analyze mismatch (-want +got):\n%s", diff)
 	}

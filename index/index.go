@@ -206,25 +206,8 @@ func (ix *Index) addShort(doc int, f Field, text string) {
 	}
 }
 
-// textWeight is the sum of the idf of the distinct terms of text.
-func (ix *Index) textWeight(text string) float64 {
-	var w float64
-	seen := map[string]bool{}
-	for _, t := range ix.an.Analyze(nil, text) {
-		if !seen[t.Term] {
-			seen[t.Term] = true
-			w += ix.idfOf(t.Term)
-		}
-	}
-	return w
-}
-
-func (ix *Index) idfOf(term string) float64 {
-	if id, ok := ix.terms[term]; ok {
-		return ix.idf[id]
-	}
-	return ix.missIDF
-}
+// textWeight is the weight a short text has as a query: the sum of its distinct terms' idf.
+func (ix *Index) textWeight(text string) float64 { return ix.Prepare(text).Weight }
 
 // Pages returns the indexed pages, in the order they were given.
 func (ix *Index) Pages() []heed.Page { return ix.pages }
@@ -237,7 +220,8 @@ func (ix *Index) Analyzer() *analysis.Analyzer { return ix.an }
 
 // Term is one distinct term of a query with its weight.
 type Term struct {
-	Text  string
+	Text  string // the analysed term
+	Word  string // the word as the request wrote it
 	IDF   float64
 	Known bool // some page holds it
 }
@@ -248,10 +232,26 @@ type Query struct {
 	Weight float64 // the sum of the terms' idf: what a page matching every term would reach
 }
 
-// Prepare analyses text into a Query.
+// Prepare analyses text into a Query. A compound the index knows in its joined form ("ebike" for
+// "e-bike") is searched as that one term, not also as its parts, so that it weighs as one word.
 func (ix *Index) Prepare(text string) Query {
 	var q Query
+	skipParts := false
 	for _, t := range ix.an.Analyze(nil, text) {
+		switch t.Form {
+		case analysis.Joined:
+			_, known := ix.terms[t.Term]
+			skipParts = known
+			if !known {
+				continue
+			}
+		case analysis.Part:
+			if skipParts {
+				continue
+			}
+		default:
+			skipParts = false
+		}
 		if slices.ContainsFunc(q.Terms, func(x Term) bool { return x.Text == t.Term }) {
 			continue
 		}
@@ -260,7 +260,7 @@ func (ix *Index) Prepare(text string) Query {
 		if ok {
 			w = ix.idf[id]
 		}
-		q.Terms = append(q.Terms, Term{Text: t.Term, IDF: w, Known: ok})
+		q.Terms = append(q.Terms, Term{Text: t.Term, Word: t.Word, IDF: w, Known: ok})
 		q.Weight += w
 	}
 	return q
@@ -436,22 +436,24 @@ func topK(hits []Hit, k int) []Hit {
 // Best is the stronger of the hit's two signals.
 func (h Hit) Best() float64 { return max(h.Coverage, h.Short) }
 
-// MatchedTerms lists the query terms the hit's page holds.
-func (q Query) MatchedTerms(mask uint64) []string {
-	var out []string
+// MatchedWords lists the words of the query whose terms the hit's page holds (mask: a Hit's Matched), and
+// the words it does not hold, as the request wrote them.
+func (q Query) MatchedWords(mask uint64) (matched, missing []string) {
 	for i, t := range q.Terms {
 		if i < 64 && mask&(1<<i) != 0 {
-			out = append(out, t.Text)
+			matched = append(matched, t.Word)
+		} else {
+			missing = append(missing, t.Word)
 		}
 	}
-	return out
+	return matched, missing
 }
 
-// String shows the query's terms, for explanations.
+// String shows the query's words, for explanations.
 func (q Query) String() string {
 	parts := make([]string, len(q.Terms))
 	for i, t := range q.Terms {
-		parts[i] = t.Text
+		parts[i] = t.Word
 	}
 	return strings.Join(parts, " ")
 }

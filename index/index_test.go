@@ -65,8 +65,8 @@ func TestFullMatchScoresHigherThanPartial(t *testing.T) {
 		t.Errorf("coverage of a request the page fully holds (%v) is not above one with unknown words (%v)", full[0].Coverage, part[0].Coverage)
 	}
 	q := ix.Prepare("adjust brakes child seat")
-	if got := q.MatchedTerms(part[0].Matched); len(got) != 2 {
-		t.Errorf("matched terms = %v, want the two known ones", got)
+	if got, missing := q.MatchedWords(part[0].Matched); len(got) != 2 || len(missing) != 2 || missing[0] != "child" {
+		t.Errorf("matched words = %v, missing %v; want adjust and brakes matched, child and seat missing", got, missing)
 	}
 }
 
