@@ -248,6 +248,7 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 		byURL[p.URL] = len(pages)
 		pages = append(pages, p)
 	}
+	StripSiteName(pages)
 	rep.Pages = len(pages)
 	if len(pages) == 0 {
 		return nil, rep, fmt.Errorf("crawl site %s: %w (%d listed, %d fetched, skipped %v)", base.Host, ErrNoPages, rep.Listed, rep.Fetched, rep.Skipped)
@@ -293,4 +294,56 @@ func looksLikePage(path string) bool {
 		}
 	}
 	return true
+}
+
+// titleSeparators split a page's own title from the site's name ("Charge your battery | Lark Help").
+var titleSeparators = []string{" | ", " – ", " — ", " - ", " · ", " :: ", " » "}
+
+// StripSiteName removes the site name that most pages' titles share as a prefix or suffix, so that the
+// title says what the page is about: the name adds nothing to tell pages apart, and would make every
+// request naming the brand look like a title match. It changes nothing unless at least half of the pages
+// (and at least three) share the same affix.
+func StripSiteName(pages []heed.Page) {
+	if len(pages) < 3 {
+		return
+	}
+	count := map[string]int{}
+	for _, p := range pages {
+		seen := map[string]bool{}
+		for _, sep := range titleSeparators {
+			if i := strings.LastIndex(p.Title, sep); i > 0 {
+				if a := "S" + p.Title[i:]; !seen[a] {
+					seen[a] = true
+					count[a]++
+				}
+			}
+			if i := strings.Index(p.Title, sep); i > 0 {
+				if a := "P" + p.Title[:i+len(sep)]; !seen[a] {
+					seen[a] = true
+					count[a]++
+				}
+			}
+		}
+	}
+	best, n := "", 0
+	for a, c := range count {
+		if c > n || (c == n && a < best) {
+			best, n = a, c
+		}
+	}
+	if n < 3 || 2*n < len(pages) {
+		return
+	}
+	affix := best[1:]
+	for i := range pages {
+		t := pages[i].Title
+		if best[0] == 'S' {
+			t = strings.TrimSuffix(t, affix)
+		} else {
+			t = strings.TrimPrefix(t, affix)
+		}
+		if t = strings.TrimSpace(t); t != "" {
+			pages[i].Title = t
+		}
+	}
 }

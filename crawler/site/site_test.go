@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/crawler"
 )
 
@@ -138,5 +139,42 @@ func TestCrawlOfADeadSiteKeepsNothing(t *testing.T) {
 	}
 	if _, _, err := New(fetcher(t), Options{}).Crawl(context.Background(), "ftp://x"); !errors.Is(err, crawler.ErrBadInput) {
 		t.Errorf("an ftp site gave %v", err)
+	}
+}
+
+func TestStripSiteName(t *testing.T) {
+	titles := func(ts ...string) []heed.Page {
+		var out []heed.Page
+		for _, x := range ts {
+			out = append(out, heed.Page{Title: x})
+		}
+		return out
+	}
+	get := func(ps []heed.Page) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Title)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		in   []heed.Page
+		want []string
+	}{
+		{"suffix", titles("Charge | Lark Help", "Brakes | Lark Help", "Prices | Lark Help", "Lark Help"),
+			[]string{"Charge", "Brakes", "Prices", "Lark Help"}},
+		{"prefix", titles("Lark – Charge", "Lark – Brakes", "Lark – Prices"), []string{"Charge", "Brakes", "Prices"}},
+		{"minority affix kept", titles("Charge | Lark", "Brakes", "Prices", "Tyres", "Lights | Lark"),
+			[]string{"Charge | Lark", "Brakes", "Prices", "Tyres", "Lights | Lark"}},
+		{"too few pages", titles("A | X", "B | X"), []string{"A | X", "B | X"}},
+		{"separator inside a title", titles("Commuter - Fold compared | Lark", "Brakes | Lark", "Prices | Lark"),
+			[]string{"Commuter - Fold compared", "Brakes", "Prices"}},
+	}
+	for _, tt := range tests {
+		StripSiteName(tt.in)
+		if diff := cmp.Diff(tt.want, get(tt.in)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
 	}
 }
