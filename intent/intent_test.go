@@ -20,6 +20,8 @@ func TestClassify(t *testing.T) {
 		{"lark cycles", heed.Navigational, heed.QNone, []string{}},
 		{"lark login", heed.Navigational, heed.QNone, []string{"login"}},
 		{"buy lark cargo", heed.Transactional, heed.QNone, []string{"buy"}},
+		{"order a lark cargo", heed.Transactional, heed.QNone, []string{"buy"}},
+		{"lark order tracking", heed.Informational, heed.QNone, []string{}},
 		{"best e-bike for commuting 2026", heed.Commercial, heed.QNone, []string{"best", "year"}},
 		{"lark commuter vs voltway city", heed.Commercial, heed.QComparison, []string{"comparison"}},
 		{"how to charge lark battery", heed.Informational, heed.QHowTo, []string{"how_to"}},

@@ -30,6 +30,10 @@ var modifierPhrases = map[string][]string{
 	"complaint": {"complaint", "complaints", "complain", "scam", "worst", "terrible", "awful", "never replied", "still waiting", "no response", "rip off", "ripoff", "ombudsman"},
 }
 
+// orderAfterSale are words that make "order" about an order already placed.
+var orderAfterSale = map[string]bool{"track": true, "tracking": true, "status": true, "where": true, "late": true,
+	"delayed": true, "cancel": true, "number": true, "history": true, "my": true}
+
 var yearRE = regexp.MustCompile(`^(19[5-9][0-9]|20[0-9][0-9])$`)
 
 // modifiers returns the modifiers the words carry, in the order of Modifiers, and why.
@@ -49,6 +53,9 @@ func modifiers(w []string) ([]string, []string) {
 		}
 		for _, p := range modifierPhrases[m] {
 			if hasPhrase(w, strings.Fields(p)) {
+				if m == "buy" && p == "order" && hasAny(w, orderAfterSale) {
+					continue // "track my order", "order status": the buying is done
+				}
 				found = append(found, m)
 				break
 			}

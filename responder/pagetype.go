@@ -47,8 +47,8 @@ func PageTypeFits(c heed.Classification, t heed.PageType) (string, bool) {
 		return r.need, slices.Contains(r.types, t)
 	}
 	// Informational and navigational requests: any page with content will do, but not a bare sign-in
-	// or contact form.
-	if t == heed.PageLogin || t == heed.PageContact {
+	// form.
+	if t == heed.PageLogin {
 		return "a page that explains it", c.Intent == heed.Navigational
 	}
 	return "", true

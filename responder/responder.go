@@ -9,7 +9,6 @@ package responder
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/heed-dev/heed"
@@ -86,16 +85,10 @@ func explainHit(q index.Query, h index.Hit) string {
 		}
 		return fmt.Sprintf("has the %s %q (similarity %.2f)", what, h.ShortText, h.Short)
 	}
-	matched := q.MatchedTerms(h.Matched)
+	matched, missing := q.MatchedWords(h.Matched)
 	where := "its text"
 	if h.InTitle != 0 {
 		where = "its title or headings"
-	}
-	missing := []string{}
-	for _, t := range q.Terms {
-		if !slices.Contains(matched, t.Text) {
-			missing = append(missing, t.Text)
-		}
 	}
 	s := fmt.Sprintf("matches %s in %s (coverage %.2f)", quoteTerms(strings.Join(matched, " ")), where, h.Coverage)
 	if len(missing) > 0 {
