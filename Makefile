@@ -1,0 +1,46 @@
+# heed: the two-command quick start is `make demo` and `make test`.
+GO       ?= go
+BIN      := bin/heed
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+SHARED   ?= ../shared
+FUZZTIME ?= 60s
+
+.PHONY: all build demo test vet fmt-check eval fuzz clean
+
+all: build
+
+## build: compile bin/heed
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/heed
+
+## demo: build, then run the whole nightly job offline on the bundled sample world (writes out/demo/)
+demo: build
+	./$(BIN) demo --out out/demo
+
+## test: formatting, vet and every test (no network, no ../shared needed)
+test: fmt-check vet
+	$(GO) test -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## eval: quality on the shared development data (../shared), failing under the floors
+eval: build
+	./$(BIN) eval --shared $(SHARED) --check
+
+## fuzz: run every fuzz target for FUZZTIME each (opt-in; not part of CI)
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$f ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+clean:
+	rm -rf bin out

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/evaluation"
+	"github.com/heed-dev/heed/intent"
+)
+
+// floors are the quality `heed eval --check` requires: set under what heed measures, so that a change
+// that makes heed worse fails CI. They are floors, not targets; every figure is printed.
+var floors = map[string]float64{
+	"intent.accuracy":       0.80,
+	"intent.macro_f1":       0.50,
+	"qtype.accuracy":        0.55,
+	"stackfaq.top1":         0.80,
+	"stackfaq.answered":     0.65,
+	"stackfaq.gap_f1":       0.40,
+	"clinc.in_scope":        0.65,
+	"clinc.oos_recall":      0.80,
+	"banking.in_scope":      0.50,
+	"banking.id_oos_recall": 0.50,
+	"banking.ood_oos":       0.90,
+}
+
+func cmdEval(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "eval", "[--shared DIR] [--check]")
+	shared := fs.String("shared", filepath.Join("..", "shared"), "the shared material (its data/ holds the development splits)")
+	check := fs.Bool("check", false, "exit 1 when a figure falls under its floor")
+	verbose := fs.Bool("v", false, "print confusion matrices")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	dir := filepath.Join(*shared, "data")
+	out := e.stdout
+	got := map[string]float64{}
+	cl := intent.New(intent.Options{})
+
+	orcas, err := evaluation.ReadORCASI(dir)
+	if err != nil {
+		return usagef("read ORCAS-I: %v", err)
+	}
+	ir := evaluation.EvalIntent(orcas, cl)
+	fmt.Fprintf(out, "Intent, ORCAS-I dev (%d queries, level 1; commercial counts as informational)\n", ir.N)
+	fmt.Fprintf(out, "  classifier:  accuracy %.3f  macro-F1 %.3f  (F1 informational %.3f, navigational %.3f, transactional %.3f)\n",
+		ir.Accuracy, ir.MacroF1, ir.F1["informational"], ir.F1["navigational"], ir.F1["transactional"])
+	fmt.Fprintf(out, "  published (full gold set): all-informational 0.786 accuracy; SVM on 2M weak labels 0.90 accuracy, 0.81 macro-F1\n")
+	if *verbose {
+		fmt.Fprint(out, indent(ir.Matrix))
+	}
+	got["intent.accuracy"], got["intent.macro_f1"] = ir.Accuracy, ir.MacroF1
+
+	trec, err := evaluation.ReadTREC(filepath.Join(dir, "trec-qc", "TREC_10.en.label"))
+	if err != nil {
+		return usagef("read TREC: %v", err)
+	}
+	qa, qm := evaluation.EvalQuestionTypes(trec, cl)
+	fmt.Fprintf(out, "\nQuestion type, TREC_10 (%d questions, 6 coarse classes, this copy)\n  accuracy %.3f\n", len(trec), qa)
+	if *verbose {
+		fmt.Fprint(out, indent(qm.Confusion()))
+	}
+	got["qtype.accuracy"] = qa
+
+	newM := func(pages []heed.Page) evaluation.Matcher { return newMatcher(pages, "en") }
+	fmt.Fprintf(out, "\nMatching and gaps (one default setting for all three)\n")
+	type protocol struct {
+		name  string
+		build func(string) ([]heed.Page, []evaluation.MatchCase, error)
+	}
+	for _, p := range []protocol{{"stackfaq", evaluation.StackFAQ}, {"clinc", evaluation.CLINC}, {"banking", evaluation.Banking}} {
+		pages, cases, err := p.build(dir)
+		if err != nil {
+			return usagef("read %s: %v", p.name, err)
+		}
+		r := evaluation.EvalMatch(p.name, pages, cases, cl, newM)
+		fmt.Fprintf(out, "  %-9s %4d pages, %4d answerable, %4d gaps: top-1 %.3f, answered correctly %.3f, gap precision %.3f recall %.3f F1 %.3f\n",
+			p.name, r.Pages, r.Answerable, r.Gaps, r.Top1, r.Correct, r.GapP, r.GapR, r.GapF1)
+		var groups []string
+		for g := range r.ByGroup {
+			groups = append(groups, g)
+		}
+		sort.Strings(groups)
+		var parts []string
+		for _, g := range groups {
+			parts = append(parts, fmt.Sprintf("%s %.3f", g, r.ByGroup[g]))
+		}
+		fmt.Fprintf(out, "            by group (answered correctly, or called a gap): %s\n", strings.Join(parts, ", "))
+		switch p.name {
+		case "stackfaq":
+			got["stackfaq.top1"], got["stackfaq.answered"], got["stackfaq.gap_f1"] = r.Top1, r.Correct, r.GapF1
+		case "clinc":
+			got["clinc.in_scope"], got["clinc.oos_recall"] = r.ByGroup["in-scope"], r.ByGroup["out-of-scope"]
+		case "banking":
+			got["banking.in_scope"], got["banking.id_oos_recall"], got["banking.ood_oos"] = r.ByGroup["in-scope"], r.ByGroup["id-oos"], r.ByGroup["ood-oos"]
+		}
+	}
+	fmt.Fprintf(out, "  published, CLINC150 test (in-scope accuracy / out-of-scope recall): BERT 96.2/52.3, SVM 88.2/18.0; TF-IDF nearest page measured here: 0.78 top-1 CLINC, 0.76 StackFAQ\n")
+
+	var below []string
+	var keys []string
+	for k := range floors {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if got[k] < floors[k] {
+			below = append(below, fmt.Sprintf("%s %.3f < floor %.2f", k, got[k], floors[k]))
+		}
+	}
+	if len(below) > 0 {
+		fmt.Fprintf(out, "\nUnder the floors: %s\n", strings.Join(below, "; "))
+		if *check {
+			return fmt.Errorf("quality fell under its floors: %s", strings.Join(below, "; "))
+		}
+	} else {
+		fmt.Fprintf(out, "\nEvery figure is at or above its floor.\n")
+	}
+	return nil
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ") + "\n"
+}

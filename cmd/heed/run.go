@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/config"
+	"github.com/heed-dev/heed/crawler"
+	"github.com/heed-dev/heed/crawler/site"
+	"github.com/heed-dev/heed/intent"
+	"github.com/heed-dev/heed/ops"
+	"github.com/heed-dev/heed/responder"
+	"github.com/heed-dev/heed/store"
+	"github.com/heed-dev/heed/store/embedded"
+)
+
+func cmdRun(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "run", "[-c FILE] [--data DIR] [--source SPEC ...] [--seed TEXT ...] [--expand LIST] [--pages FILE|URL] [--out DIR] [--job NAME] [--shard I/N]")
+	var f runFlags
+	fs.StringVar(&f.config, "c", "", "config file (default: heed.yaml in the current directory, when it exists)")
+	fs.StringVar(&f.data, "data", "", "the embedded store's directory (default ./heed-data)")
+	fs.Var(&f.sources, "source", "a source, KIND[=BASE][;key=value...] (repeatable; adds to the config's)")
+	fs.Var(&f.seeds, "seed", "a seed topic to ask the sources about (repeatable; adds to the config's)")
+	fs.StringVar(&f.expand, "expand", "", "expansions of each seed: alphabet,questions,prepositions,comparisons")
+	fs.StringVar(&f.pages, "pages", "", "the organisation's pages: an export (JSONL, or .csv) or the site's URL")
+	fs.StringVar(&f.out, "out", "", "the report directory (default ./out)")
+	jobName := fs.String("job", "", "the configured job to run (default: the first)")
+	shardFlag := fs.String("shard", "", "crawl only this stable share of the seeds and sources, I/N (0-based I)")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	logFormat := fs.String("log-format", "text", "text or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (flags only)", fs.Arg(0))
+	}
+	log, err := newLogger(e, *logLevel, *logFormat)
+	if err != nil {
+		return err
+	}
+	var shard crawler.Shard
+	if *shardFlag != "" {
+		if shard, err = crawler.ParseShard(*shardFlag); err != nil {
+			return usagef("-shard: %v", err)
+		}
+	}
+	cfg, err := resolveConfig(f)
+	if err != nil {
+		return err
+	}
+	sum, err := runJob(ctx, e, cfg, *jobName, shard, log, prometheus.NewRegistry())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, sum.Line())
+	return nil
+}
+
+// runJob runs one job of cfg once on its store.
+func runJob(ctx context.Context, e *env, cfg *config.File, jobName string, shard crawler.Shard, log *slog.Logger, reg prometheus.Registerer) (ops.Summary, error) {
+	job, err := cfg.Job(jobName)
+	if err != nil {
+		return ops.Summary{}, usageError{err}
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return ops.Summary{}, err
+	}
+	defer st.Close()
+	p, j, err := buildPipeline(cfg, job, shard, st, log, reg)
+	if err != nil {
+		return ops.Summary{}, err
+	}
+	return p.Run(ctx, j)
+}
+
+// openStore opens the configured store.
+func openStore(ctx context.Context, cfg *config.File) (store.Store, error) {
+	switch cfg.Storage.Kind {
+	case "embedded":
+		s, err := embedded.Open(ctx, cfg.Storage.Data)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
+	return nil, usageError{cfg.Errorf([]any{"storage", "kind"}, "storage kind %q is not supported yet", cfg.Storage.Kind)}
+}
+
+// evidence adapts the responder's demand functions to the pipeline.
+type evidence struct{}
+
+func (evidence) Collect(s []heed.Sighting, runs int) heed.Evidence { return responder.Collect(s, runs) }
+func (evidence) Demand(e heed.Evidence) float64                    { return responder.Demand(e) }
+
+// buildPipeline wires the pipeline and the job from the configuration.
+func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st store.Store, log *slog.Logger, reg prometheus.Registerer) (*ops.Pipeline, ops.Job, error) {
+	cm := crawler.NewMetrics(reg)
+	fc := crawler.FetchConfig{
+		UserAgent: cfg.Crawl.UserAgent, Timeout: cfg.Crawl.Timeout, MaxBody: cfg.Crawl.MaxBody, Retries: cfg.Crawl.Retries,
+		MaxRetryAfter: cfg.Crawl.MaxRetryAfter, Parallel: cfg.Crawl.Parallel, Delay: cfg.Crawl.Delay,
+		Hosts: hostLimits(cfg.Sources),
+	}
+	fetch, err := crawler.NewFetcher(fc, log, cm)
+	if err != nil {
+		return nil, ops.Job{}, err
+	}
+	var specs []crawler.Spec
+	for _, s := range cfg.Sources {
+		if len(job.Sources) > 0 && !slices.Contains(job.Sources, s.Name) {
+			continue
+		}
+		if len(s.Expand) == 0 {
+			s.Expand = cfg.Expand
+		}
+		specs = append(specs, s)
+	}
+	srcs, err := buildSources(specs, sourceDeps{fetch: fetch, log: log, metrics: cm})
+	if err != nil {
+		return nil, ops.Job{}, err
+	}
+	for i, s := range specs {
+		if len(s.Seeds) > 0 {
+			srcs[i] = seeded{srcs[i], s.Seeds}
+		}
+	}
+	j := ops.Job{Name: job.Name, Sources: srcs, Seeds: cfg.Seeds, OutDir: cfg.Report.Dir, Organisation: cfg.Organisation.Name}
+	if *job.Site && (cfg.Organisation.Site != "" || cfg.Organisation.Pages != "") {
+		j.Pages = &sitePages{
+			site: cfg.Organisation.Site, export: cfg.Organisation.Pages, log: log,
+			crawler: site.New(fetch, site.Options{MaxPages: cfg.Organisation.MaxPages, Log: log}),
+		}
+	}
+	brands := cfg.Organisation.Brands
+	if len(brands) == 0 && cfg.Organisation.Name != "" {
+		brands = []string{cfg.Organisation.Name}
+	}
+	lang := cfg.Organisation.Lang
+	p := &ops.Pipeline{
+		Store:      st,
+		Engine:     &crawler.Engine{Workers: cfg.Crawl.Workers, MaxText: cfg.Crawl.MaxText, Shard: shard, Log: log, Metrics: cm},
+		Classify:   intent.New(intent.Options{Brands: brands}),
+		NewMatcher: func(pages []heed.Page) ops.Matcher { return newMatcher(pages, lang) },
+		Evidence:   evidence{},
+		Log:        log,
+		Metrics:    ops.NewMetrics(reg),
+		Now:        time.Now,
+	}
+	return p, j, nil
+}
+
+// seeded is a source with seeds of its own.
+type seeded struct {
+	crawler.Source
+	seeds []string
+}
+
+func (s seeded) Units([]string) []crawler.Unit { return s.Source.Units(s.seeds) }
