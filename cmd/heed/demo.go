@@ -20,7 +20,7 @@ import (
 // the sample world's loopback servers.
 var demoConfig = template.Must(template.New("demo").Parse(`# Written by ` + "`heed demo`" + `: the bundled sample world (Lark Cycles, a maker of e-bikes), whose
 # sources were served from loopback while the demo ran. They are gone now, but the store in data/ keeps
-# the run: ` + "`heed serve -c {{.Self}}`" + ` serves it. Copy this file as a starting point for your own.
+# every run. Copy this file as a starting point for your own ({{.Self}}).
 organisation:
   name: {{.World.Organisation}}
   brands: [{{range $i, $b := .World.Brands}}{{if $i}}, {{end}}"{{$b}}"{{end}}]
@@ -94,7 +94,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("demo: the config it wrote does not load: %w", err)
 	}
-	fmt.Fprintf(e.stderr, "heed demo: serving %s's sample world from loopback (site %s); running the nightly job…\n", world.Organisation, srv.Site)
+	fmt.Fprintf(e.stderr, "heed demo: serving the sample world of %s from loopback (site %s); running the nightly job…\n", world.Organisation, srv.Site)
 	sum, err := runJob(ctx, e, cfg, "", crawler.Shard{}, log, prometheus.NewRegistry())
 	if err != nil {
 		return err
