@@ -131,6 +131,9 @@ type Sighting struct {
 	Answered  *bool      `json:"answered,omitempty"`
 	Accepted  *bool      `json:"accepted,omitempty"`
 	Created   *time.Time `json:"created,omitempty"`
+	// Search Console figures, when a user imports them with the request.
+	Impressions *int `json:"impressions,omitempty"`
+	Clicks      *int `json:"clicks,omitempty"`
 }
 
 // Name is the configured source name, falling back to the kind.

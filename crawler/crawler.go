@@ -7,15 +7,19 @@
 package crawler
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"html"
 	"log/slog"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/heed-dev/heed"
 )
@@ -116,7 +120,9 @@ type Engine struct {
 	Shard   Shard        // the share of the work this engine does
 	Log     *slog.Logger // nil discards
 	Metrics *Metrics     // nil records nothing
-	Now     func() time.Time
+	// Progress, when set, counts units as they finish, for a progress display.
+	Progress *Progress
+	Now      func() time.Time
 }
 
 // SourceReport is what one source did in a crawl.
@@ -212,6 +218,9 @@ func (e *Engine) Run(ctx context.Context, sources []Source, seeds []string, done
 	}
 	// Interleave the sources so that one slow or large source does not hold the others back.
 	var jobs []job
+	for _, q := range queues {
+		e.Progress.add(len(q))
+	}
 	for more := true; more; {
 		more = false
 		for i := range queues {
@@ -266,6 +275,7 @@ func (e *Engine) Run(ctx context.Context, sources []Source, seeds []string, done
 						err = perr
 					}
 				}
+				e.Progress.unit(err == nil, len(kept))
 				mu.Lock()
 				r := &reports[j.src]
 				if err != nil {
@@ -326,14 +336,18 @@ func (e *Engine) Run(ctx context.Context, sources []Source, seeds []string, done
 	return rep, nil
 }
 
-// clean makes a unit's sightings safe and complete: text cleaned and bounded, empty texts and repeats
-// within the response dropped, the unit's identity filled in.
+// clean makes a unit's sightings safe and complete: HTML entities decoded, text in Unicode NFC, cleaned
+// and bounded, empty texts and repeats within the response dropped, the unit's identity filled in.
 func clean(in []heed.Sighting, src Source, u Unit, maxText int) ([]heed.Sighting, int) {
 	out := make([]heed.Sighting, 0, len(in))
 	seen := map[string]bool{}
 	skipped := 0
 	for _, s := range in {
-		text, cut := heed.CleanText(s.Text, maxText)
+		text := s.Text
+		if strings.IndexByte(text, '&') >= 0 {
+			text = html.UnescapeString(text)
+		}
+		text, cut := heed.CleanText(norm.NFC.String(text), maxText)
 		key := heed.Normalize(text)
 		if key == "" || seen[key] {
 			skipped++
@@ -378,4 +392,23 @@ func SortSightings(s []heed.Sighting) {
 		}
 		return a.Position < b.Position
 	})
+}
+
+// DetectBlock recognises the HTML pages services send instead of data when they block a client (a
+// captcha, "unusual traffic"), and other HTML where data was expected. what names the data expected.
+func DetectBlock(body []byte, what string) error {
+	head := bytes.TrimSpace(body)
+	if len(head) == 0 || head[0] != '<' {
+		return nil
+	}
+	low := bytes.ToLower(head[:min(len(head), 8192)])
+	if !bytes.Contains(low, []byte("<html")) && !bytes.Contains(low, []byte("<!doctype html")) && !bytes.Contains(low, []byte("<body")) {
+		return nil // XML, not a page
+	}
+	for _, sign := range []string{"unusual traffic", "captcha", "are you a robot", "are you a human", "access denied", "blocked", "too many requests", "rate limit"} {
+		if bytes.Contains(low, []byte(sign)) {
+			return fmt.Errorf("%w: an HTML page saying %q instead of %s", ErrBlocked, sign, what)
+		}
+	}
+	return fmt.Errorf("%w: an HTML page instead of %s", ErrParse, what)
 }

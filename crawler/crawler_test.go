@@ -65,7 +65,7 @@ func (m *memSink) Put(_ context.Context, u Unit, s []heed.Sighting) error {
 
 func TestEngineCleansAndStores(t *testing.T) {
 	src := &fakeSource{name: "sugg", answers: map[string][]string{
-		"bike": {"bike battery", "  Bike Battery?  ", "", "bike \xffshop", "   "},
+		"bike": {"bike battery", "  Bike Battery?  ", "", "bike \xffshop", "   ", "bike &amp; trailer", "cafe\u0301 bike", "café bike"},
 	}}
 	sink := &memSink{}
 	rep, err := (&Engine{Workers: 2}).Run(context.Background(), []Source{src}, []string{"bike"}, nil, sink)
@@ -76,12 +76,14 @@ func TestEngineCleansAndStores(t *testing.T) {
 	want := []heed.Sighting{
 		{Text: "bike battery", Source: "opensearch", SourceName: "sugg", URL: "https://s.example/?q=bike", Seed: "bike", Position: 1},
 		{Text: "bike \uFFFDshop", Source: "opensearch", SourceName: "sugg", URL: "https://s.example/?q=bike", Seed: "bike", Position: 4},
+		{Text: "bike & trailer", Source: "opensearch", SourceName: "sugg", URL: "https://s.example/?q=bike", Seed: "bike", Position: 6},
+		{Text: "café bike", Source: "opensearch", SourceName: "sugg", URL: "https://s.example/?q=bike", Seed: "bike", Position: 7},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("stored sightings (-want +got):\n%s", diff)
 	}
-	if s := rep.Sources[0]; s.OK != 1 || s.Sightings != 2 || s.Skipped != 3 {
-		t.Errorf("report = %+v; want 1 unit ok, 2 sightings, 3 skipped (empty and duplicate)", s)
+	if s := rep.Sources[0]; s.OK != 1 || s.Sightings != 4 || s.Skipped != 4 {
+		t.Errorf("report = %+v; want 1 unit ok, 4 sightings, 4 skipped (empty and duplicates: the same text in NFD and NFC is one)", s)
 	}
 }
 

@@ -41,6 +41,8 @@ type FetchConfig struct {
 	Delay    time.Duration
 	// Hosts overrides Parallel and Delay for named hosts ("api.stackexchange.com", "127.0.0.1:8080").
 	Hosts map[string]HostLimit
+	// CacheDir keeps copies of revalidated documents (pages, sitemaps, feeds) between runs; "" keeps none.
+	CacheDir string
 }
 
 // HostLimit is the politeness of the crawler towards one host.
@@ -73,6 +75,8 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Cached is true when the server said the copy kept from an earlier fetch is still current (304).
+	Cached bool
 }
 
 // GetOptions tune one fetch.
@@ -84,6 +88,10 @@ type GetOptions struct {
 	Robots bool
 	// Header is sent with the request (Accept, API keys).
 	Header http.Header
+	// Revalidate asks the server whether a copy fetched before has changed (If-None-Match,
+	// If-Modified-Since), so that a rerun does not download unchanged pages and feeds again. It needs a
+	// cache directory in the FetchConfig.
+	Revalidate bool
 }
 
 // ErrRobots is returned for a URL that robots.txt forbids heed to fetch.
@@ -92,11 +100,15 @@ var ErrRobots = errors.New("disallowed by robots.txt")
 // Fetcher fetches documents through colly, with per-host limits, retries that honour Retry-After,
 // pauses that the sources' own backoff signals ask for, and bounded bodies. It is safe for concurrent use.
 type Fetcher struct {
+	// Progress, when set, counts the fetcher's HTTP requests.
+	Progress *Progress
+
 	cfg     FetchConfig
 	base    *colly.Collector
 	log     *slog.Logger
 	metrics *Metrics
 	pauses  *pauses
+	cache   *cache
 }
 
 // NewFetcher builds a fetcher. metrics may be nil.
@@ -126,7 +138,10 @@ func NewFetcher(cfg FetchConfig, log *slog.Logger, metrics *Metrics) (*Fetcher, 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	f := &Fetcher{cfg: cfg, log: log, metrics: metrics, pauses: &pauses{until: map[string]time.Time{}}}
+	f := &Fetcher{cfg: cfg, log: log, metrics: metrics, pauses: &pauses{until: map[string]time.Time{}, maxWait: cfg.MaxRetryAfter}}
+	if cfg.CacheDir != "" {
+		f.cache = &cache{dir: cfg.CacheDir}
+	}
 
 	// colly reads COLLY_* environment variables in NewCollector; set every field heed relies on after it,
 	// so that the code, not the environment, decides.
@@ -154,7 +169,7 @@ func NewFetcher(cfg FetchConfig, log *slog.Logger, metrics *Metrics) (*Fetcher, 
 		RetryWaitMin: cfg.RetryWaitMin,
 		RetryWaitMax: cfg.RetryWaitMax,
 		RetryMax:     cfg.Retries,
-		CheckRetry:   retryablehttp.DefaultRetryPolicy,
+		CheckRetry:   f.checkRetry,
 		Backoff:      f.backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
@@ -208,7 +223,21 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, opt GetOptions) (*Resp
 	for k, v := range opt.Header {
 		hdr[k] = v
 	}
+	var kept *cacheEntry
+	var keptBody []byte
+	if opt.Revalidate {
+		if e, body, ok := f.cache.load(rawURL, f.cfg.MaxBody); ok {
+			kept, keptBody = e, body
+			if e.ETag != "" {
+				hdr.Set("If-None-Match", e.ETag)
+			}
+			if e.LastModified != "" {
+				hdr.Set("If-Modified-Since", e.LastModified)
+			}
+		}
+	}
 	start := time.Now()
+	f.Progress.request()
 	err := c.Request(http.MethodGet, rawURL, nil, nil, hdr)
 	if err == nil {
 		err = cbErr
@@ -222,8 +251,24 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, opt GetOptions) (*Resp
 	case resp == nil:
 		return nil, fmt.Errorf("fetch %s: no response", redact(mustParse(rawURL)))
 	}
+	f.metrics.received(opt.Source, len(resp.Body))
 	if len(resp.Body) >= f.cfg.MaxBody {
 		return resp, fmt.Errorf("fetch %s: %w (%d bytes)", redact(resp.URL), ErrTooLarge, f.cfg.MaxBody)
+	}
+	if opt.Revalidate {
+		switch {
+		case resp.Status == http.StatusNotModified && kept != nil:
+			final, err := url.Parse(kept.FinalURL)
+			if err != nil {
+				final = resp.URL
+			}
+			f.metrics.cached(opt.Source, "not_modified")
+			return &Response{URL: final, Status: http.StatusOK, Header: kept.Header.Clone(), Body: keptBody, Cached: true}, nil
+		case resp.Status == http.StatusOK:
+			if err := f.cache.store(rawURL, resp); err != nil {
+				f.log.Warn("could not keep a copy for revalidation", "source", opt.Source, "err", err)
+			}
+		}
 	}
 	return resp, nil
 }
@@ -240,14 +285,29 @@ func (f *Fetcher) Skipped(source, reason string, n int) {
 var ErrTooLarge = errors.New("response body too large")
 
 // Pause makes every fetch to host wait until d from now: a source's own backoff signal (Stack Exchange
-// "backoff", Reddit's X-Ratelimit-Reset) or a Retry-After.
+// "backoff", Reddit's X-Ratelimit-Reset, Discourse's wait_seconds). A pause longer than MaxRetryAfter
+// defers the host: its fetches fail with ErrRateLimited until the pause ends.
 func (f *Fetcher) Pause(host string, d time.Duration, source string) {
 	if d <= 0 {
 		return
 	}
 	f.pauses.pause(host, time.Now().Add(d))
-	f.metrics.rateLimitWait(source, d)
-	f.log.Info("pausing host at its request", "source", source, "host", host, "seconds", d.Seconds())
+	if d <= f.cfg.MaxRetryAfter {
+		f.metrics.rateLimitWait(source, d)
+	}
+	f.log.Info("pausing host at its request", "source", source, "host", host, "seconds", d.Seconds(), "deferred", d > f.cfg.MaxRetryAfter)
+}
+
+// checkRetry retries network errors, 429 and 5xx (retryablehttp's policy), except when a Retry-After asks
+// for longer than heed waits within a run: then the response is given back at once, and the source is
+// deferred and counted.
+func (f *Fetcher) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := RetryAfter(resp.Header, time.Now()); ok && d > f.cfg.MaxRetryAfter {
+			return false, nil
+		}
+	}
+	return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 }
 
 // backoff honours Retry-After on 429 and 503 up to MaxRetryAfter, and otherwise backs off exponentially
@@ -255,9 +315,7 @@ func (f *Fetcher) Pause(host string, d time.Duration, source string) {
 func (f *Fetcher) backoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		if d, ok := RetryAfter(resp.Header, time.Now()); ok {
-			src := sourceOf(resp.Request.Context())
-			d = min2(d, f.cfg.MaxRetryAfter)
-			f.metrics.rateLimitWait(src, d)
+			f.metrics.rateLimitWait(sourceOf(resp.Request.Context()), d)
 			return d
 		}
 	}
@@ -299,10 +357,12 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// pauses remembers, per host, when fetching may resume.
+// pauses remembers, per host, when fetching may resume. A host that asked for a longer wait than maxWait
+// is deferred: its fetches fail at once with ErrRateLimited until the pause ends.
 type pauses struct {
-	mu    sync.Mutex
-	until map[string]time.Time
+	mu      sync.Mutex
+	until   map[string]time.Time
+	maxWait time.Duration
 }
 
 func (p *pauses) pause(host string, t time.Time) {
@@ -320,6 +380,9 @@ func (p *pauses) wait(ctx context.Context, host string) error {
 	d := time.Until(t)
 	if d <= 0 {
 		return nil
+	}
+	if p.maxWait > 0 && d > p.maxWait {
+		return fmt.Errorf("%w: %s asked to wait %s, longer than the %s heed waits within a run: deferred", ErrRateLimited, host, d.Round(time.Second), p.maxWait)
 	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -208,5 +210,126 @@ func TestRedact(t *testing.T) {
 	got := Redact("https://api.stackexchange.com/2.3/search?q=x&key=SECRET&access_token=T")
 	if strings.Contains(got, "SECRET") || strings.Contains(got, "=T") || !strings.Contains(got, "q=x") {
 		t.Errorf("Redact = %q", got)
+	}
+}
+
+func TestFetchRevalidatesWithValidators(t *testing.T) {
+	var full, notModified atomic.Int32
+	version := "v1"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		etag := `"` + version + `"`
+		if r.Header.Get("If-None-Match") == etag {
+			notModified.Add(1)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		full.Add(1)
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<p>" + version + "</p>"))
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	f, m := testFetcher(t, func(c *FetchConfig) { c.CacheDir = dir })
+	get := func() *Response {
+		resp, err := f.Get(context.Background(), srv.URL+"/page", GetOptions{Source: "site", Revalidate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	if r := get(); r.Cached || string(r.Body) != "<p>v1</p>" {
+		t.Fatalf("first fetch = %+v", r)
+	}
+	// A second fetcher (the next run) with the same cache asks, and gets the kept copy back.
+	f, m = testFetcher(t, func(c *FetchConfig) { c.CacheDir = dir })
+	r := get()
+	if !r.Cached || r.Status != 200 || string(r.Body) != "<p>v1</p>" || r.Header.Get("Content-Type") != "text/html" {
+		t.Fatalf("revalidated fetch = %+v", r)
+	}
+	if full.Load() != 1 || notModified.Load() != 1 {
+		t.Errorf("server sent %d full responses and %d 304s, want 1 and 1", full.Load(), notModified.Load())
+	}
+	if got := testutil.ToFloat64(m.cache.WithLabelValues("site", "not_modified")); got != 1 {
+		t.Errorf("revalidations counted = %v, want 1", got)
+	}
+	version = "v2"
+	if r := get(); r.Cached || string(r.Body) != "<p>v2</p>" {
+		t.Errorf("a changed page came back as %+v", r)
+	}
+	// Without Revalidate (an API), nothing is asked or kept.
+	resp, err := f.Get(context.Background(), srv.URL+"/api", GetOptions{Source: "api"})
+	if err != nil || resp.Cached {
+		t.Errorf("an API fetch used the cache: %+v %v", resp, err)
+	}
+}
+
+func TestFetchDefersAHostThatAsksForTooLong(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	f, _ := testFetcher(t, func(c *FetchConfig) { c.MaxRetryAfter = time.Second })
+	start := time.Now()
+	resp, err := f.Get(context.Background(), srv.URL, GetOptions{Source: "s"})
+	if err != nil || resp.Status != 429 {
+		t.Fatalf("Get = %+v, %v; want the 429 back", resp, err)
+	}
+	if d := time.Since(start); d > 500*time.Millisecond || calls.Load() != 1 {
+		t.Errorf("a Retry-After of an hour was waited for (%v, %d calls); it must be deferred at once", d, calls.Load())
+	}
+	// A source's own backoff signal beyond the limit defers the host too.
+	host := strings.TrimPrefix(srv.URL, "http://")
+	f.Pause(host, time.Hour, "s")
+	if _, err := f.Get(context.Background(), srv.URL, GetOptions{Source: "s"}); !errors.Is(err, ErrRateLimited) {
+		t.Errorf("a fetch to a deferred host gave %v, want ErrRateLimited", err)
+	}
+}
+
+func TestPerHostRateLimitHolds(t *testing.T) {
+	var mu sync.Mutex
+	var inFlight, maxInFlight int
+	var starts []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		inFlight++
+		maxInFlight = max(maxInFlight, inFlight)
+		starts = append(starts, time.Now())
+		mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	const n, delay = 8, 50 * time.Millisecond
+	f, _ := testFetcher(t, func(c *FetchConfig) {
+		c.Parallel, c.Delay = 8, 0
+		c.Hosts = map[string]HostLimit{host: {Parallel: 1, Delay: delay}}
+	})
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f.Get(context.Background(), srv.URL, GetOptions{})
+		}()
+	}
+	wg.Wait()
+	if maxInFlight != 1 {
+		t.Errorf("%d requests were in flight at once to a host limited to 1", maxInFlight)
+	}
+	sort.Slice(starts, func(i, j int) bool { return starts[i].Before(starts[j]) })
+	for i := 1; i < len(starts); i++ {
+		if gap := starts[i].Sub(starts[i-1]); gap < delay {
+			t.Errorf("requests %d and %d started %v apart, under the %v delay", i, i+1, gap, delay)
+		}
+	}
+	if total := starts[len(starts)-1].Sub(starts[0]); total < (n-1)*delay {
+		t.Errorf("%d requests took %v, faster than %v allows", n, total, (n-1)*delay)
 	}
 }

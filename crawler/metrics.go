@@ -20,6 +20,8 @@ type Metrics struct {
 	errors    *prometheus.CounterVec
 	skipped   *prometheus.CounterVec
 	duration  *prometheus.GaugeVec
+	bytes     *prometheus.CounterVec
+	cache     *prometheus.CounterVec
 }
 
 // NewMetrics registers the crawler's metrics on reg.
@@ -62,8 +64,16 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "heed_crawl_source_duration_seconds",
 			Help: "How long the last crawl of each source took.",
 		}, []string{"source"}),
+		bytes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "heed_crawl_response_bytes_total",
+			Help: "Bytes of response bodies the crawler received (after decompression), by source.",
+		}, []string{"source"}),
+		cache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "heed_crawl_revalidations_total",
+			Help: "Documents the crawler revalidated instead of downloading again, by source and result (not_modified).",
+		}, []string{"source", "result"}),
 	}
-	reg.MustRegister(m.fetches, m.fetchDur, m.retries, m.waits, m.sightings, m.units, m.errors, m.skipped, m.duration)
+	reg.MustRegister(m.fetches, m.fetchDur, m.retries, m.waits, m.sightings, m.units, m.errors, m.skipped, m.duration, m.bytes, m.cache)
 	return m
 }
 
@@ -77,6 +87,18 @@ func (m *Metrics) fetch(source string, resp *Response, err error, d time.Duratio
 	}
 	m.fetches.WithLabelValues(source, code).Inc()
 	m.fetchDur.WithLabelValues(source).Observe(d.Seconds())
+}
+
+func (m *Metrics) received(source string, n int) {
+	if m != nil {
+		m.bytes.WithLabelValues(source).Add(float64(n))
+	}
+}
+
+func (m *Metrics) cached(source, result string) {
+	if m != nil {
+		m.cache.WithLabelValues(source, result).Inc()
+	}
 }
 
 func (m *Metrics) retry(source string) {

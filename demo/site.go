@@ -3,6 +3,8 @@ package demo
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"html/template"
@@ -165,6 +167,14 @@ func siteHandler(w *World, root func() string) http.Handler {
 		err := pageTmpl.Execute(&buf, map[string]any{"World": w, "Page": p, "Canonical": canonical(w, p.Path), "JSONLD": jsonLD(w, p)})
 		if err != nil {
 			http.Error(rw, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		// Validators, as real sites send them, so that a second crawl revalidates instead of downloading.
+		sum := sha256.Sum256(buf.Bytes())
+		etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+		rw.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			rw.WriteHeader(http.StatusNotModified)
 			return
 		}
 		rw.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -37,6 +37,7 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 	outPath := fs.String("out", "", "write the JSONL here instead of stdout")
 	delay := fs.Duration("delay", 0, "pause after each request to a host (default 1s)")
 	workers := fs.Int("workers", 4, "crawl units fetched at once")
+	cacheDir := fs.String("cache", "", "keep copies of pages and feeds here and revalidate them on the next crawl")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	logFormat := fs.String("log-format", "text", "text or json")
 	if err := parse(fs, args); err != nil {
@@ -80,10 +81,12 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 	cm := crawler.NewMetrics(prometheus.NewRegistry())
 	fetch, err := crawler.NewFetcher(crawler.FetchConfig{UserAgent: cfg.Crawl.UserAgent, Timeout: cfg.Crawl.Timeout,
 		MaxBody: cfg.Crawl.MaxBody, Retries: cfg.Crawl.Retries, MaxRetryAfter: cfg.Crawl.MaxRetryAfter,
-		Parallel: cfg.Crawl.Parallel, Delay: cfg.Crawl.Delay, Hosts: hostLimits(cfg.Sources)}, log, cm)
+		Parallel: cfg.Crawl.Parallel, Delay: cfg.Crawl.Delay, Hosts: hostLimits(cfg.Sources), CacheDir: *cacheDir}, log, cm)
 	if err != nil {
 		return err
 	}
+	progress := crawler.NewProgress()
+	fetch.Progress = progress
 	srcs, err := buildSources(cfg.Sources, sourceDeps{fetch: fetch, log: log, metrics: cm})
 	if err != nil {
 		return err
@@ -94,8 +97,10 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	sink := &collect{}
-	eng := &crawler.Engine{Workers: *workers, Log: log, Metrics: cm}
+	eng := &crawler.Engine{Workers: *workers, Log: log, Metrics: cm, Progress: progress}
+	stop := showProgress(e.stderr, progress)
 	rep, err := eng.Run(ctx, srcs, seeds, nil, sink)
+	stop()
 	if err != nil {
 		return err
 	}

@@ -245,15 +245,18 @@ func TestCrawlCommand(t *testing.T) {
 	}
 }
 
-func TestCrawlKindsNotBuilt(t *testing.T) {
-	for _, kind := range []string{"google", "reddit", "feed"} {
-		code, _, errs := heedRun(t, "", "crawl", "--source", kind, "--seed", "x")
-		if code != exitUsage || !strings.Contains(errs, "not supported yet") {
-			t.Errorf("crawl --source %s: code %d, %q; want 2 and \"not supported yet\"", kind, code, errs)
+func TestEveryContractKindIsBuilt(t *testing.T) {
+	for _, kind := range []string{"opensearch", "google", "bing", "duckduckgo", "youtube", "amazon", "wikipedia",
+		"stackexchange", "reddit", "discourse", "feed", "requests", "html"} {
+		if err := checkKind(kind); err != nil {
+			t.Errorf("kind %s: %v", kind, err)
 		}
 	}
 	if code, _, errs := heedRun(t, "", "crawl", "--source", "altavista"); code != exitUsage || !strings.Contains(errs, "unknown source kind") {
 		t.Errorf("unknown kind: code %d, %q", code, errs)
+	}
+	if code, _, errs := heedRun(t, "", "crawl", "--source", "feed"); code != exitUsage || !strings.Contains(errs, "feed needs the feed's URL") {
+		t.Errorf("a feed without its URL: code %d, %q", code, errs)
 	}
 	if code, _, _ := heedRun(t, "", "crawl"); code != exitUsage {
 		t.Errorf("crawl without sources: code %d, want 2", code)

@@ -35,7 +35,7 @@ func (s *sitePages) Pages(ctx context.Context) ([]heed.Page, error) {
 	var pages []heed.Page
 	if s.site != "" {
 		crawled, rep, err := s.crawler.Crawl(ctx, s.site)
-		s.log.Info("site crawled", "site", s.site, "sitemaps", rep.Sitemaps, "listed", rep.Listed, "fetched", rep.Fetched,
+		s.log.Info("site crawled", "site", s.site, "sitemaps", rep.Sitemaps, "listed", rep.Listed, "fetched", rep.Fetched, "unchanged", rep.Unchanged,
 			"pages", rep.Pages, "skipped", rep.Skipped)
 		if err != nil {
 			return nil, err

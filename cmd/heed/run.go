@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -73,10 +74,13 @@ func runJob(ctx context.Context, e *env, cfg *config.File, jobName string, shard
 		return ops.Summary{}, err
 	}
 	defer st.Close()
-	p, j, err := buildPipeline(cfg, job, shard, st, log, reg)
+	progress := crawler.NewProgress()
+	p, j, err := buildPipeline(cfg, job, shard, st, log, reg, progress)
 	if err != nil {
 		return ops.Summary{}, err
 	}
+	stop := showProgress(e.stderr, progress)
+	defer stop()
 	return p.Run(ctx, j)
 }
 
@@ -100,17 +104,18 @@ func (evidence) Collect(s []heed.Sighting, runs int) heed.Evidence { return resp
 func (evidence) Demand(e heed.Evidence) float64                    { return responder.Demand(e) }
 
 // buildPipeline wires the pipeline and the job from the configuration.
-func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st store.Store, log *slog.Logger, reg prometheus.Registerer) (*ops.Pipeline, ops.Job, error) {
+func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st store.Store, log *slog.Logger, reg prometheus.Registerer, progress *crawler.Progress) (*ops.Pipeline, ops.Job, error) {
 	cm := crawler.NewMetrics(reg)
 	fc := crawler.FetchConfig{
 		UserAgent: cfg.Crawl.UserAgent, Timeout: cfg.Crawl.Timeout, MaxBody: cfg.Crawl.MaxBody, Retries: cfg.Crawl.Retries,
 		MaxRetryAfter: cfg.Crawl.MaxRetryAfter, Parallel: cfg.Crawl.Parallel, Delay: cfg.Crawl.Delay,
-		Hosts: hostLimits(cfg.Sources),
+		Hosts: hostLimits(cfg.Sources), CacheDir: filepath.Join(cfg.Storage.Data, "http-cache"),
 	}
 	fetch, err := crawler.NewFetcher(fc, log, cm)
 	if err != nil {
 		return nil, ops.Job{}, err
 	}
+	fetch.Progress = progress
 	var specs []crawler.Spec
 	for _, s := range cfg.Sources {
 		if len(job.Sources) > 0 && !slices.Contains(job.Sources, s.Name) {
@@ -144,7 +149,7 @@ func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st sto
 	lang := cfg.Organisation.Lang
 	p := &ops.Pipeline{
 		Store:      st,
-		Engine:     &crawler.Engine{Workers: cfg.Crawl.Workers, MaxText: cfg.Crawl.MaxText, Shard: shard, Log: log, Metrics: cm},
+		Engine:     &crawler.Engine{Workers: cfg.Crawl.Workers, MaxText: cfg.Crawl.MaxText, Shard: shard, Log: log, Metrics: cm, Progress: progress},
 		Classify:   intent.New(intent.Options{Brands: brands}),
 		NewMatcher: func(pages []heed.Page) ops.Matcher { return newMatcher(pages, lang) },
 		Evidence:   evidence{},

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"slices"
 	"sort"
 	"strings"
 
@@ -21,23 +20,32 @@ type sourceDeps struct {
 	metrics *crawler.Metrics
 }
 
-// sourceKinds is every source kind heed can crawl, in one place.
-var sourceKinds = map[string]func(spec crawler.Spec, d sourceDeps) (crawler.Source, error){
-	"opensearch": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) { return suggest.NewOpenSearch(s, d.fetch) },
-	"stackexchange": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) {
-		return forum.NewStackExchange(s, d.fetch)
-	},
-	"requests": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) {
-		return imports.NewRequests(s, d.log, d.metrics)
-	},
-}
+// builder builds one kind of source.
+type builder func(spec crawler.Spec, d sourceDeps) (crawler.Source, error)
 
-// plannedKinds are the kinds of contracts.md that are not built yet.
-var plannedKinds = []string{"google", "bing", "duckduckgo", "youtube", "amazon", "wikipedia", "reddit", "discourse", "feed"}
+// sourceKinds lists every source kind heed can crawl, in one place.
+func sourceKinds() map[string]builder {
+	kinds := map[string]builder{
+		"stackexchange": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) { return forum.NewStackExchange(s, d.fetch) },
+		"reddit":        func(s crawler.Spec, d sourceDeps) (crawler.Source, error) { return forum.NewReddit(s, d.fetch) },
+		"discourse": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) {
+			return forum.NewDiscourse(s, d.fetch, d.fetch.Config().MaxRetryAfter)
+		},
+		"feed": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) { return forum.NewFeed(s, d.fetch) },
+		"html": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) { return forum.NewHTMLForum(s, d.fetch) },
+		"requests": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) {
+			return imports.NewRequests(s, d.log, d.metrics)
+		},
+	}
+	for kind, build := range suggest.Kinds {
+		kinds[kind] = func(s crawler.Spec, d sourceDeps) (crawler.Source, error) { return build(s, d.fetch) }
+	}
+	return kinds
+}
 
 func knownKinds() string {
 	var ks []string
-	for k := range sourceKinds {
+	for k := range sourceKinds() {
 		ks = append(ks, k)
 	}
 	sort.Strings(ks)
@@ -46,11 +54,8 @@ func knownKinds() string {
 
 // checkKind returns a usage error for a kind heed does not crawl.
 func checkKind(kind string) error {
-	if _, ok := sourceKinds[kind]; ok {
+	if _, ok := sourceKinds()[kind]; ok {
 		return nil
-	}
-	if slices.Contains(plannedKinds, kind) {
-		return fmt.Errorf("source kind %q is not supported yet (supported: %s)", kind, knownKinds())
 	}
 	return fmt.Errorf("unknown source kind %q (supported: %s)", kind, knownKinds())
 }
@@ -58,11 +63,12 @@ func checkKind(kind string) error {
 // buildSources builds the configured sources.
 func buildSources(specs []crawler.Spec, d sourceDeps) ([]crawler.Source, error) {
 	var out []crawler.Source
+	kinds := sourceKinds()
 	for _, s := range specs {
 		if err := checkKind(s.Kind); err != nil {
 			return nil, usageError{err}
 		}
-		src, err := sourceKinds[s.Kind](s, d)
+		src, err := kinds[s.Kind](s, d)
 		if err != nil {
 			return nil, usageError{err}
 		}

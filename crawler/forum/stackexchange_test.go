@@ -18,7 +18,7 @@ import (
 	"github.com/heed-dev/heed/crawler"
 )
 
-func fixture(t *testing.T, name string) []byte {
+func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile("testdata/" + name)
 	if err != nil {

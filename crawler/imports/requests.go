@@ -1,16 +1,24 @@
 // Package imports reads requests from files instead of crawling them: JSONL as `heed crawl` writes it
-// (keeping every sighting's source, seed and evidence), or plain lists with one request a line, as
-// keyword tools export them.
+// (keeping every sighting's source, seed and evidence), keyword exports with a header row (CSV or TSV, as
+// keyword tools and Search Console give them), or plain lists with one request a line.
 package imports
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/crawler"
@@ -84,56 +92,169 @@ type BadLine struct {
 	Err  string
 }
 
-// Read reads a requests file: JSONL sightings when its first non-blank line starts with '{', else plain
-// text with one request a line. Blank lines are skipped. Bad JSONL lines are returned in bad, by line
-// number, and the good lines are kept.
+// keywordColumns are the header names keyword tools and Search Console give the request column.
+var keywordColumns = []string{"keyword", "keywords", "query", "queries", "top queries", "search term", "search terms",
+	"search query", "search queries", "phrase", "keyphrase", "request", "text"}
+
+// Read reads a requests file, in one of three forms:
+//   - JSONL sightings, as heed crawl writes them (the first non-blank line starts with '{');
+//   - a keyword export with a header row, comma-, semicolon- or tab-separated, whose request column is
+//     named keyword, query, search term or the like (Search Console's clicks and impressions are kept);
+//   - plain text, one request a line.
+//
+// UTF-8 and UTF-16 (with a byte order mark, as Google Ads exports) are read. Blank lines are skipped; bad
+// lines are returned in bad with their line numbers, and the good lines are kept.
 func Read(r io.Reader, name string) (out []heed.Sighting, bad []BadLine, err error) {
-	mode := 0 // 0 unknown, 1 jsonl, 2 text
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(2); len(bom) == 2 && ((bom[0] == 0xff && bom[1] == 0xfe) || (bom[0] == 0xfe && bom[1] == 0xff)) {
+		dec := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder()
+		br = bufio.NewReaderSize(transform.NewReader(br, dec), 64<<10)
+	}
+	mode := modeUnknown
+	var csvIn *csvState
 	pos := 0
-	err = heed.ReadLines(r, heed.DefaultMaxLine, func(n int, line []byte, cut bool) error {
+	err = heed.ReadLines(br, heed.DefaultMaxLine, func(n int, line []byte, cut bool) error {
 		trimmed := bytes.TrimSpace(line)
 		if len(trimmed) == 0 {
 			return nil
 		}
-		if mode == 0 {
-			mode = 2
-			if trimmed[0] == '{' {
-				mode = 1
+		if mode == modeUnknown {
+			mode = modeText
+			switch {
+			case trimmed[0] == '{':
+				mode = modeJSONL
+			default:
+				if c := headerOf(string(trimmed)); c != nil {
+					mode, csvIn = modeCSV, c
+					return nil
+				}
 			}
 		}
-		if mode == 2 {
+		switch mode {
+		case modeText:
 			pos++
 			out = append(out, heed.Sighting{Text: string(trimmed), Source: "requests", URL: name, Position: pos, Truncated: cut})
-			return nil
-		}
-		if cut {
-			bad = append(bad, BadLine{Line: n, Err: fmt.Sprintf("line longer than %d bytes", heed.DefaultMaxLine)})
-			return nil
-		}
-		var s heed.Sighting
-		if err := json.Unmarshal(trimmed, &s); err != nil {
-			bad = append(bad, BadLine{Line: n, Err: err.Error()})
-			return nil
-		}
-		if s.Text == "" {
-			bad = append(bad, BadLine{Line: n, Err: `no "text"`})
-			return nil
-		}
-		if s.Source == "" {
-			s.Source = "requests"
-		}
-		if s.URL == "" {
-			s.URL = name
-		}
-		if s.Position <= 0 {
+		case modeCSV:
+			if cut {
+				bad = append(bad, BadLine{Line: n, Err: fmt.Sprintf("line longer than %d bytes", heed.DefaultMaxLine)})
+				return nil
+			}
+			s, err := csvIn.row(string(line))
+			if err != nil {
+				bad = append(bad, BadLine{Line: n, Err: err.Error()})
+				return nil
+			}
+			if s.Text == "" {
+				return nil
+			}
 			pos++
-			s.Position = pos
+			s.Source, s.URL, s.Position = "requests", name, pos
+			out = append(out, s)
+		case modeJSONL:
+			if cut {
+				bad = append(bad, BadLine{Line: n, Err: fmt.Sprintf("line longer than %d bytes", heed.DefaultMaxLine)})
+				return nil
+			}
+			var s heed.Sighting
+			if err := json.Unmarshal(trimmed, &s); err != nil {
+				bad = append(bad, BadLine{Line: n, Err: err.Error()})
+				return nil
+			}
+			if s.Text == "" {
+				bad = append(bad, BadLine{Line: n, Err: `no "text"`})
+				return nil
+			}
+			if s.Source == "" {
+				s.Source = "requests"
+			}
+			if s.URL == "" {
+				s.URL = name
+			}
+			if s.Position <= 0 {
+				pos++
+				s.Position = pos
+			}
+			out = append(out, s)
 		}
-		out = append(out, s)
 		return nil
 	})
 	if err != nil {
 		return out, bad, fmt.Errorf("%w: read: %w", crawler.ErrBadInput, err)
 	}
 	return out, bad, nil
+}
+
+const (
+	modeUnknown = iota
+	modeText
+	modeJSONL
+	modeCSV
+)
+
+// csvState reads the rows of a keyword export after its header.
+type csvState struct {
+	sep                          rune
+	text, clicks, impressions, n int
+}
+
+// headerOf recognises a header row: a separator and a column named like a keyword column.
+func headerOf(line string) *csvState {
+	for _, sep := range []rune{'\t', ',', ';'} {
+		if !strings.ContainsRune(line, sep) {
+			continue
+		}
+		cols, err := splitRow(line, sep)
+		if err != nil {
+			continue
+		}
+		c := &csvState{sep: sep, text: -1, clicks: -1, impressions: -1, n: len(cols)}
+		for i, col := range cols {
+			col = strings.ToLower(strings.TrimSpace(strings.Trim(col, `"`)))
+			switch {
+			case c.text < 0 && slices.Contains(keywordColumns, col):
+				c.text = i
+			case col == "clicks":
+				c.clicks = i
+			case col == "impressions":
+				c.impressions = i
+			}
+		}
+		if c.text >= 0 {
+			return c
+		}
+	}
+	return nil
+}
+
+func splitRow(line string, sep rune) ([]string, error) {
+	cr := csv.NewReader(strings.NewReader(line))
+	cr.Comma = sep
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	return cr.Read()
+}
+
+// row reads one data row.
+func (c *csvState) row(line string) (heed.Sighting, error) {
+	cols, err := splitRow(line, c.sep)
+	if err != nil {
+		return heed.Sighting{}, err
+	}
+	if c.text >= len(cols) {
+		return heed.Sighting{}, fmt.Errorf("%d columns, the request column is number %d", len(cols), c.text+1)
+	}
+	s := heed.Sighting{Text: strings.TrimSpace(cols[c.text])}
+	num := func(i int) *int {
+		if i < 0 || i >= len(cols) {
+			return nil
+		}
+		v := strings.NewReplacer(",", "", " ", "", "\u00a0", "").Replace(cols[i])
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return nil
+		}
+		return &n
+	}
+	s.Clicks, s.Impressions = num(c.clicks), num(c.impressions)
+	return s, nil
 }

@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/crawler"
@@ -98,4 +101,53 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("%d requests and %d bad lines from %d non-blank lines", len(got), len(bad), nonBlank)
 		}
 	})
+}
+
+func TestReadKeywordExports(t *testing.T) {
+	texts := func(ss []heed.Sighting) []string {
+		var out []string
+		for _, s := range ss {
+			out = append(out, s.Text)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		in   []byte
+		want []string
+	}{
+		{"csv with a Keyword column", []byte("Keyword,Search Volume,KD\nlark e-bike,1200,34\n\"lark cargo, child seat\",90,12\n"),
+			[]string{"lark e-bike", "lark cargo, child seat"}},
+		{"semicolon separated", []byte("Suchbegriff;Query\nx;lark fahrrad\n"), []string{"lark fahrrad"}},
+		{"tsv", []byte("Search term\tClicks\nlark login\t3\n"), []string{"lark login"}},
+		{"a first line with commas but no keyword column is a request", []byte("lark e-bike, cheap\nlark fold\n"),
+			[]string{"lark e-bike, cheap", "lark fold"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, bad, err := Read(bytes.NewReader(tt.in), "kw.csv")
+			if err != nil || len(bad) != 0 {
+				t.Fatalf("Read: %v, bad %v", err, bad)
+			}
+			if diff := cmp.Diff(tt.want, texts(got)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestReadSearchConsoleUTF16(t *testing.T) {
+	// Search Console and Google Ads export UTF-16 with a byte order mark.
+	text := "Top queries\tClicks\tImpressions\tCTR\tPosition\r\nlark e-bike review\t12\t1,340\t0.9%\t4.2\r\nlark fold weight\t0\t88\t0%\t9\r\n"
+	enc, _, err := transform.Bytes(unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder(), []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, bad, err := Read(bytes.NewReader(enc), "queries.tsv")
+	if err != nil || len(bad) != 0 {
+		t.Fatalf("Read: %v, bad %v", err, bad)
+	}
+	if len(got) != 2 || got[0].Text != "lark e-bike review" || *got[0].Clicks != 12 || *got[0].Impressions != 1340 || *got[1].Clicks != 0 {
+		t.Errorf("sightings = %+v", got)
+	}
 }

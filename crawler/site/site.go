@@ -64,6 +64,7 @@ type Report struct {
 	Sitemaps  int            // sitemap documents read
 	Listed    int            // page URLs found
 	Fetched   int            // pages fetched
+	Unchanged int            // pages the server said had not changed since the last crawl (kept copies used)
 	Pages     int            // pages kept
 	Skipped   map[string]int // by reason: noindex, not_html, duplicate, off_site, http_error, robots, error, limit
 	LastError string
@@ -105,7 +106,7 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 				continue
 			}
 			seenMap[sm] = true
-			resp, err := c.f.Get(ctx, sm, crawler.GetOptions{Source: c.name, Robots: false})
+			resp, err := c.f.Get(ctx, sm, crawler.GetOptions{Source: c.name, Revalidate: true})
 			if err != nil {
 				rep.LastError = err.Error()
 				c.log.Warn("sitemap unreadable", "source", c.name, "url", crawler.Redact(sm), "err", err)
@@ -174,9 +175,12 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 			go func() {
 				defer wg.Done()
 				for i := range work {
-					ex, reason, err := c.page(ctx, batch[i])
+					ex, reason, cached, err := c.page(ctx, batch[i])
 					mu.Lock()
 					rep.Fetched++
+					if cached {
+						rep.Unchanged++
+					}
 					switch {
 					case err != nil:
 						rep.skip(reason)
@@ -256,33 +260,34 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 	return pages, rep, nil
 }
 
-// page fetches and reads one page. A non-empty reason with a nil error is a page deliberately skipped.
-func (c *Crawler) page(ctx context.Context, link string) (Extracted, string, error) {
-	resp, err := c.f.Get(ctx, link, crawler.GetOptions{Source: c.name, Robots: true,
+// page fetches and reads one page. A non-empty reason with a nil error is a page deliberately skipped;
+// cached says the server confirmed the copy kept from the last crawl.
+func (c *Crawler) page(ctx context.Context, link string) (ex Extracted, reason string, cached bool, err error) {
+	resp, err := c.f.Get(ctx, link, crawler.GetOptions{Source: c.name, Robots: true, Revalidate: true,
 		Header: map[string][]string{"Accept": {"text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}}})
 	if err != nil {
 		if errors.Is(err, crawler.ErrRobots) {
-			return Extracted{}, "robots", nil
+			return Extracted{}, "robots", false, nil
 		}
-		return Extracted{}, "error", err
+		return Extracted{}, "error", false, err
 	}
 	if resp.Status != 200 {
-		return Extracted{}, "http_error", fmt.Errorf("page %s: HTTP %d", crawler.Redact(link), resp.Status)
+		return Extracted{}, "http_error", false, fmt.Errorf("page %s: HTTP %d", crawler.Redact(link), resp.Status)
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" {
 		mt, _, _ := mime.ParseMediaType(ct)
 		if mt != "text/html" && mt != "application/xhtml+xml" {
-			return Extracted{}, "not_html", nil
+			return Extracted{}, "not_html", resp.Cached, nil
 		}
 	}
-	ex, err := Extract(resp.URL, resp.Body)
+	ex, err = Extract(resp.URL, resp.Body)
 	if err != nil {
-		return Extracted{}, "error", fmt.Errorf("page %s: %w", crawler.Redact(link), err)
+		return Extracted{}, "error", resp.Cached, fmt.Errorf("page %s: %w", crawler.Redact(link), err)
 	}
 	if ex.NoIndex {
-		return Extracted{}, "noindex", nil
+		return Extracted{}, "noindex", resp.Cached, nil
 	}
-	return ex, "", nil
+	return ex, "", resp.Cached, nil
 }
 
 // looksLikePage rules out links to files that are not pages.

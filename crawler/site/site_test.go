@@ -178,3 +178,48 @@ func TestStripSiteName(t *testing.T) {
 		}
 	}
 }
+
+func TestSecondCrawlRevalidates(t *testing.T) {
+	var full int
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/robots.txt":
+			fmt.Fprintf(w, "Sitemap: %s/sitemap.xml\n", srv.URL)
+			return
+		case "/sitemap.xml":
+			fmt.Fprintf(w, `<urlset><url><loc>%[1]s/a</loc></url><url><loc>%[1]s/b</loc></url></urlset>`, srv.URL)
+			return
+		}
+		etag := `"` + r.URL.Path + `-v1"`
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		full++
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, page("Page "+r.URL.Path, ""))
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	crawl := func() ([]heed.Page, Report) {
+		f, err := crawler.NewFetcher(crawler.FetchConfig{Retries: 0, Delay: time.Millisecond, CacheDir: dir}, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages, rep, err := New(f, Options{}).Crawl(context.Background(), srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pages, rep
+	}
+	first, _ := crawl()
+	second, rep := crawl()
+	if full != 2 || rep.Unchanged != 2 {
+		t.Errorf("pages downloaded %d times in two crawls, %d unchanged in the second; want 2 and 2", full, rep.Unchanged)
+	}
+	if diff := cmp.Diff(first, second); diff != "" {
+		t.Errorf("the second crawl's pages differ (-first +second):\n%s", diff)
+	}
+}

@@ -1,6 +1,7 @@
 package suggest
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -94,4 +95,17 @@ func Expand(seed, lang string, kinds []string) []Query {
 		}
 	}
 	return out
+}
+
+// Depth is the recursion depth a list of expansions asks for with depth:N (0 for none).
+func Depth(kinds []string) int {
+	d := 0
+	for _, k := range kinds {
+		if v, ok := strings.CutPrefix(k, "depth:"); ok {
+			if n, err := strconv.Atoi(v); err == nil && n > d {
+				d = n
+			}
+		}
+	}
+	return d
 }

@@ -19,6 +19,7 @@ import (
 // getter is what a suggestion source needs of the crawler's fetcher.
 type getter interface {
 	Get(ctx context.Context, rawURL string, opt crawler.GetOptions) (*crawler.Response, error)
+	Skipped(source, reason string, n int)
 }
 
 // Suggestion is one completion a service offered.
@@ -45,34 +46,91 @@ func (s *Source) Name() string { return s.name }
 // Kind is the source kind (opensearch, google, ...).
 func (s *Source) Kind() string { return s.kind }
 
-// Units returns one unit per seed and expansion.
+// Units returns one unit per seed and expansion, and with depth:N one recursion unit per seed.
 func (s *Source) Units(seeds []string) []crawler.Unit {
 	var out []crawler.Unit
+	depth := Depth(s.expand)
 	for _, seed := range seeds {
+		seed = strings.Join(strings.Fields(seed), " ")
 		for _, q := range Expand(seed, s.lang, s.expand) {
-			out = append(out, crawler.Unit{Source: s.name, Seed: strings.Join(strings.Fields(seed), " "), Expansion: q.Expansion, Query: q.Text})
+			out = append(out, crawler.Unit{Source: s.name, Seed: seed, Expansion: q.Expansion, Query: q.Text})
+		}
+		if depth > 0 && seed != "" {
+			out = append(out, crawler.Unit{Source: s.name, Seed: seed, Expansion: "recursion", Query: seed})
 		}
 	}
 	return out
 }
 
-// Fetch asks the service for the unit's query.
+// maxRecursionQueries bounds the queries one recursion unit sends.
+const maxRecursionQueries = 200
+
+// Fetch asks the service for the unit's query; a recursion unit also asks for its suggestions'
+// suggestions, to the configured depth.
 func (s *Source) Fetch(ctx context.Context, u crawler.Unit) ([]heed.Sighting, error) {
-	link := s.build(u.Query)
+	if u.Expansion == "recursion" {
+		return s.recurse(ctx, u)
+	}
+	return s.fetchOne(ctx, u, u.Query)
+}
+
+// recurse follows suggestions breadth first: the seed's own suggestions (which the bare unit reports) are
+// asked for theirs, and so on to the depth, each query once. A failed query deeper than the seed is
+// skipped and counted, keeping the rest.
+func (s *Source) recurse(ctx context.Context, u crawler.Unit) ([]heed.Sighting, error) {
+	depth := Depth(s.expand)
+	seen := map[string]bool{heed.Normalize(u.Query): true}
+	frontier := []string{u.Query}
+	var out []heed.Sighting
+	queries, failed := 0, 0
+	for d := 0; d <= depth && len(frontier) > 0; d++ {
+		var next []string
+		for _, q := range frontier {
+			if queries >= maxRecursionQueries || ctx.Err() != nil {
+				break
+			}
+			queries++
+			found, err := s.fetchOne(ctx, u, q)
+			if err != nil {
+				if d == 0 {
+					return nil, err
+				}
+				failed++
+				continue
+			}
+			if d > 0 {
+				out = append(out, found...)
+			}
+			for _, f := range found {
+				if k := heed.Normalize(f.Text); !seen[k] {
+					seen[k] = true
+					next = append(next, f.Text)
+				}
+			}
+		}
+		frontier = next
+	}
+	s.f.Skipped(s.name, "recursion_query_failed", failed)
+	return out, ctx.Err()
+}
+
+// fetchOne asks the service for one query and reads its answer.
+func (s *Source) fetchOne(ctx context.Context, u crawler.Unit, query string) ([]heed.Sighting, error) {
+	link := s.build(query)
 	hdr := map[string][]string{"Accept": {s.accept}}
 	resp, err := s.f.Get(ctx, link, crawler.GetOptions{Source: s.name, Header: hdr})
 	if err != nil {
-		return nil, fmt.Errorf("suggest %s %q: %w", s.name, u.Query, err)
+		return nil, fmt.Errorf("suggest %s %q: %w", s.name, query, err)
 	}
 	if err := crawler.CheckStatus(resp); err != nil {
-		return nil, fmt.Errorf("suggest %s %q: %w", s.name, u.Query, err)
+		return nil, fmt.Errorf("suggest %s %q: %w", s.name, query, err)
 	}
-	if err := detectBlock(resp.Body); err != nil {
-		return nil, fmt.Errorf("suggest %s %q: %w", s.name, u.Query, err)
+	if err := crawler.DetectBlock(resp.Body, "suggestions"); err != nil {
+		return nil, fmt.Errorf("suggest %s %q: %w", s.name, query, err)
 	}
 	sugg, err := s.parse(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("suggest %s %q: %w", s.name, u.Query, err)
+		return nil, fmt.Errorf("suggest %s %q: %w", s.name, query, err)
 	}
 	out := make([]heed.Sighting, 0, len(sugg))
 	shown := crawler.Redact(link)
@@ -143,19 +201,4 @@ func ParseOpenSearch(body []byte) ([]Suggestion, error) {
 		out = append(out, Suggestion{Text: s})
 	}
 	return out, nil
-}
-
-// detectBlock recognises the HTML pages services send instead of data when they block a client.
-func detectBlock(body []byte) error {
-	head := bytes.TrimSpace(body)
-	if len(head) == 0 || (head[0] != '<') {
-		return nil
-	}
-	low := bytes.ToLower(head[:min(len(head), 4096)])
-	for _, sign := range []string{"unusual traffic", "captcha", "are you a robot", "access denied", "blocked"} {
-		if bytes.Contains(low, []byte(sign)) {
-			return fmt.Errorf("%w: an HTML page saying %q instead of suggestions", crawler.ErrBlocked, sign)
-		}
-	}
-	return fmt.Errorf("%w: an HTML page instead of suggestions", crawler.ErrParse)
 }

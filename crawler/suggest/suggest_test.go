@@ -59,14 +59,16 @@ func TestParseOpenSearch(t *testing.T) {
 }
 
 func TestDetectBlock(t *testing.T) {
-	if err := detectBlock([]byte(`<html><body>Our systems have detected unusual traffic from your computer</body></html>`)); !errors.Is(err, crawler.ErrBlocked) {
+	if err := crawler.DetectBlock([]byte(`<html><body>Our systems have detected unusual traffic from your computer</body></html>`), "x"); !errors.Is(err, crawler.ErrBlocked) {
 		t.Errorf("a block page gave %v, want ErrBlocked", err)
 	}
-	if err := detectBlock([]byte(`<html><body>hello</body></html>`)); !errors.Is(err, crawler.ErrParse) {
+	if err := crawler.DetectBlock([]byte(`<!DOCTYPE html><html><body>hello</body></html>`), "x"); !errors.Is(err, crawler.ErrParse) {
 		t.Errorf("an HTML page gave %v, want ErrParse", err)
 	}
-	if err := detectBlock([]byte(`["q", []]`)); err != nil {
-		t.Errorf("JSON gave %v", err)
+	for _, ok := range []string{`["q", []]`, `<?xml version="1.0"?><toplevel/>`, ``} {
+		if err := crawler.DetectBlock([]byte(ok), "x"); err != nil {
+			t.Errorf("DetectBlock(%q) = %v", ok, err)
+		}
 	}
 }
 
