@@ -333,7 +333,10 @@ func min2(a, b time.Duration) time.Duration {
 	return b
 }
 
-// RetryAfter reads a Retry-After header: delay seconds or an HTTP date.
+// maxRetryAfterHeader bounds what a Retry-After header can ask for: a day.
+const maxRetryAfterHeader = 24 * time.Hour
+
+// RetryAfter reads a Retry-After header: delay seconds or an HTTP date, at most a day.
 func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
@@ -343,16 +346,10 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		if n < 0 {
 			return 0, false
 		}
-		if n > 86400 {
-			n = 86400
-		}
-		return time.Duration(n) * time.Second, true
+		return min(time.Duration(min(n, 86400))*time.Second, maxRetryAfterHeader), true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d, true
-		}
-		return 0, true
+		return min(max(t.Sub(now), 0), maxRetryAfterHeader), true
 	}
 	return 0, false
 }

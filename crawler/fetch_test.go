@@ -195,6 +195,7 @@ func TestRetryAfter(t *testing.T) {
 		{"soon", 0, false},
 		{"", 0, false},
 		{"99999999", 24 * time.Hour, true},
+		{"Thu, 01 Jan 2170 00:00:00 GMT", 24 * time.Hour, true},
 	}
 	for _, tt := range tests {
 		h := http.Header{}
@@ -332,4 +333,18 @@ func TestPerHostRateLimitHolds(t *testing.T) {
 	if total := starts[len(starts)-1].Sub(starts[0]); total < (n-1)*delay {
 		t.Errorf("%d requests took %v, faster than %v allows", n, total, (n-1)*delay)
 	}
+}
+
+func FuzzRetryAfter(f *testing.F) {
+	for _, s := range []string{"120", "Thu, 01 Jan 2026 00:00:30 GMT", "-1", "", "1e9"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, v string) {
+		h := http.Header{}
+		h.Set("Retry-After", v)
+		if d, ok := RetryAfter(h, now); ok && (d < 0 || d > 24*time.Hour) {
+			t.Fatalf("RetryAfter(%q) = %v", v, d)
+		}
+	})
 }

@@ -378,3 +378,13 @@ func FuzzParseHTMLForum(f *testing.F) {
 		}
 	})
 }
+
+func FuzzRedditWait(f *testing.F) {
+	f.Add("0", "12.5")
+	f.Add("NaN", "Inf")
+	f.Fuzz(func(t *testing.T, rem, reset string) {
+		if d, ok := RedditWait(map[string][]string{"X-Ratelimit-Remaining": {rem}, "X-Ratelimit-Reset": {reset}}); ok && (d <= 0 || d > 24*time.Hour) {
+			t.Fatalf("RedditWait(%q, %q) = %v", rem, reset, d)
+		}
+	})
+}

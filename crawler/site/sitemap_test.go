@@ -78,3 +78,15 @@ func FuzzParseSitemap(f *testing.F) {
 		}
 	})
 }
+
+func FuzzRobotsSitemaps(f *testing.F) {
+	f.Add([]byte("User-agent: *\nSitemap: https://h.example/s.xml\n"))
+	f.Add([]byte("sitemap:\n#x\nSITEMAP : y"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, s := range RobotsSitemaps(b) {
+			if s == "" {
+				t.Fatal("an empty sitemap location")
+			}
+		}
+	})
+}
