@@ -6,7 +6,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 SHARED   ?= ../shared
 FUZZTIME ?= 60s
 
-.PHONY: all build demo test vet fmt-check eval fuzz clean
+.PHONY: all build demo test vet fmt-check eval fuzz bench clean
 
 all: build
 
@@ -41,6 +41,10 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
 		done; \
 	done
+
+## bench: time heed on large generated inputs (1M requests; opt-in, not part of CI)
+bench: build
+	./scripts/bench.sh
 
 clean:
 	rm -rf bin out

@@ -12,11 +12,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/intent"
 )
 
 // Classifier labels requests.
@@ -224,6 +226,31 @@ func EvalQuestionTypes(data []Labelled, c Classifier) (float64, *Classes) {
 		cl.Add(d.Label, TRECClass(c.Classify(d.Text).QuestionType))
 	}
 	return cl.Accuracy(), cl
+}
+
+// TRECLabels are the six coarse classes of TREC question classification.
+var TRECLabels = []string{"ABBR", "DESC", "ENTY", "HUM", "LOC", "NUM"}
+
+// EvalQuestionModel trains heed's question-type learner on train (TREC train_5500) and scores it on test.
+func EvalQuestionModel(train, test []Labelled) (float64, *Classes, error) {
+	var ex []intent.Example
+	for _, d := range train {
+		y := slices.Index(TRECLabels, d.Label)
+		if y < 0 {
+			continue
+		}
+		ex = append(ex, intent.Example{Features: intent.QuestionFeatures(d.Text), Label: y})
+	}
+	m, err := intent.Train(TRECLabels, ex, intent.TrainOptions{Epochs: 200, L2: 1e-4})
+	if err != nil {
+		return 0, nil, err
+	}
+	cl := NewClasses(TRECLabels...)
+	for _, d := range test {
+		p := m.Probabilities(intent.QuestionFeatures(d.Text))
+		cl.Add(d.Label, TRECLabels[slices.Index(p, slices.Max(p))])
+	}
+	return cl.Accuracy(), cl, nil
 }
 
 // MatchCase is one request of a matching protocol and the page that must answer it ("" when it must be

@@ -1,138 +1,146 @@
 // Package intent labels requests with their search intent (informational, navigational, commercial,
 // transactional), the kind of answer they ask for (question type), the modifiers they carry (price, near
-// me, vs, best, how to, ...) and a confidence, and says which rules decided.
+// me, vs, best, how to, ...), their language and a confidence, and says which rules and features decided.
+//
+// It combines transparent rules (a hand-weighted table over named features) with a logistic regression
+// trained on data shipped in the repository (see Train and `heed train`); the model's weights are
+// embedded, so nothing is fetched at run time.
 package intent
 
 import (
-	"math"
+	_ "embed"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/analysis"
 )
+
+// The model is made from the shipped training data: generated requests (training/gen, from templates and
+// open word lists) and written ones (training/written.tsv). `go generate ./intent` remakes both.
+//
+//go:generate go run ./training/gen -root .. -out training/generated.tsv
+//go:generate go run ../cmd/heed train -data training -out model.json -validate training/validation/queries.tsv
+
+//go:embed model.json
+var embeddedModel []byte
 
 // Options tell the classifier what it cannot know by itself.
 type Options struct {
-	// Brands are the organisation's own brand and product names, lower case ("lark", "lark cycles").
-	// A request that is a brand name alone, or a brand with a site word (login, app, contact), is
-	// navigational.
+	// Brands are the organisation's own brand and product names ("Lark", "Lark Cycles"): a request that
+	// names only a brand, or a brand with a site word (login, app, contact), is navigational.
 	Brands []string
+	// Model replaces the embedded model; RulesOnly ignores any model.
+	Model     *Model
+	RulesOnly bool
 }
 
 // Classifier labels requests. It is safe for concurrent use.
 type Classifier struct {
-	brands [][]string // each brand as words
+	brands [][]string // each brand as words, longest first
+	lex    *Lexicon
+	model  *Model
+}
+
+// DefaultModel returns the embedded intent model, or nil when the build has none.
+func DefaultModel() *Model {
+	m, err := LoadModel(embeddedModel)
+	if err != nil {
+		return nil
+	}
+	return m
 }
 
 // New returns a classifier.
 func New(opt Options) *Classifier {
-	c := &Classifier{}
+	c := &Classifier{lex: DefaultLexicon(), model: opt.Model}
+	if c.model == nil && !opt.RulesOnly {
+		c.model = DefaultModel()
+	}
+	if opt.RulesOnly {
+		c.model = nil
+	}
 	for _, b := range opt.Brands {
 		if w := words(strings.ToLower(b)); len(w) > 0 {
 			c.brands = append(c.brands, w)
 		}
 	}
-	// Longest brands first, so that "lark cycles" is found before "lark".
 	slices.SortStableFunc(c.brands, func(a, b []string) int { return len(b) - len(a) })
 	return c
 }
 
+// Features returns the features the classifier sees in a request, rules' verdicts included: what the
+// model is trained on.
+func (c *Classifier) Features(text string) []Feature {
+	fs := c.extract(prepare(text))
+	rs, _ := ruleScores(fs)
+	p := softmax(rs[:])
+	for i, in := range heed.Intents {
+		fs = append(fs, Feature{Name: "rule:" + string(in), Value: p[i]})
+	}
+	return fs
+}
+
 // Classify labels one request.
 func (c *Classifier) Classify(text string) heed.Classification {
-	w := words(strings.ToLower(text))
-	mods, modReasons := modifiers(w)
-	qt, qReason := questionType(w)
-	var ev evidence
-	for _, m := range mods {
-		if s, ok := modifierIntent[m]; ok {
-			ev.add(s.intent, s.weight, "modifier:"+m)
+	r := prepare(text)
+	fs := c.extract(r)
+	rs, fired := ruleScores(fs)
+	out := heed.Classification{Modifiers: []string{}}
+	var probs []float64
+	if c.model == nil {
+		probs = softmax(rs[:])
+		out.Reasons = fired
+		if len(fired) == 0 {
+			out.Reasons = []string{"no rule fired: informational by default"}
+		}
+	} else {
+		rp := softmax(rs[:])
+		for i, in := range heed.Intents {
+			fs = append(fs, Feature{Name: "rule:" + string(in), Value: rp[i]})
+		}
+		probs = c.model.Probabilities(fs)
+	}
+	best := 0
+	for i := range probs {
+		if probs[i] > probs[best] {
+			best = i
 		}
 	}
-	brand, rest := c.findBrand(w)
-	switch {
-	case brand != "" && len(rest) == 0:
-		ev.add(heed.Navigational, 3, "brand-only:"+brand)
-	case brand != "" && hasAny(rest, siteWords):
-		ev.add(heed.Navigational, 2, "brand+site-word:"+brand)
-	case len(w) > 0 && looksLikeURL(w):
-		ev.add(heed.Navigational, 3, "url-like")
-	}
-	if qt != heed.QNone && qt != heed.QComparison {
-		ev.add(heed.Informational, 1, "question:"+string(qt))
-	}
-	for _, v := range verbs {
-		if len(w) > 0 && hasPhrase(w, v.words) {
-			ev.add(v.intent, v.weight, "verb:"+strings.Join(v.words, "_"))
+	out.Intent = heed.Intents[best]
+	out.Confidence = float64(int(probs[best]*1000+0.5)) / 1000
+	if c.model != nil {
+		for _, ct := range c.model.Contributions(fs, best, 6) {
+			out.Reasons = append(out.Reasons, fmt.Sprintf("model %s %+.2f", ct.Feature, ct.Amount))
+		}
+		if len(fired) > 0 {
+			out.Reasons = append(out.Reasons, fired...)
+		}
+		if len(out.Reasons) == 0 {
+			out.Reasons = []string{"model: no strong feature; the prior decided"}
 		}
 	}
-	out := heed.Classification{QuestionType: qt, Modifiers: mods}
-	out.Intent, out.Confidence = ev.decide()
-	out.Reasons = ev.reasons()
+	qt, qReason := questionType(r.words)
+	out.QuestionType = qt
 	if qReason != "" {
 		out.Reasons = append(out.Reasons, qReason)
 	}
+	mods, modReasons := modifiers(r.words)
+	out.Modifiers = mods
 	out.Reasons = append(out.Reasons, modReasons...)
+	out.Lang, _ = analysis.Detect(text)
 	return out
-}
-
-// findBrand returns the first brand the words contain, and the words around it.
-func (c *Classifier) findBrand(w []string) (string, []string) {
-	for _, b := range c.brands {
-		if i := indexPhrase(w, b); i >= 0 {
-			rest := append(append([]string{}, w[:i]...), w[i+len(b):]...)
-			return strings.Join(b, " "), rest
-		}
-	}
-	return "", nil
-}
-
-// evidence sums the weight each intent received and remembers why.
-type evidence struct {
-	score [4]float64
-	why   []string
 }
 
 func intentIndex(in heed.Intent) int { return slices.Index(heed.Intents, in) }
 
-func (e *evidence) add(in heed.Intent, w float64, why string) {
-	e.score[intentIndex(in)] += w
-	e.why = append(e.why, why)
-}
-
-// prior is the weight informational gets without any evidence: most requests are informational.
-const prior = 1.0
-
-// decide picks the intent with the most evidence; confidence is the softmax share of the winner.
-func (e *evidence) decide() (heed.Intent, float64) {
-	s := e.score
-	s[intentIndex(heed.Informational)] += prior
-	best := 0
-	for i := range s {
-		if s[i] > s[best] {
-			best = i
-		}
-	}
-	var z float64
-	for i := range s {
-		z += math.Exp(s[i])
-	}
-	conf := math.Exp(s[best]) / z
-	return heed.Intents[best], math.Round(conf*1000) / 1000
-}
-
-func (e *evidence) reasons() []string {
-	if len(e.why) == 0 {
-		return []string{"default:informational"}
-	}
-	return e.why
-}
-
 // words splits lower-cased text into words: letters, digits and the characters inside words that matter
-// to requests ("e-bike", "c++", "node.js", "don't").
+// to requests ("e-bike", "c++", "node.js", "don't", "www.example.com/x").
 func words(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool {
-		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '-' || r == '.' || r == '+' || r == '#' || r == '&' || r == '$' || r == '£' || r == '€')
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || strings.ContainsRune("'-.+#&$£€/:_@", r))
 	})
 }
 
@@ -157,18 +165,4 @@ func indexPhrase(w, phrase []string) int {
 		}
 	}
 	return -1
-}
-
-func looksLikeURL(w []string) bool {
-	for _, x := range w {
-		if strings.HasPrefix(x, "www.") || strings.HasPrefix(x, "http") {
-			return true
-		}
-		for _, tld := range []string{".com", ".org", ".net", ".gov", ".edu", ".co.uk", ".io"} {
-			if strings.HasSuffix(x, tld) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -14,20 +14,32 @@ var Modifiers = []string{"price", "local", "best", "review", "comparison", "how_
 // modifierPhrases are the word sequences that reveal each modifier.
 var modifierPhrases = map[string][]string{
 	"price": {"price", "prices", "pricing", "cost", "costs", "how much", "cheap", "cheapest", "cheaper", "fee",
-		"fees", "rates", "affordable", "budget", "finance", "financing", "monthly payment"},
+		"fees", "rates", "affordable", "budget", "finance", "financing", "monthly payment",
+		"preis", "preise", "kosten", "günstig", "prix", "coût", "tarif", "pas cher", "precio", "precios", "costo",
+		"barato", "prezzo", "costo", "preço", "prijs"},
 	"local": {"near me", "nearby", "near you", "closest", "nearest", "open now", "opening hours", "opening times",
-		"directions to", "store locator", "shop near", "location", "locations"},
-	"best":       {"best", "top", "top 10", "top ten", "greatest", "recommended"},
-	"review":     {"review", "reviews", "rating", "ratings", "worth it", "reddit", "pros and cons", "opinions"},
-	"comparison": {"vs", "vs.", "versus", "compare", "comparison", "compared", "alternative", "alternatives", "difference between", "or better"},
-	"how_to":     {"how to", "how do i", "how do you", "how can i", "how can you", "guide", "tutorial", "step by step", "instructions"},
-	"free":       {"free", "for free", "free trial", "no cost"},
+		"directions to", "store locator", "shop near", "location", "locations",
+		"in der nähe", "près de moi", "à proximité", "cerca de mí", "cerca de mi", "vicino a me", "perto de mim", "in de buurt"},
+	"best": {"best", "top", "top 10", "top ten", "greatest", "recommended",
+		"beste", "besten", "bester", "meilleur", "meilleure", "meilleurs", "mejor", "mejores", "migliore", "migliori", "melhor", "melhores"},
+	"review": {"review", "reviews", "rating", "ratings", "worth it", "reddit", "pros and cons", "opinions",
+		"bewertung", "bewertungen", "erfahrungen", "avis", "opiniones", "reseña", "recensione", "recensioni", "avaliação"},
+	"comparison": {"vs", "vs.", "versus", "compare", "comparison", "compared", "alternative", "alternatives", "difference between", "or better",
+		"vergleich", "comparatif", "comparaison", "comparación", "comparar", "confronto", "comparação"},
+	"how_to": {"how to", "how do i", "how do you", "how can i", "how can you", "guide", "tutorial", "step by step", "instructions",
+		"wie man", "anleitung", "comment faire", "tutoriel", "cómo hacer", "como hacer", "tutorial", "come fare", "como fazer"},
+	"free": {"free", "for free", "free trial", "no cost", "gratis", "kostenlos", "kostenlose", "gratuit", "gratuite", "gratuito", "gratuita", "grátis"},
 	"buy": {"buy", "buying", "purchase", "order", "for sale", "shop", "deal", "deals", "discount", "coupon",
-		"coupons", "promo code", "voucher", "in stock", "sale"},
-	"login":     {"login", "log in", "logon", "sign in", "signin", "sign up", "signup", "my account", "account", "password", "register"},
-	"cancel":    {"cancel", "cancellation", "cancelling", "canceling", "unsubscribe", "close account", "delete account"},
-	"refund":    {"refund", "refunds", "return", "returns", "money back", "chargeback"},
-	"complaint": {"complaint", "complaints", "complain", "scam", "worst", "terrible", "awful", "never replied", "still waiting", "no response", "rip off", "ripoff", "ombudsman"},
+		"coupons", "promo code", "voucher", "in stock", "sale", "kaufen", "bestellen", "angebot", "acheter", "commander",
+		"comprar", "pedir", "comprare", "ordinare", "kopen"},
+	"login": {"login", "log in", "logon", "sign in", "signin", "sign up", "signup", "my account", "account", "password", "register",
+		"anmelden", "einloggen", "konto", "connexion", "se connecter", "compte", "iniciar sesión", "mi cuenta", "accedi", "inloggen"},
+	"cancel": {"cancel", "cancellation", "cancelling", "canceling", "unsubscribe", "close account", "delete account",
+		"kündigen", "kündigung", "annuler", "résilier", "résiliation", "cancelar", "darse de baja", "disdire", "opzeggen"},
+	"refund": {"refund", "refunds", "return", "returns", "money back", "chargeback",
+		"rückerstattung", "erstattung", "remboursement", "rembourser", "reembolso", "devolución", "rimborso", "terugbetaling"},
+	"complaint": {"complaint", "complaints", "complain", "scam", "worst", "terrible", "awful", "never replied", "still waiting", "no response", "rip off", "ripoff", "ombudsman",
+		"beschwerde", "betrug", "plainte", "réclamation", "arnaque", "queja", "reclamación", "estafa", "reclamo", "truffa", "klacht"},
 }
 
 // orderAfterSale are words that make "order" about an order already placed.
@@ -64,55 +76,17 @@ func modifiers(w []string) ([]string, []string) {
 	return found, why
 }
 
-// modifierIntent is the intent a modifier is evidence of, and how strongly.
-var modifierIntent = map[string]struct {
-	intent heed.Intent
-	weight float64
-}{
-	"price":      {heed.Commercial, 1.5},
-	"best":       {heed.Commercial, 2},
-	"review":     {heed.Commercial, 2},
-	"comparison": {heed.Commercial, 2},
-	"buy":        {heed.Transactional, 2.5},
-	"free":       {heed.Transactional, 0.5},
-	"login":      {heed.Navigational, 1.5},
-	"local":      {heed.Transactional, 1.5},
-	"cancel":     {heed.Transactional, 1.5},
-	"refund":     {heed.Transactional, 1},
-	"how_to":     {heed.Informational, 1.5},
-}
-
-// verbs are actions that reveal what the person wants to do.
-var verbs = []struct {
-	words  []string
-	intent heed.Intent
-	weight float64
-}{
-	{[]string{"download"}, heed.Transactional, 2.5},
-	{[]string{"subscribe"}, heed.Transactional, 2},
-	{[]string{"book"}, heed.Transactional, 1.5},
-	{[]string{"booking"}, heed.Transactional, 1.5},
-	{[]string{"apply"}, heed.Transactional, 1.5},
-	{[]string{"install"}, heed.Transactional, 1},
-	{[]string{"watch"}, heed.Transactional, 1.5},
-	{[]string{"stream"}, heed.Transactional, 1.5},
-	{[]string{"upgrade"}, heed.Transactional, 1},
-	{[]string{"renew"}, heed.Transactional, 1.5},
-	{[]string{"track", "order"}, heed.Transactional, 1},
-	{[]string{"contact"}, heed.Navigational, 1},
-	{[]string{"customer", "service"}, heed.Navigational, 1},
-	{[]string{"phone", "number"}, heed.Navigational, 1},
-	{[]string{"website"}, heed.Navigational, 1.5},
-	{[]string{"official", "site"}, heed.Navigational, 2},
-	{[]string{"homepage"}, heed.Navigational, 2},
-}
-
-// siteWords, next to a brand, make a request navigational: the person wants a place on the brand's site.
-var siteWords = map[string]bool{
-	"login": true, "log": true, "signin": true, "sign": true, "account": true, "app": true, "website": true,
-	"site": true, "contact": true, "support": true, "help": true, "careers": true, "jobs": true, "store": true,
-	"stores": true, "shop": true, "portal": true, "official": true, "homepage": true, "customer": true,
-	"phone": true, "number": true, "email": true, "address": true, "hours": true,
+// foreignQuestionWords are the question words of other languages, by the English one they mean. Words
+// that are also English words of another use ("was", "come", "wie" in Dutch) are left out.
+var foreignQuestionWords = map[string]string{
+	"wie": "how", "comment": "how", "cómo": "how", "como": "how", "hoe": "how",
+	"qué": "what", "que": "what", "quoi": "what", "cosa": "what", "wat": "what", "qu'est-ce": "what",
+	"warum": "why", "wieso": "why", "weshalb": "why", "pourquoi": "why", "porqué": "why", "perché": "why", "waarom": "why",
+	"wann": "when", "quand": "when", "cuándo": "when", "cuando": "when", "quando": "when", "wanneer": "when",
+	"wo": "where", "wohin": "where", "où": "where", "dónde": "where", "donde": "where", "dove": "where", "onde": "where", "waar": "where",
+	"wer": "who", "qui": "who", "quién": "who", "quien": "who", "chi": "who", "quem": "who",
+	"welche": "which", "welcher": "which", "welches": "which", "quel": "which", "quelle": "which", "cuál": "which",
+	"cual": "which", "quale": "which", "qual": "which", "welke": "which",
 }
 
 // questionType decides the kind of answer a request asks for, and why.
@@ -121,6 +95,18 @@ func questionType(w []string) (heed.QuestionType, string) {
 		return heed.QNone, ""
 	}
 	first := w[0]
+	if en, ok := foreignQuestionWords[first]; ok {
+		first = en
+		if len(w) > 1 && (w[1] == "viel" || w[1] == "viele" || w[1] == "lange" || w[1] == "cuánto" || w[1] == "combien") {
+			return heed.QNumber, "qtype:how-many"
+		}
+	}
+	if first == "combien" || first == "cuánto" || first == "cuántos" || first == "quanto" || first == "quantos" {
+		return heed.QNumber, "qtype:how-many"
+	}
+	if first == "por" && len(w) > 1 && w[1] == "qué" {
+		first = "why"
+	}
 	has := func(p string) bool { return hasPhrase(w, strings.Fields(p)) }
 	switch {
 	case has("vs") || has("versus") || has("difference between") || has("compare") || has("compared to"):

@@ -15,9 +15,9 @@ import (
 // floors are the quality `heed eval --check` requires: set under what heed measures, so that a change
 // that makes heed worse fails CI. They are floors, not targets; every figure is printed.
 var floors = map[string]float64{
-	"intent.accuracy":       0.80,
-	"intent.macro_f1":       0.50,
-	"qtype.accuracy":        0.55,
+	"intent.accuracy":       0.84,
+	"intent.macro_f1":       0.74,
+	"qtype.accuracy":        0.80,
 	"stackfaq.top1":         0.80,
 	"stackfaq.answered":     0.65,
 	"stackfaq.gap_f1":       0.40,
@@ -46,9 +46,12 @@ func cmdEval(ctx context.Context, e *env, args []string) error {
 		return usagef("read ORCAS-I: %v", err)
 	}
 	ir := evaluation.EvalIntent(orcas, cl)
+	rr := evaluation.EvalIntent(orcas, intent.New(intent.Options{RulesOnly: true}))
 	fmt.Fprintf(out, "Intent, ORCAS-I dev (%d queries, level 1; commercial counts as informational)\n", ir.N)
-	fmt.Fprintf(out, "  classifier:  accuracy %.3f  macro-F1 %.3f  (F1 informational %.3f, navigational %.3f, transactional %.3f)\n",
+	fmt.Fprintf(out, "  rules and model: accuracy %.3f  macro-F1 %.3f  (F1 informational %.3f, navigational %.3f, transactional %.3f)\n",
 		ir.Accuracy, ir.MacroF1, ir.F1["informational"], ir.F1["navigational"], ir.F1["transactional"])
+	fmt.Fprintf(out, "  rules alone:     accuracy %.3f  macro-F1 %.3f  (F1 informational %.3f, navigational %.3f, transactional %.3f)\n",
+		rr.Accuracy, rr.MacroF1, rr.F1["informational"], rr.F1["navigational"], rr.F1["transactional"])
 	fmt.Fprintf(out, "  published (full gold set): all-informational 0.786 accuracy; SVM on 2M weak labels 0.90 accuracy, 0.81 macro-F1\n")
 	if *verbose {
 		fmt.Fprint(out, indent(ir.Matrix))
@@ -60,11 +63,20 @@ func cmdEval(ctx context.Context, e *env, args []string) error {
 		return usagef("read TREC: %v", err)
 	}
 	qa, qm := evaluation.EvalQuestionTypes(trec, cl)
-	fmt.Fprintf(out, "\nQuestion type, TREC_10 (%d questions, 6 coarse classes, this copy)\n  accuracy %.3f\n", len(trec), qa)
-	if *verbose {
-		fmt.Fprint(out, indent(qm.Confusion()))
+	train5500, err := evaluation.ReadTREC(filepath.Join(dir, "trec-qc", "train_5500.label"))
+	if err != nil {
+		return usagef("read TREC: %v", err)
 	}
-	got["qtype.accuracy"] = qa
+	ma, mm, err := evaluation.EvalQuestionModel(train5500, trec)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nQuestion type, TREC_10 (%d questions, 6 coarse classes, this copy)\n", len(trec))
+	fmt.Fprintf(out, "  model trained on train_5500 only: accuracy %.3f\n  heed's shipped rules:             accuracy %.3f\n", ma, qa)
+	if *verbose {
+		fmt.Fprint(out, indent(mm.Confusion()), indent(qm.Confusion()))
+	}
+	got["qtype.accuracy"] = ma
 
 	newM := func(pages []heed.Page) evaluation.Matcher { return newMatcher(pages, "en") }
 	fmt.Fprintf(out, "\nMatching and gaps (one default setting for all three)\n")

@@ -65,6 +65,7 @@ func commands() map[string]command {
 		"match":    {"match requests to pages and decide gaps (JSONL)", cmdMatch},
 		"demo":     {"serve the bundled sample world from loopback and run the nightly job on it", cmdDemo},
 		"eval":     {"measure quality on the shared evaluation data", cmdEval},
+		"train":    {"train the intent model from labelled requests (intent/training)", cmdTrain},
 		"version":  {"print the version", cmdVersion},
 	}
 }

@@ -1,0 +1,100 @@
+// Command benchgen writes large, realistic inputs for `make bench`: requests made from the bundled
+// vocabulary (the demo world's suggestions and forum titles, the intent training vocabulary and its
+// templates, English word frequencies), deterministic for a given seed.
+//
+//	go run ./internal/benchgen -requests 1000000 -out out/bench/requests.txt
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+func main() {
+	n := flag.Int("requests", 1_000_000, "how many requests")
+	out := flag.String("out", "out/bench/requests.txt", "where to write them")
+	seed := flag.Uint64("seed", 7, "random seed")
+	flag.Parse()
+	if err := run(*n, *out, *seed); err != nil {
+		fmt.Fprintln(os.Stderr, "benchgen:", err)
+		os.Exit(1)
+	}
+}
+
+func lines(path string, fn func(string)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if l := strings.TrimSpace(sc.Text()); l != "" && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "[") {
+			fn(l)
+		}
+	}
+	return sc.Err()
+}
+
+func run(n int, out string, seed uint64) error {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	var phrases, words []string
+	if err := lines("demo/world/suggest.tsv", func(l string) { phrases = append(phrases, strings.Split(l, "\t")[0]) }); err != nil {
+		return err
+	}
+	if err := lines("intent/training/vocab.txt", func(l string) { phrases = append(phrases, l) }); err != nil {
+		return err
+	}
+	if err := lines("intent/training/written.tsv", func(l string) {
+		if _, t, ok := strings.Cut(l, "\t"); ok {
+			phrases = append(phrases, t)
+		}
+	}); err != nil {
+		return err
+	}
+	rank := 0
+	if err := lines("intent/lexicon/words.tsv", func(l string) {
+		if rank++; rank <= 20000 {
+			words = append(words, strings.Split(l, "\t")[0])
+		}
+	}); err != nil {
+		return err
+	}
+	shapes := []string{"%s", "how to %s", "what is %s", "%s %w", "best %s", "%s near me", "%s vs %s", "%s price",
+		"%w %s", "why does %s %w", "%s login", "download %s", "%s reviews", "%w %w %w", "can i %w %s", "%s %w %w"}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	for range n {
+		shape := shapes[rng.IntN(len(shapes))]
+		var b strings.Builder
+		for i := 0; i < len(shape); i++ {
+			if shape[i] == '%' && i+1 < len(shape) {
+				if shape[i+1] == 's' {
+					b.WriteString(phrases[rng.IntN(len(phrases))])
+				} else {
+					b.WriteString(words[rng.IntN(len(words))])
+				}
+				i++
+				continue
+			}
+			b.WriteByte(shape[i])
+		}
+		b.WriteByte('\n')
+		w.WriteString(b.String())
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
+}
