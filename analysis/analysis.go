@@ -31,7 +31,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-//go:embed stopwords/*.txt
+//go:embed stopwords/*.txt synonyms/*.txt
 var stopFiles embed.FS
 
 // stemmers maps an ISO 639-1 code to its Snowball stemmer.
@@ -75,6 +75,13 @@ type Analyzer struct {
 	envs sync.Pool
 	// elides is true where an apostrophe ends a word rather than joining two (French, Italian).
 	elides bool
+
+	bgOnce sync.Once
+	bg     map[string]float64
+
+	synOnce sync.Once
+	syn     map[string][]string
+	canon   map[string]string
 }
 
 // New returns the analyzer for lang (an ISO 639-1 code, or a tag such as "en-GB"). A language without a

@@ -3,12 +3,13 @@ package intent
 import (
 	"bufio"
 	"embed"
-	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/heed-dev/heed/analysis"
 )
 
-//go:embed lexicon/sites.tsv lexicon/words.tsv lexicon/places.tsv
+//go:embed lexicon/sites.tsv lexicon/places.tsv
 var lexiconFiles embed.FS
 
 // Lexicon is the knowledge the classifier ships with: the names of well-known sites, brands and
@@ -20,8 +21,6 @@ type Lexicon struct {
 	byFirst map[string][]string
 	// joined maps a site name written without spaces ("wellsfargo") to the name.
 	joined map[string]string
-	// freq holds word counts per million words of a large English corpus.
-	freq map[string]float64
 	// fuzzy indexes site names of 5 letters or more by their deletion variants, to find misspellings.
 	fuzzy map[string][]string
 	// places maps a place name to its kinds (state, state-code, country, us-city, city), and placeFirst
@@ -43,15 +42,7 @@ func DefaultLexicon() *Lexicon {
 
 func loadLexicon() *Lexicon {
 	l := &Lexicon{sites: map[string]string{}, byFirst: map[string][]string{}, joined: map[string]string{},
-		freq: map[string]float64{}, fuzzy: map[string][]string{}, places: map[string][]string{}, placeFirst: map[string][]string{}}
-	eachLine("lexicon/words.tsv", func(cols []string) {
-		if len(cols) == 2 {
-			if n, err := strconv.ParseFloat(cols[1], 64); err == nil {
-				// SUBTLEX-US holds 51 million words: counts per million.
-				l.freq[cols[0]] = n / 51
-			}
-		}
-	})
+		fuzzy: map[string][]string{}, places: map[string][]string{}, placeFirst: map[string][]string{}}
 	eachLine("lexicon/places.tsv", func(cols []string) {
 		if len(cols) != 2 {
 			return
@@ -133,10 +124,10 @@ func deletions(s string) []string {
 }
 
 // Freq is how often w occurs per million words of English; 0 for a word the corpus lacks.
-func (l *Lexicon) Freq(w string) float64 { return l.freq[w] }
+func (l *Lexicon) Freq(w string) float64 { return analysis.WordFreq(w) }
 
 // Known reports whether w is an English word of the corpus.
-func (l *Lexicon) Known(w string) bool { _, ok := l.freq[w]; return ok }
+func (l *Lexicon) Known(w string) bool { return analysis.Words(w) }
 
 // Site returns the source of a site name, or "".
 func (l *Lexicon) Site(name string) string { return l.sites[name] }
@@ -239,10 +230,10 @@ func (l *Lexicon) compound(w string) bool {
 		}
 		for i := 2; i <= len(s)-2; i++ {
 			head, tail := s[:i], s[i:]
-			if l.freq[head] < 5 {
+			if l.Freq(head) < 5 {
 				continue
 			}
-			if (l.freq[tail] >= 5 && len(tail) >= 2) || split(tail, parts-1) {
+			if (l.Freq(tail) >= 5 && len(tail) >= 2) || split(tail, parts-1) {
 				return true
 			}
 		}

@@ -58,7 +58,7 @@ func run(n int, out string, seed uint64) error {
 		return err
 	}
 	rank := 0
-	if err := lines("intent/lexicon/words.tsv", func(l string) {
+	if err := lines("analysis/words.tsv", func(l string) {
 		if rank++; rank <= 20000 {
 			words = append(words, strings.Split(l, "\t")[0])
 		}

@@ -5,7 +5,8 @@
 //	go run ./intent/lexicon/gen -npm DIR -out intent/lexicon
 //
 // sites.tsv merges the registrable names of the top-sites domains (MIT), simple-icons brand titles and
-// aliases (CC0) and curated.txt; words.tsv holds the 60,000 most frequent SUBTLEX-US words (ISC package).
+// aliases (CC0) and curated.txt; analysis/words.tsv holds the 60,000 most frequent SUBTLEX-US words (ISC
+// package).
 package main
 
 import (
@@ -153,5 +154,5 @@ func run(npm, out string) error {
 	for _, x := range list {
 		fmt.Fprintf(&b, "%s\t%d\n", x.w, x.c)
 	}
-	return os.WriteFile(filepath.Join(out, "words.tsv"), []byte(b.String()), 0o644)
+	return os.WriteFile(filepath.Join(out, "..", "..", "analysis", "words.tsv"), []byte(b.String()), 0o644)
 }

@@ -291,7 +291,7 @@ func run(root string, n int, out *os.File) error {
 		return err
 	}
 	rank := 0
-	err = readTSV(filepath.Join(root, "intent", "lexicon", "words.tsv"), func(c []string) {
+	err = readTSV(filepath.Join(root, "analysis", "words.tsv"), func(c []string) {
 		rank++
 		w := c[0]
 		if len(w) < 3 || strings.ContainsAny(w, "'") {
