@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/analysis"
@@ -42,18 +43,23 @@ func (f Field) String() string {
 
 // Params are the scoring parameters. They describe how text behaves, not any one data set.
 type Params struct {
-	K1      float64
-	Weights [NumFields]float64 // how much a term in the field counts
-	B       [NumFields]float64 // length normalisation per field
+	// Background caps each term's idf by how common the word is in ordinary language (where the
+	// analyzer's language has a word-frequency corpus): on a small site, "need" or "way" is rare among
+	// the pages but says little about what a request wants.
+	Background bool
+	K1         float64
+	Weights    [NumFields]float64 // how much a term in the field counts
+	B          [NumFields]float64 // length normalisation per field
 }
 
 // DefaultParams are BM25F parameters in the usual ranges: k1 = 1.2, titles and questions worth more than
 // body text, long bodies normalised more than short titles.
 func DefaultParams() Params {
 	return Params{
-		K1:      1.2,
-		Weights: [NumFields]float64{Title: 3, Headings: 1.5, Description: 1, Body: 1, Questions: 2, Queries: 1.5},
-		B:       [NumFields]float64{Title: 0.3, Headings: 0.5, Description: 0.5, Body: 0.75, Questions: 0.5, Queries: 0.75},
+		Background: true,
+		K1:         1.2,
+		Weights:    [NumFields]float64{Title: 3, Headings: 1.5, Description: 1, Body: 1, Questions: 2, Queries: 1.5},
+		B:          [NumFields]float64{Title: 0.3, Headings: 0.5, Description: 0.5, Body: 0.75, Questions: 0.5, Queries: 0.75},
 	}
 }
 
@@ -93,26 +99,49 @@ type Index struct {
 	fieldLen [NumFields][]uint32
 	avgLen   [NumFields]float64
 	shorts   []short
+	hasShort []bool // per page: whether it has short texts
 
 	pool sync.Pool // *scratch
+	bg   map[string]float64
+
+	// pairs holds, for two terms adjacent in a page's title, headings, description, questions or
+	// declared queries, the pages where they are: phrase proximity.
+	pairs map[uint64][]int32
+	// deletes maps each term, and each term with one letter deleted, to the terms: typo tolerance
+	// (symmetric deletion), built on the first unknown word.
+	delOnce sync.Once
+	deletes map[string][]int32
+	byID    []string
 }
 
 // Build indexes pages with the analyzer an. Pages keep their order: a Hit's Page is an index into Pages.
 func Build(pages []heed.Page, an *analysis.Analyzer, p Params) *Index {
-	ix := &Index{an: an, params: p, pages: pages, terms: map[string]int32{}}
+	ix := &Index{an: an, params: p, pages: pages, terms: map[string]int32{}, hasShort: make([]bool, len(pages))}
 	for f := range ix.fieldLen {
 		ix.fieldLen[f] = make([]uint32, len(pages))
 	}
 	var toks []analysis.Token
 	counts := map[int32]uint16{}
+	ix.pairs = map[uint64][]int32{}
 	add := func(doc int, f Field, text string) {
 		toks = an.Analyze(toks[:0], text)
 		ix.fieldLen[f][doc] += uint32(len(toks))
+		prev := int32(-1)
 		for _, t := range toks {
 			id := ix.termID(t.Term)
 			if counts[id] < math.MaxUint16 {
 				counts[id]++
 			}
+			if f == Body || t.Form == analysis.Part {
+				continue
+			}
+			if prev >= 0 {
+				k := pairKey(prev, id)
+				if ds := ix.pairs[k]; len(ds) == 0 || ds[len(ds)-1] != int32(doc) {
+					ix.pairs[k] = append(ds, int32(doc))
+				}
+			}
+			prev = id
 		}
 	}
 	flush := func(doc int, f Field) {
@@ -124,6 +153,9 @@ func Build(pages []heed.Page, an *analysis.Analyzer, p Params) *Index {
 	for doc, pg := range pages {
 		add(doc, Title, pg.Title)
 		flush(doc, Title)
+		if strings.TrimSpace(pg.Title) != "" {
+			ix.addShort(doc, Title, pg.Title)
+		}
 		for _, h := range pg.Headings {
 			add(doc, Headings, h)
 		}
@@ -174,6 +206,14 @@ func Build(pages []heed.Page, an *analysis.Analyzer, p Params) *Index {
 	// A word no page holds weighs as much as the rarest word some page holds: on a small site most
 	// ordinary words are unseen, and weighing them above every word the site uses would drown the match.
 	ix.missIDF = bm25IDF(n, 1)
+	if p.Background {
+		ix.bg = an.BackgroundIDF()
+		for t, id := range ix.terms {
+			if b, ok := ix.bg[t]; ok && b < ix.idf[id] {
+				ix.idf[id] = b
+			}
+		}
+	}
 	for i := range ix.shorts {
 		ix.shorts[i].weight = ix.textWeight(ix.shorts[i].text)
 	}
@@ -181,6 +221,116 @@ func Build(pages []heed.Page, an *analysis.Analyzer, p Params) *Index {
 }
 
 func bm25IDF(n, df float64) float64 { return math.Log(1 + (n-df+0.5)/(df+0.5)) }
+
+func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
+
+// Typo tolerance: a word no page holds, and that is not a word of the language, is read as the indexed
+// term one edit away (a letter inserted, deleted, replaced or two swapped), the most common if several;
+// it counts for less than the word itself would.
+const (
+	minTypoLen  = 4   // shorter terms are too easily another word
+	fuzzyFactor = 0.8 // what a corrected term's match counts
+	synFactor   = 0.8 // what a synonym's match counts
+	// proximityBonus is how far a page holding the request's words next to each other, as it wrote
+	// them, moves its coverage towards 1.
+	proximityBonus = 0.25
+)
+
+func deletes1(t string) []string {
+	rs := []rune(t)
+	out := make([]string, 0, len(rs))
+	for i := range rs {
+		out = append(out, string(rs[:i])+string(rs[i+1:]))
+	}
+	return out
+}
+
+func (ix *Index) buildDeletes() {
+	ix.deletes = map[string][]int32{}
+	ix.byID = make([]string, len(ix.postings))
+	for t, id := range ix.terms {
+		ix.byID[id] = t
+		if utf8.RuneCountInString(t) < minTypoLen || len(ix.postings[id]) == 0 {
+			continue
+		}
+		ix.deletes[t] = append(ix.deletes[t], id)
+		for _, d := range deletes1(t) {
+			ix.deletes[d] = append(ix.deletes[d], id)
+		}
+	}
+}
+
+// correct returns the indexed term one edit away from the unknown term t, if any.
+func (ix *Index) correct(t, word string) (int32, bool) {
+	if utf8.RuneCountInString(t) < minTypoLen || strings.ContainsAny(t, "0123456789") {
+		return 0, false
+	}
+	if ix.an.Lang() == "en" && analysis.Words(word) {
+		return 0, false // a real word the site does not use, not a typo
+	}
+	ix.delOnce.Do(ix.buildDeletes)
+	best, bestDF := int32(-1), int32(0)
+	// The stem, and the word as written with and without its last letter: the stemmer may not
+	// recognise a misspelt ending ("chrage" is no form of "charg", but "chrag" is one swap from it).
+	forms := []string{t}
+	for _, f := range []string{word, strings.TrimSuffix(word, string([]rune(word)[len([]rune(word))-1:]))} {
+		if utf8.RuneCountInString(f) >= minTypoLen && !slices.Contains(forms, f) {
+			forms = append(forms, f)
+		}
+	}
+	for _, form := range forms {
+		consider := func(ids []int32) {
+			for _, id := range ids {
+				if ix.df[id] > bestDF || ix.df[id] == bestDF && best >= 0 && ix.byID[id] < ix.byID[best] {
+					if osa1(form, ix.byID[id]) {
+						best, bestDF = id, ix.df[id]
+					}
+				}
+			}
+		}
+		consider(ix.deletes[form])
+		for _, d := range deletes1(form) {
+			consider(ix.deletes[d])
+		}
+	}
+	return best, best >= 0
+}
+
+// osa1 reports whether a and b differ by exactly one edit: an insertion, deletion, substitution, or a
+// swap of two adjacent letters.
+func osa1(a, b string) bool {
+	x, y := []rune(a), []rune(b)
+	if len(x) > len(y) {
+		x, y = y, x
+	}
+	switch len(y) - len(x) {
+	case 0:
+		var diff []int
+		for i := range x {
+			if x[i] != y[i] {
+				diff = append(diff, i)
+				if len(diff) > 2 {
+					return false
+				}
+			}
+		}
+		switch len(diff) {
+		case 1:
+			return true
+		case 2:
+			i, j := diff[0], diff[1]
+			return j == i+1 && x[i] == y[j] && x[j] == y[i]
+		}
+		return false
+	case 1:
+		i := 0
+		for i < len(x) && x[i] == y[i] {
+			i++
+		}
+		return string(x[i:]) == string(y[i+1:])
+	}
+	return false
+}
 
 func (ix *Index) termID(t string) int32 {
 	id, ok := ix.terms[t]
@@ -194,6 +344,7 @@ func (ix *Index) termID(t string) int32 {
 }
 
 func (ix *Index) addShort(doc int, f Field, text string) {
+	ix.hasShort[doc] = true
 	id := int32(len(ix.shorts))
 	ix.shorts = append(ix.shorts, short{page: int32(doc), text: text, field: f})
 	seen := map[int32]bool{}
@@ -218,12 +369,22 @@ func (ix *Index) Len() int { return len(ix.pages) }
 // Analyzer is the analyzer the index was built with.
 func (ix *Index) Analyzer() *analysis.Analyzer { return ix.an }
 
+// Params are the scoring parameters the index was built with.
+func (ix *Index) Params() Params { return ix.params }
+
 // Term is one distinct term of a query with its weight.
 type Term struct {
-	Text  string // the analysed term
+	Text  string // the analysed term (after typo correction)
 	Word  string // the word as the request wrote it
 	IDF   float64
-	Known bool // some page holds it
+	Known bool // some page holds it, or a synonym of it
+	// Fuzzy is true when Text is the correction of a typo: Word is not a word, and Text is one edit away.
+	Fuzzy bool
+	// Syn are the indexed terms of the same meaning (analysis.Synonyms).
+	Syn []string
+
+	id   int32 // -1 when no page holds Text
+	syns []int32
 }
 
 // Query is an analysed request, ready to search with.
@@ -255,12 +416,35 @@ func (ix *Index) Prepare(text string) Query {
 		if slices.ContainsFunc(q.Terms, func(x Term) bool { return x.Text == t.Term }) {
 			continue
 		}
+		term := Term{Text: t.Term, Word: t.Word, id: -1}
 		id, ok := ix.terms[t.Term]
+		if ok && len(ix.postings[id]) == 0 {
+			ok = false // only a declared query's analysis made the term
+		}
+		if !ok {
+			if c, found := ix.correct(t.Term, t.Word); found {
+				id, ok, term.Fuzzy = c, true, true
+				term.Text = ix.byID[c]
+				if slices.ContainsFunc(q.Terms, func(x Term) bool { return x.Text == term.Text }) {
+					continue
+				}
+			}
+		}
 		w := ix.missIDF
 		if ok {
 			w = ix.idf[id]
+			term.id = id
+		} else if b, known := ix.bg[t.Term]; known && b < w {
+			w = b
 		}
-		q.Terms = append(q.Terms, Term{Text: t.Term, Word: t.Word, IDF: w, Known: ok})
+		for _, syn := range ix.an.Synonyms(term.Text) {
+			if sid, known := ix.terms[syn]; known && len(ix.postings[sid]) > 0 {
+				term.Syn = append(term.Syn, syn)
+				term.syns = append(term.syns, sid)
+			}
+		}
+		term.IDF, term.Known = w, ok || len(term.syns) > 0
+		q.Terms = append(q.Terms, term)
 		q.Weight += w
 	}
 	return q
@@ -272,8 +456,9 @@ type Hit struct {
 	// Coverage is the page's BM25F score divided by the query's weight: the share of the query's
 	// information the page holds, each term saturating with how often and where it occurs. 0..1.
 	Coverage float64
-	// Short is the best similarity between the query and one of the page's short texts (a declared
-	// query or an FAQ question): shared idf over the mean of both texts' idf (a weighted Dice). 0..1.
+	// Short is the best similarity between the query and one of the page's short texts (its title, a
+	// declared query or an FAQ question): shared idf over the mean of both texts' idf (a weighted Dice).
+	// 0..1.
 	Short float64
 	// ShortText is the short text that reached Short.
 	ShortText  string
@@ -282,6 +467,11 @@ type Hit struct {
 	Matched uint64
 	// InTitle has bit i set when the query's i-th term occurs in the title or a heading.
 	InTitle uint64
+	// Proximity is the share of the query's adjacent word pairs (weighted by idf) that the page's
+	// title, headings, description, questions or declared queries hold side by side. 0..1.
+	Proximity float64
+
+	hasShort bool
 }
 
 // Options narrow a search.
@@ -295,17 +485,21 @@ type Options struct {
 
 // scratch holds the dense per-search buffers, reused through a pool.
 type scratch struct {
-	hitOf   []int32 // page -> index into hits, -1 when untouched
-	shared  []float64
-	touched []int32 // short texts with shared > 0
-	hits    []Hit
+	hitOf    []int32 // page -> index into hits, -1 when untouched
+	tf       []float64
+	docs     []int32 // pages with tf > 0 for the current term
+	lastTerm []int32 // per short text: 1 + the last query term counted in it
+	shared   []float64
+	touched  []int32 // short texts with shared > 0
+	hits     []Hit
 }
 
 func (ix *Index) getScratch() *scratch {
 	if s, ok := ix.pool.Get().(*scratch); ok {
 		return s
 	}
-	s := &scratch{hitOf: make([]int32, len(ix.pages)), shared: make([]float64, len(ix.shorts))}
+	s := &scratch{hitOf: make([]int32, len(ix.pages)), tf: make([]float64, len(ix.pages)),
+		lastTerm: make([]int32, len(ix.shorts)), shared: make([]float64, len(ix.shorts))}
 	for i := range s.hitOf {
 		s.hitOf[i] = -1
 	}
@@ -317,7 +511,7 @@ func (ix *Index) putScratch(s *scratch) {
 		s.hitOf[h.Page] = -1
 	}
 	for _, sid := range s.touched {
-		s.shared[sid] = 0
+		s.shared[sid], s.lastTerm[sid] = 0, 0
 	}
 	s.hits, s.touched = s.hits[:0], s.touched[:0]
 	ix.pool.Put(s)
@@ -333,8 +527,7 @@ func (s *scratch) hit(doc int32) *Hit {
 	return &s.hits[len(s.hits)-1]
 }
 
-// Search returns up to opt.K pages that share terms with q, best first by the larger of Coverage and
-// Short.
+// Search returns up to opt.K pages that share terms with q, best first by Score.
 func (ix *Index) Search(q Query, opt Options) []Hit {
 	k := opt.K
 	if k <= 0 {
@@ -351,56 +544,89 @@ func (ix *Index) Search(q Query, opt Options) []Hit {
 	defer ix.putScratch(s)
 	p := ix.params
 	for ti, t := range q.Terms {
-		id, ok := ix.terms[t.Text]
-		if !ok {
-			continue
-		}
 		bit := uint64(0)
 		if ti < 64 {
 			bit = 1 << ti
 		}
-		ps := ix.postings[id]
-		for i := 0; i < len(ps); {
-			doc := ps[i].doc
-			if int(doc) == exclude {
-				for i < len(ps) && ps[i].doc == doc {
-					i++
-				}
+		// The term and its synonyms: each page's weighted frequency of any of them, summed.
+		s.docs = s.docs[:0]
+		for j := -1; j < len(t.syns); j++ {
+			id, factor := t.id, 1.0
+			if t.Fuzzy {
+				factor = fuzzyFactor
+			}
+			if j >= 0 {
+				id, factor = t.syns[j], synFactor
+			}
+			if id < 0 {
 				continue
 			}
-			h := s.hit(doc)
-			var tf float64
-			for ; i < len(ps) && ps[i].doc == doc; i++ {
-				f := ps[i].field
+			for _, ps := range ix.postings[id] {
+				doc := ps.doc
+				if int(doc) == exclude {
+					continue
+				}
+				f := ps.field
 				norm := 1 - p.B[f]
 				if ix.avgLen[f] > 0 {
 					norm += p.B[f] * float64(ix.fieldLen[f][doc]) / ix.avgLen[f]
 				}
-				tf += p.Weights[f] * float64(ps[i].tf) / norm
+				if s.tf[doc] == 0 {
+					s.docs = append(s.docs, doc)
+				}
+				s.tf[doc] += factor * p.Weights[f] * float64(ps.tf) / norm
 				if f == Title || f == Headings {
-					h.InTitle |= bit
+					s.hit(doc).InTitle |= bit
 				}
 			}
+			for _, sp := range ix.shortsOf[id] {
+				if int(ix.shorts[sp.short].page) == exclude || s.lastTerm[sp.short] == int32(ti+1) {
+					continue
+				}
+				s.lastTerm[sp.short] = int32(ti + 1)
+				if s.shared[sp.short] == 0 {
+					s.touched = append(s.touched, sp.short)
+				}
+				s.shared[sp.short] += t.IDF * factor
+			}
+		}
+		for _, doc := range s.docs {
+			tf := s.tf[doc]
+			s.tf[doc] = 0
+			h := s.hit(doc)
 			h.Matched |= bit
 			h.Coverage += t.IDF * tf / (p.K1 + tf)
 		}
-		for _, sp := range ix.shortsOf[id] {
-			if int(ix.shorts[sp.short].page) == exclude {
-				continue
+	}
+	// Phrase proximity: the request's adjacent words, adjacent in the page's short fields.
+	var pairWeight float64
+	for i := 0; i+1 < len(q.Terms); i++ {
+		a, b := q.Terms[i], q.Terms[i+1]
+		if a.id < 0 || b.id < 0 {
+			continue
+		}
+		w := min(a.IDF, b.IDF)
+		pairWeight += w
+		for _, doc := range ix.pairs[pairKey(a.id, b.id)] {
+			if int(doc) != exclude && s.hitOf[doc] >= 0 {
+				s.hits[s.hitOf[doc]].Proximity += w
 			}
-			if s.shared[sp.short] == 0 {
-				s.touched = append(s.touched, sp.short)
-			}
-			s.shared[sp.short] += t.IDF
 		}
 	}
 	for i := range s.hits {
-		s.hits[i].Coverage /= q.Weight
+		h := &s.hits[i]
+		h.Coverage /= q.Weight
+		if pairWeight > 0 {
+			h.Proximity /= pairWeight
+			h.Coverage += proximityBonus * h.Proximity * (1 - h.Coverage)
+		}
+		h.hasShort = ix.hasShort[h.Page]
 	}
 	for _, sid := range s.touched {
 		sh := ix.shorts[sid]
 		sim := 2 * s.shared[sid] / (q.Weight + sh.weight)
 		h := s.hit(sh.page)
+		h.hasShort = true
 		if sim > h.Short {
 			h.Short, h.ShortText, h.ShortField = sim, sh.text, sh.field
 		}
@@ -412,7 +638,7 @@ func (ix *Index) Search(q Query, opt Options) []Hit {
 // topK returns the k best hits, best first, as a new slice.
 func topK(hits []Hit, k int) []Hit {
 	better := func(a, b Hit) bool {
-		x, y := a.Best(), b.Best()
+		x, y := a.Score(), b.Score()
 		if x != y {
 			return x > y
 		}
@@ -433,8 +659,15 @@ func topK(hits []Hit, k int) []Hit {
 	return out
 }
 
-// Best is the stronger of the hit's two signals.
-func (h Hit) Best() float64 { return max(h.Coverage, h.Short) }
+// Score combines the hit's two signals: the mean of Coverage and Short when the page has short texts to
+// compare with (its title, declared queries, questions), Coverage alone when it has none. A page that
+// answers a request usually both holds its words and has a title or question worded like it.
+func (h Hit) Score() float64 {
+	if h.hasShort {
+		return (h.Coverage + h.Short) / 2
+	}
+	return h.Coverage
+}
 
 // MatchedWords lists the words of the query whose terms the hit's page holds (mask: a Hit's Matched), and
 // the words it does not hold, as the request wrote them.

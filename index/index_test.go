@@ -48,8 +48,8 @@ func TestScoresAreBoundedAndOrdered(t *testing.T) {
 		if h.Coverage < 0 || h.Coverage > 1 || h.Short < 0 || h.Short > 1 {
 			t.Errorf("hit %d has coverage %v, short %v; want both in [0, 1]", i, h.Coverage, h.Short)
 		}
-		if i > 0 && h.Best() > hits[i-1].Best() {
-			t.Errorf("hits not best first: %v after %v", h.Best(), hits[i-1].Best())
+		if i > 0 && h.Score() > hits[i-1].Score() {
+			t.Errorf("hits not best first: %v after %v", h.Score(), hits[i-1].Score())
 		}
 	}
 }
@@ -128,5 +128,92 @@ func BenchmarkSearch(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		ix.Search(q, Options{K: 4})
+	}
+}
+
+func TestTypoTolerance(t *testing.T) {
+	ix := build()
+	tests := []struct {
+		q, word, want string // want: the term the word is read as, "" for none
+	}{
+		{"chrage", "chrage", "charg"},   // swapped letters, misspelt ending
+		{"batery", "batery", "batteri"}, // a letter missing
+		{"brakse", "brakse", "brake"},   // swapped at the end
+		{"bluetoth", "bluetoth", "bluetooth"},
+		{"lease", "lease", ""},        // a real word the site does not use is no typo
+		{"car", "car", ""},            // too short to correct
+		{"xqzvwk", "xqzvwk", ""},      // nothing near
+		{"1999x", "1999x", ""},        // numbers are not corrected
+		{"charge", "charge", "charg"}, // known words stay
+	}
+	for _, tt := range tests {
+		q := ix.Prepare(tt.q)
+		if len(q.Terms) != 1 {
+			t.Fatalf("Prepare(%q): %d terms", tt.q, len(q.Terms))
+		}
+		term := q.Terms[0]
+		switch {
+		case tt.want == "" && term.Known:
+			t.Errorf("Prepare(%q) read it as %q, want unknown", tt.q, term.Text)
+		case tt.want != "" && (term.Text != tt.want || !term.Known):
+			t.Errorf("Prepare(%q) = %q (known %v), want %q", tt.q, term.Text, term.Known, tt.want)
+		case term.Word != tt.word:
+			t.Errorf("Prepare(%q) word %q, want the word as written", tt.q, term.Word)
+		}
+	}
+	// A corrected word finds its page, for a little less than the right spelling.
+	right := ix.Search(ix.Prepare("charge battery"), Options{K: 1})
+	typo := ix.Search(ix.Prepare("chrage batery"), Options{K: 1})
+	if len(typo) == 0 || pages[typo[0].Page].URL != "/charge" {
+		t.Fatalf("typos did not find /charge: %+v", typo)
+	}
+	if !(typo[0].Coverage < right[0].Coverage && typo[0].Coverage > 0.5*right[0].Coverage) {
+		t.Errorf("coverage with typos %.3f, right %.3f: want a little less", typo[0].Coverage, right[0].Coverage)
+	}
+}
+
+func TestOSA1(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"charge", "chrage", true}, {"batteri", "bateri", true}, {"abc", "abd", true}, {"abc", "abcd", true},
+		{"abc", "abc", false}, {"abc", "bca", false}, {"abcd", "ab", false}, {"ébike", "ebike", true},
+	}
+	for _, tt := range tests {
+		if got := osa1(tt.a, tt.b); got != tt.want {
+			t.Errorf("osa1(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestSynonyms(t *testing.T) {
+	ix := build()
+	// "price" is not on the pricing page, "costs" is.
+	q := ix.Prepare("commuter price")
+	hits := ix.Search(q, Options{K: 1})
+	if len(hits) == 0 || pages[hits[0].Page].URL != "/pricing" {
+		t.Fatalf("Search(commuter price) = %+v, want /pricing", hits)
+	}
+	if hits[0].Matched != 0b11 {
+		t.Errorf("matched mask %b, want both words matched (price through its synonym cost)", hits[0].Matched)
+	}
+	if got := q.Terms[1].Syn; len(got) == 0 || got[0] != "cost" {
+		t.Errorf("synonyms of price: %v, want cost (the indexed one)", got)
+	}
+}
+
+func TestPhraseProximity(t *testing.T) {
+	ps := []heed.Page{
+		{URL: "/together", Title: "Battery charger guide", Body: "Everything about chargers."},
+		{URL: "/apart", Title: "Battery care and the charger", Body: "Everything about chargers."},
+	}
+	ix := Build(ps, analysis.New("en"), DefaultParams())
+	hits := ix.Search(ix.Prepare("battery charger"), Options{K: 2})
+	if len(hits) != 2 || ps[hits[0].Page].URL != "/together" {
+		t.Fatalf("hits %+v: want /together first", hits)
+	}
+	if hits[0].Proximity != 1 || hits[1].Proximity != 0 {
+		t.Errorf("proximity %.2f and %.2f, want 1 and 0", hits[0].Proximity, hits[1].Proximity)
 	}
 }
