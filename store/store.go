@@ -129,6 +129,14 @@ type Store interface {
 	// Results returns a run's matches and gaps, by request key.
 	Results(ctx context.Context, runID int64) (map[string]Result, error)
 
+	// PutOverride stores a content team's decision, replacing any for the same scope and key.
+	PutOverride(ctx context.Context, o heed.Override) error
+	// DeleteOverride removes the decision for a scope and key; removing one that does not exist is
+	// not an error.
+	DeleteOverride(ctx context.Context, scope heed.OverrideScope, key string) error
+	// Overrides returns every stored decision, by scope then key.
+	Overrides(ctx context.Context) ([]heed.Override, error)
+
 	// Ping checks that the store is reachable and writable.
 	Ping(ctx context.Context) error
 	Close() error

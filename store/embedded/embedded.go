@@ -116,6 +116,12 @@ var schema = []string{
 		data TEXT NOT NULL,
 		PRIMARY KEY (run_id, key)
 	) WITHOUT ROWID;`,
+	`CREATE TABLE overrides (
+		scope TEXT NOT NULL,
+		key TEXT NOT NULL,
+		data TEXT NOT NULL,
+		PRIMARY KEY (scope, key)
+	) WITHOUT ROWID;`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -505,6 +511,52 @@ func (s *Store) Results(ctx context.Context, runID int64) (map[string]store.Resu
 			return nil, fmt.Errorf("results of run %d: %w", runID, err)
 		}
 		out[key] = r
+	}
+	return out, rows.Err()
+}
+
+// PutOverride stores a decision, replacing the one for the same scope and key.
+func (s *Store) PutOverride(ctx context.Context, o heed.Override) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	data, err := json.Marshal(o)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT OR REPLACE INTO overrides(scope, key, data) VALUES(?, ?, ?)`, string(o.Scope), o.Key, string(data))
+	if err != nil {
+		return fmt.Errorf("store override %s %q: %w", o.Scope, o.Key, err)
+	}
+	return nil
+}
+
+// DeleteOverride removes a decision.
+func (s *Store) DeleteOverride(ctx context.Context, scope heed.OverrideScope, key string) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM overrides WHERE scope = ? AND key = ?`, string(scope), key); err != nil {
+		return fmt.Errorf("delete override %s %q: %w", scope, key, err)
+	}
+	return nil
+}
+
+// Overrides returns every decision, by scope then key.
+func (s *Store) Overrides(ctx context.Context) ([]heed.Override, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT data FROM overrides ORDER BY scope, key`)
+	if err != nil {
+		return nil, fmt.Errorf("read overrides: %w", err)
+	}
+	defer rows.Close()
+	out := []heed.Override{}
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, fmt.Errorf("read overrides: %w", err)
+		}
+		var o heed.Override
+		if err := json.Unmarshal([]byte(data), &o); err != nil {
+			return nil, fmt.Errorf("read overrides: %w", err)
+		}
+		out = append(out, o)
 	}
 	return out, rows.Err()
 }

@@ -35,6 +35,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Results", testResults},
 		{"HostileText", testHostileText},
 		{"ConcurrentUnits", testConcurrentUnits},
+		{"Overrides", testOverrides},
 		{"Ping", testPing},
 	}
 	for _, tt := range tests {
@@ -354,3 +355,58 @@ func testConcurrentUnits(t *testing.T, s store.Store) {
 func testPing(t *testing.T, s store.Store) {
 	must(t, s.Ping(ctx()))
 }
+
+func testOverrides(t *testing.T, s store.Store) {
+	got, err := s.Overrides(ctx())
+	must(t, err)
+	if len(got) != 0 {
+		t.Fatalf("a new store has overrides: %v", got)
+	}
+	pin := heed.Override{Scope: heed.ScopeRequest, Key: "lark battery range", Action: heed.OverridePin,
+		URL: "https://lark.example/battery", Note: "covered since the spring update", By: "ana", Created: t0}
+	wont := heed.Override{Scope: heed.ScopeTopic, Key: "jobs lark", Action: heed.OverrideWontAnswer, Created: t0}
+	hostile := heed.Override{Scope: heed.ScopeRequest, Key: "<script>alert(1)</script>'; DROP TABLE overrides; --",
+		Action: heed.OverrideWontAnswer, Note: "\x00\u202e", Created: t0}
+	for _, o := range []heed.Override{pin, wont, hostile} {
+		must(t, s.PutOverride(ctx(), o))
+	}
+	// Replacing: the same scope and key holds one decision.
+	pin2 := pin
+	pin2.URL, pin2.Created = "https://lark.example/range", t0.Add(time.Hour)
+	must(t, s.PutOverride(ctx(), pin2))
+	got, err = s.Overrides(ctx())
+	must(t, err)
+	want := []heed.Override{hostile, pin2, wont}
+	if diff := cmp.Diff(want, got, timeEqual); diff != "" {
+		t.Errorf("overrides (-want +got):\n%s", diff)
+	}
+	// The same key in another scope is another decision.
+	must(t, s.PutOverride(ctx(), heed.Override{Scope: heed.ScopeTopic, Key: pin.Key, Action: heed.OverrideWontAnswer, Created: t0}))
+	must(t, s.DeleteOverride(ctx(), heed.ScopeTopic, pin.Key))
+	must(t, s.DeleteOverride(ctx(), heed.ScopeRequest, hostile.Key))
+	must(t, s.DeleteOverride(ctx(), heed.ScopeRequest, "never stored"))
+	got, err = s.Overrides(ctx())
+	must(t, err)
+	if diff := cmp.Diff([]heed.Override{pin2, wont}, got, timeEqual); diff != "" {
+		t.Errorf("after deletes (-want +got):\n%s", diff)
+	}
+	// Invalid decisions are refused, not stored.
+	for _, bad := range []heed.Override{
+		{Scope: "page", Key: "x", Action: heed.OverrideWontAnswer},
+		{Scope: heed.ScopeRequest, Key: " ", Action: heed.OverrideWontAnswer},
+		{Scope: heed.ScopeRequest, Key: "x", Action: heed.OverridePin},
+		{Scope: heed.ScopeRequest, Key: "x", Action: "ignore"},
+	} {
+		if err := s.PutOverride(ctx(), bad); err == nil {
+			t.Errorf("PutOverride(%+v) = nil, want an error", bad)
+		}
+	}
+	got, err = s.Overrides(ctx())
+	must(t, err)
+	if len(got) != 2 {
+		t.Errorf("after refused writes: %d overrides, want 2", len(got))
+	}
+}
+
+// timeEqual compares times by instant: a backend may return them in another location.
+var timeEqual = cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })
