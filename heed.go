@@ -7,7 +7,9 @@
 package heed
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -195,6 +197,78 @@ type Match struct {
 	GapKind      GapKind       `json:"gap_kind"`
 	Alternatives []Alternative `json:"alternatives"`
 	Reason       string        `json:"reason,omitempty"` // why, in a sentence a content team can read
+	// Competing lists the other pages that answer the request about as well as URL does: the pages
+	// cannibalise each other's demand. Empty for gaps.
+	Competing []string `json:"competing,omitempty"`
+	// Override is the content team's decision that replaced heed's own, when one did: "pin" or
+	// "wont_answer".
+	Override OverrideAction `json:"override,omitempty"`
+}
+
+// Topic is a group of gap requests that one page could answer: what a writer gets as one brief.
+type Topic struct {
+	Key      string          `json:"key"`   // its three strongest terms, sorted: names it across runs (responder.TopicMatches)
+	Terms    []string        `json:"terms"` // its strongest terms, strongest first
+	Label    string          `json:"label"` // its most demanded request
+	Title    string          `json:"title"` // a suggested title for the page to write
+	PageType PageType        `json:"page_type"`
+	Requests []string        `json:"requests"` // request keys, highest demand first
+	Texts    []string        `json:"texts"`    // their texts, in the same order
+	Intents  map[Intent]int  `json:"intents"`
+	Kinds    map[GapKind]int `json:"gap_kinds"`
+	Demand   float64         `json:"demand"` // the members' demand, summed
+}
+
+// OverrideAction is what a content team decided about a request or a topic.
+type OverrideAction string
+
+// The override actions.
+const (
+	OverrideNone       OverrideAction = ""
+	OverridePin        OverrideAction = "pin"         // answered by the given page, whatever heed finds
+	OverrideWontAnswer OverrideAction = "wont_answer" // no page will be written: not an open gap
+)
+
+// OverrideScope says what an override applies to.
+type OverrideScope string
+
+// The override scopes.
+const (
+	ScopeRequest OverrideScope = "request" // Key is a request key (Normalize of its text)
+	ScopeTopic   OverrideScope = "topic"   // Key is a topic key (Topic.Key)
+)
+
+// Override is a content team's decision, kept across runs until it is removed.
+type Override struct {
+	Scope   OverrideScope  `json:"scope"`
+	Key     string         `json:"key"`
+	Action  OverrideAction `json:"action"`
+	URL     string         `json:"url,omitempty"` // the page, for pins
+	Note    string         `json:"note,omitempty"`
+	By      string         `json:"by,omitempty"`
+	Created time.Time      `json:"created"`
+}
+
+// Validate checks an override before it is stored.
+func (o Override) Validate() error {
+	switch o.Scope {
+	case ScopeRequest, ScopeTopic:
+	default:
+		return fmt.Errorf("override scope %q: want request or topic", o.Scope)
+	}
+	if strings.TrimSpace(o.Key) == "" {
+		return errors.New("override: empty key")
+	}
+	switch o.Action {
+	case OverridePin:
+		if o.URL == "" {
+			return errors.New("pin override: no page url")
+		}
+	case OverrideWontAnswer:
+	default:
+		return fmt.Errorf("override action %q: want pin or wont_answer", o.Action)
+	}
+	return nil
 }
 
 // Evidence is what the sources showed of a request's demand, summed over its sightings: never search

@@ -1,104 +1,248 @@
 package responder
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"slices"
+	"sort"
+	"strings"
+	"sync"
 
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/analysis"
 	"github.com/heed-dev/heed/index"
 )
 
-// Calibration holds the score thresholds of the gap decision, learnt from the index.
+// Calibration holds the thresholds of the gap decision, learnt from the site itself.
 type Calibration struct {
-	// Answer is the score a page needs to count as answering a request.
+	// Answer is the gap score (see gapScore) a request needs to count as answered.
 	Answer float64
-	// NoContent is the score under which no page even touches the request's topic.
+	// NoContent is the gap score under which no page even touches the request's topic.
 	NoContent float64
-	// Probes is how many left-out searches the thresholds were learnt from.
-	Probes int
+	// Answerable and Gaps are how many simulated requests of each kind the thresholds were learnt from.
+	Answerable, Gaps int
+	// FalseGaps and GapRecall are the rates measured on the simulation at the thresholds.
+	FalseGaps, GapRecall float64
 }
 
 func (c Calibration) String() string {
-	return fmt.Sprintf("answer >= %.3f, no content < %.3f (from %d probes)", c.Answer, c.NoContent, c.Probes)
+	return fmt.Sprintf("answer >= %.3f, no content < %.3f (learnt from %d simulated answerable requests and %d simulated gaps: %.0f%% false gaps, %.0f%% gaps caught)",
+		c.Answer, c.NoContent, c.Answerable, c.Gaps, 100*c.FalseGaps, 100*c.GapRecall)
 }
 
-// Fallback thresholds for an index too small to learn from (fewer than minProbes probes).
 const (
-	minProbes         = 8
-	fallbackAnswer    = 0.5
-	fallbackNoContent = 0.25
-	// gapQuantile is the share of simulated gaps the Answer threshold must catch.
-	gapQuantile = 0.5
-	// noContentQuantile places NoContent among the simulated gaps: below it, a request shares less with
-	// the site than most requests whose page is missing.
-	noContentQuantile = 0.3
-	// maxProbesPerPage bounds the short texts probed per page, so that a page with many declared
-	// queries does not outweigh the others.
-	maxProbesPerPage = 3
-	// maxProbes bounds the work of calibrating a very large index.
-	maxProbes = 4000
-	// minAnswer and minNoContent are bounds from what the score means, not from any data set: a page
-	// that holds less than about a third of a request's information does not answer it, whatever the
-	// rest of the site looks like (a site of unrelated pages gives left-out probes scores near zero).
-	minAnswer    = 0.35
-	minNoContent = 0.2
+	// folds of the simulation: each leaves out a fifth of the pages (their texts become simulated gaps)
+	// and a fifth of the other pages' declared queries and questions (they become simulated answerable
+	// requests).
+	folds = 5
+	// falseGapCost is how much worse a false gap is than a missed one: a content team acts on every gap
+	// it is shown, so a report should rather miss a gap than invent one. The threshold minimises the
+	// cost of the wrong decisions on the simulated requests: the gaps missed plus falseGapCost times the
+	// answerable requests called gaps. Counts, not rates: a site whose pages declare many ways of being
+	// asked yields many answerable probes, and its threshold then guards them more.
+	falseGapCost = 4.0
+	// maxProbesPerPage bounds the texts of one page used as probes.
+	maxProbesPerPage = 5
+	// calibrationEpochs is how long the fold models train: they only need to rank like the real one.
+	calibrationEpochs = 6
+	// Fallbacks for sites too small to simulate on (fewer than minPages pages).
+	minPages          = 6
+	fallbackAnswer    = 0.6
+	fallbackNoContent = 0.3
 )
 
-// Calibrate learns the gap thresholds of ix. Every page's title and a few of its short texts are searched
-// with the page left out: the best score the rest of the site reaches is what a request scores when its
-// page is missing. Answer is set so that most of those simulated gaps fall under it.
-func Calibrate(ix *index.Index) Calibration {
-	var neg []float64
-	pages := ix.Pages()
-	step := 1
-	if n := len(pages) * (1 + maxProbesPerPage); n > maxProbes {
-		step = (n + maxProbes - 1) / maxProbes
+// probe is a text used to simulate a request: whether its page was left out of the fold (a gap) or
+// present (answerable), and which page answers it.
+type probe struct {
+	text string
+	page int
+	gap  bool
+}
+
+// Calibrate learns the gap thresholds of a site by simulation. Its pages are split into folds; in each,
+// the left-out pages' titles, declared queries and questions are asked of the rest of the site (what a
+// request scores when its page is missing), and a fifth of the present pages' declared queries and
+// questions (or, for pages with none, their titles) are held out of the index and asked (what an
+// answerable request scores when worded differently from the page). The thresholds are those that best
+// separate the two.
+func Calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params) Calibration {
+	return calibrate(pages, an, p, falseGapCost)
+}
+
+func calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, cost float64) Calibration {
+	if len(pages) < minPages {
+		return Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent}
 	}
-	probe := 0
-	for i, p := range pages {
-		texts := []string{p.Title}
-		for j, q := range p.Queries {
-			if j >= maxProbesPerPage {
-				break
+	foldOf := make([]int, len(pages))
+	order := make([]int, len(pages))
+	for i := range order {
+		order[i] = i
+	}
+	key := func(i int) string { s := sha256.Sum256([]byte(pages[i].URL)); return string(s[:]) }
+	sort.Slice(order, func(a, b int) bool { return key(order[a]) < key(order[b]) })
+	rankOf := make([]int, len(pages))
+	for rank, i := range order {
+		foldOf[i], rankOf[i] = rank%folds, rank
+	}
+	type outcome struct {
+		score   float64
+		gap     bool
+		correct bool
+	}
+	var mu sync.Mutex
+	var results []outcome
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for f := range folds {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			reduced, probes := foldPages(pages, foldOf, rankOf, f)
+			sc := newScorer(reduced.pages, an, p, calibrationEpochs)
+			var local []outcome
+			for _, pr := range probes {
+				_, cands := sc.rank(pr.text)
+				o := outcome{score: gapScore(cands), gap: pr.gap}
+				if !pr.gap && len(cands) > 0 && reduced.orig[cands[0].page] == pr.page {
+					o.correct = true
+				}
+				local = append(local, o)
 			}
-			texts = append(texts, q)
+			mu.Lock()
+			results = append(results, local...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	var answerable, gaps []float64
+	for _, o := range results {
+		switch {
+		case o.gap:
+			gaps = append(gaps, o.score)
+		case o.correct:
+			answerable = append(answerable, o.score)
 		}
-		for j, qa := range p.Questions {
-			if len(texts) > maxProbesPerPage || j >= maxProbesPerPage {
-				break
+	}
+	if len(answerable) < minPages || len(gaps) < minPages {
+		return Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent, Answerable: len(answerable), Gaps: len(gaps)}
+	}
+	slices.Sort(answerable)
+	slices.Sort(gaps)
+	below := func(xs []float64, t float64) float64 {
+		return float64(sort.SearchFloat64s(xs, t)) / float64(len(xs))
+	}
+	// Candidate thresholds: every simulated score.
+	cands := append(append([]float64{}, answerable...), gaps...)
+	slices.Sort(cands)
+	// The threshold sits halfway between the two simulated scores where the cost is lowest, not on
+	// either: the simulation only says the boundary lies between them.
+	best, bestJ := 0.0, 0.0
+	nA, nG := float64(len(answerable)), float64(len(gaps))
+	for k, t := range cands {
+		if j := nG*below(gaps, t) - cost*nA*below(answerable, t); j > bestJ {
+			best, bestJ = t, j
+			if k > 0 {
+				best = (cands[k-1] + t) / 2
 			}
-			texts = append(texts, qa.Question)
-		}
-		for _, t := range texts {
-			if t == "" {
-				continue
-			}
-			probe++
-			if probe%step != 0 {
-				continue
-			}
-			q := ix.Prepare(t)
-			if len(q.Terms) == 0 {
-				continue
-			}
-			hits := ix.Search(q, index.Options{K: 1, LeaveOut: true, LeaveOutPage: i})
-			s := 0.0
-			if len(hits) > 0 {
-				s = hits[0].Best()
-			}
-			neg = append(neg, s)
 		}
 	}
-	if len(neg) < minProbes {
-		return Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent, Probes: len(neg)}
-	}
-	slices.Sort(neg)
-	c := Calibration{
-		Answer:    max(quantile(neg, gapQuantile), minAnswer),
-		NoContent: max(quantile(neg, noContentQuantile), minNoContent),
-		Probes:    len(neg),
-	}
-	c.NoContent = min(c.NoContent, c.Answer)
+	c := Calibration{Answer: best, Answerable: len(answerable), Gaps: len(gaps)}
+	c.FalseGaps, c.GapRecall = below(answerable, best), below(gaps, best)
+	// No content: under what half of the simulated gaps score, and never above Answer.
+	c.NoContent = min(quantile(gaps, 0.5), c.Answer)
 	return c
+}
+
+// reducedSite is a fold's site: the pages kept, with some texts held out, and their original indexes.
+type reducedSite struct {
+	pages []heed.Page
+	orig  []int
+}
+
+// foldPages builds fold f: the pages outside it, with a fifth of their short texts held out, and the
+// probes.
+func foldPages(pages []heed.Page, foldOf, rankOf []int, f int) (reducedSite, []probe) {
+	var r reducedSite
+	var probes []probe
+	for i, p := range pages {
+		texts := shortTexts(p)
+		if foldOf[i] == f {
+			for j, t := range texts {
+				if j == maxProbesPerPage {
+					break
+				}
+				probes = append(probes, probe{text: t, page: i, gap: true})
+			}
+			continue
+		}
+		kept := p
+		declared := len(p.Queries) + len(p.Questions)
+		switch {
+		case declared >= 2:
+			// Hold out the declared queries and questions whose turn is this fold.
+			kept.Queries, kept.Questions = nil, nil
+			n := 0
+			for j, q := range p.Queries {
+				if (rankOf[i]+j)%folds == f && n < maxProbesPerPage {
+					probes = append(probes, probe{text: q, page: i})
+					n++
+					continue
+				}
+				kept.Queries = append(kept.Queries, q)
+			}
+			for j, qa := range p.Questions {
+				if (rankOf[i]+len(p.Queries)+j)%folds == f && n < maxProbesPerPage {
+					probes = append(probes, probe{text: qa.Question, page: i})
+					n++
+					continue
+				}
+				kept.Questions = append(kept.Questions, qa)
+			}
+		default:
+			// A page that only has its title and headings to be asked by: ask them, each held out, as
+			// requests worded like them but answered by the page's text.
+			if p.Title != "" && (p.Body != "" || len(p.Headings) > 0) && (rankOf[i]/folds)%folds == f {
+				probes = append(probes, probe{text: p.Title, page: i})
+				kept.Title = ""
+			}
+			kept.Headings = nil
+			n := 0
+			for j, h := range p.Headings {
+				if h != p.Title && (rankOf[i]+j)%folds == f && n < maxProbesPerPage && p.Body != "" {
+					probes = append(probes, probe{text: h, page: i})
+					n++
+					continue
+				}
+				kept.Headings = append(kept.Headings, h)
+			}
+		}
+		r.orig = append(r.orig, i)
+		r.pages = append(r.pages, kept)
+	}
+	return r, probes
+}
+
+// shortTexts are the texts a page can be asked by: its title, declared queries and questions, and, for a
+// page with fewer than two of those, its headings.
+func shortTexts(p heed.Page) []string {
+	var out []string
+	if strings.TrimSpace(p.Title) != "" {
+		out = append(out, p.Title)
+	}
+	out = append(out, p.Queries...)
+	for _, qa := range p.Questions {
+		out = append(out, qa.Question)
+	}
+	if len(p.Queries)+len(p.Questions) < 2 {
+		for _, h := range p.Headings {
+			if h != p.Title {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
 }
 
 // quantile of sorted xs, by linear interpolation.

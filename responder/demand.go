@@ -11,6 +11,10 @@ import (
 // suggestions, and requests are imported lists.
 var forumKinds = map[string]bool{"stackexchange": true, "reddit": true, "discourse": true, "feed": true, "html": true}
 
+// IsForum reports whether a source kind crawls forum questions (rather than search suggestions or
+// imported lists).
+func IsForum(kind string) bool { return forumKinds[kind] }
+
 // Collect sums the evidence of one request's sightings; runsSeen is how many runs sighted it.
 func Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence {
 	e := heed.Evidence{Sightings: len(sightings), RunsSeen: runsSeen, Sources: []string{}, Seeds: []string{}}

@@ -1,9 +1,11 @@
 // Package responder matches each request to the page of the organisation that answers it, says why, and
 // decides when no page does: a gap.
 //
-// The gap decision is calibrated from the index itself, never from a constant tuned to one data set:
-// each page's own title and short texts are searched with that page left out, which shows what a request
-// scores when the page that would answer it does not exist; requests that score like those are gaps.
+// Pages are ranked by full-text retrieval (BM25F over their fields and nearest short texts) and, where
+// content teams declared enough queries and questions per page, by a page model learnt from them. The gap
+// decision is calibrated on the site itself, never from a constant tuned to one data set: Calibrate
+// simulates requests whose page is missing and requests worded differently from their page, and sets the
+// thresholds that separate them.
 package responder
 
 import (
@@ -17,30 +19,37 @@ import (
 
 // Matcher answers requests from one index. It is safe for concurrent use.
 type Matcher struct {
-	ix  *index.Index
+	sc  *scorer
 	cal Calibration
 }
 
-// New returns a matcher over ix, calibrated on ix.
+// New returns a matcher over ix: it trains the page model where the pages' declared queries and
+// questions allow one, and calibrates the gap decision on the pages (see Calibrate).
 func New(ix *index.Index) *Matcher {
-	return &Matcher{ix: ix, cal: Calibrate(ix)}
+	pages := ix.Pages()
+	return &Matcher{
+		sc:  &scorer{ix: ix, model: trainPageModel(pages, ix.Analyzer(), modelEpochs)},
+		cal: Calibrate(pages, ix.Analyzer(), ix.Params()),
+	}
 }
 
 // Calibration returns the thresholds the matcher decides gaps with.
 func (m *Matcher) Calibration() Calibration { return m.cal }
 
 // Index is the index the matcher searches.
-func (m *Matcher) Index() *index.Index { return m.ix }
+func (m *Matcher) Index() *index.Index { return m.sc.ix }
+
+// Learnt reports whether the matcher learnt a page model from declared queries and questions.
+func (m *Matcher) Learnt() bool { return m.sc.model != nil }
 
 // maxAlternatives is how many next-best pages a match lists.
 const maxAlternatives = 3
 
 // Match finds the page that answers text, whose intent the classifier gave as c.
 func (m *Matcher) Match(text string, c heed.Classification) heed.Match {
-	q := m.ix.Prepare(text)
-	hits := m.ix.Search(q, index.Options{K: 1 + maxAlternatives})
+	q, cands := m.sc.rank(text)
 	out := heed.Match{GapKind: heed.GapNone, Alternatives: []heed.Alternative{}}
-	if len(hits) == 0 {
+	if len(cands) == 0 {
 		out.Gap, out.GapKind = true, heed.GapNoContent
 		if len(q.Terms) == 0 {
 			out.Reason = "the request has no searchable words"
@@ -49,20 +58,20 @@ func (m *Matcher) Match(text string, c heed.Classification) heed.Match {
 		}
 		return out
 	}
-	pages := m.ix.Pages()
-	best := hits[0]
-	page := pages[best.Page]
+	pages := m.sc.ix.Pages()
+	best := cands[0]
+	page := pages[best.page]
 	out.URL = page.URL
-	out.Score = round3(best.Best())
-	for _, h := range hits[1:] {
-		out.Alternatives = append(out.Alternatives, heed.Alternative{URL: pages[h.Page].URL, Score: round3(h.Best())})
+	out.Score = round3(best.score)
+	for _, alt := range cands[1:min(len(cands), 1+maxAlternatives)] {
+		out.Alternatives = append(out.Alternatives, heed.Alternative{URL: pages[alt.page].URL, Score: round3(alt.score)})
 	}
-	why := explainHit(q, best)
-	switch {
-	case best.Best() < m.cal.NoContent:
+	why := explain(q, best, cands)
+	switch g := gapScore(cands); {
+	case g < m.cal.NoContent:
 		out.Gap, out.GapKind = true, heed.GapNoContent
 		out.Reason = fmt.Sprintf("no page covers it: the closest, %q, only %s", titleOr(page), why)
-	case best.Best() < m.cal.Answer:
+	case g < m.cal.Answer:
 		out.Gap, out.GapKind = true, heed.GapWeakMatch
 		out.Reason = fmt.Sprintf("weak match: %q %s", titleOr(page), why)
 	default:
@@ -72,16 +81,85 @@ func (m *Matcher) Match(text string, c heed.Classification) heed.Match {
 		} else {
 			out.Reason = fmt.Sprintf("%q %s", titleOr(page), why)
 		}
+		for _, alt := range cands[1:] {
+			if best.score-alt.score > cannibalMargin {
+				break
+			}
+			if alt.score*(1+marginWeight) >= m.cal.Answer {
+				out.Competing = append(out.Competing, pages[alt.page].URL)
+			}
+		}
+		if len(out.Competing) > 0 {
+			out.Reason += fmt.Sprintf("; %d other page(s) answer it almost as well, splitting its demand", len(out.Competing))
+		}
 	}
 	return out
+}
+
+// cannibalMargin is how close to the best page's score another page must come to compete with it for a
+// request (cannibalisation): the scores are then too close for a search engine, or a reader, to prefer one.
+const cannibalMargin = 0.05
+
+// ApplyOverride replaces heed's decision for a request with a content team's: a pin makes the request
+// answered by the pinned page; "won't answer" keeps heed's finding but takes the request out of the open
+// gaps.
+func ApplyOverride(m heed.Match, o heed.Override) heed.Match {
+	switch o.Action {
+	case heed.OverridePin:
+		was := "its own pick was the same page"
+		if m.URL != o.URL {
+			if m.Gap {
+				was = fmt.Sprintf("heed found a %s gap", m.GapKind)
+			} else {
+				was = fmt.Sprintf("heed picked %s", m.URL)
+			}
+		}
+		if m.URL != o.URL {
+			m.Score = 0
+			for _, a := range m.Alternatives {
+				if a.URL == o.URL {
+					m.Score = a.Score
+				}
+			}
+		}
+		m.URL, m.Gap, m.GapKind, m.Competing = o.URL, false, heed.GapNone, nil
+		m.Override = heed.OverridePin
+		m.Reason = fmt.Sprintf("pinned to this page by the content team (%s %s; %s)", o.Scope, o.Key, was)
+	case heed.OverrideWontAnswer:
+		m.Override = heed.OverrideWontAnswer
+		m.Reason = fmt.Sprintf("marked “won't answer” by the content team (%s %s); heed's finding: %s", o.Scope, o.Key, m.Reason)
+	}
+	if o.Note != "" {
+		m.Reason += ": " + o.Note
+	}
+	return m
+}
+
+// explain says in words which signals made the best candidate, and how far it leads.
+func explain(q index.Query, best candidate, cands []candidate) string {
+	var parts []string
+	if best.prob > 0 {
+		parts = append(parts, fmt.Sprintf("is what its declared queries predict (probability %.2f)", best.prob))
+	}
+	if best.hit.Score() > 0 {
+		parts = append(parts, explainHit(q, best.hit))
+	}
+	s := strings.Join(parts, " and ")
+	if len(cands) > 1 {
+		s += fmt.Sprintf("; it leads the next page by %.2f", best.score-cands[1].score)
+	}
+	return s
 }
 
 // explainHit says in words which signal made the hit.
 func explainHit(q index.Query, h index.Hit) string {
 	if h.Short >= h.Coverage && h.ShortText != "" {
 		what := "declared query"
-		if h.ShortField == index.Questions {
+		switch h.ShortField {
+		case index.Questions:
 			what = "FAQ question"
+		case index.Title:
+			what = "title"
 		}
 		return fmt.Sprintf("has the %s %q (similarity %.2f)", what, h.ShortText, h.Short)
 	}

@@ -1,0 +1,307 @@
+package responder
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/analysis"
+)
+
+// GapItem is one gap request to group into topics.
+type GapItem struct {
+	Key    string
+	Text   string
+	Class  heed.Classification
+	Kind   heed.GapKind
+	Demand float64
+}
+
+// Clustering settings.
+const (
+	// joinSimilarity is the cosine similarity a request needs with a topic's centroid to join it.
+	// Requests that share their informative words ("ebike battery range", "how far does the ebike go on a
+	// battery") meet it; requests that share only a brand or a common word do not.
+	joinSimilarity = 0.4
+	// A term in more than commonShare of the gaps (and more than commonMin of them) is left out of
+	// the comparison.
+	commonShare = 0.08
+	commonMin   = 4
+	// minShared is how many terms a request must share with a topic to join it (all of them when it
+	// or the topic has fewer).
+	minShared = 2
+	// keyTerms is how many of a topic's strongest terms make its key, and topicTerms how many it lists.
+	keyTerms   = 3
+	topicTerms = 6
+	// maxBgWeight caps the background weight of a word: a word absent from the background corpus is
+	// informative, but no more than a rare one.
+	maxBgWeight = 9
+)
+
+// Cluster groups gap requests into topics a writer can answer with one page each: requests that share
+// the words that matter (weighted by how rare they are in ordinary language and among the gaps
+// themselves, so a brand name every request carries does not glue them all together). Each topic gets a
+// label (its most demanded request), a stable key (its strongest terms, for overrides that outlive a
+// run), its requests best first, the intent mix, the summed demand, and the page type and title to write.
+// Topics come out by demand, highest first. The result does not depend on the order of items.
+func Cluster(items []GapItem, an *analysis.Analyzer) []heed.Topic {
+	if len(items) == 0 {
+		return []heed.Topic{}
+	}
+	order := slices.Clone(items)
+	slices.SortFunc(order, func(a, b GapItem) int {
+		if c := cmp.Compare(b.Demand, a.Demand); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Key, b.Key)
+	})
+	// Term weights: background rarity times rarity among the gaps.
+	terms := make([][]string, len(order))
+	df := map[string]int{}
+	for i, it := range order {
+		seen := map[string]bool{}
+		for _, tok := range an.Analyze(nil, it.Text) {
+			if tok.Form == analysis.Part {
+				continue // "e-bike" is "ebike", not also "e" and "bike"
+			}
+			// Synonyms are one word here: "jobs" and "careers" are one topic.
+			t := an.Canonical(tok.Term)
+			if !seen[t] {
+				seen[t] = true
+				terms[i] = append(terms[i], t)
+				df[t]++
+			}
+		}
+	}
+	bg := an.BackgroundIDF()
+	n := float64(len(order))
+	weight := func(t string) float64 {
+		b := maxBgWeight * 0.6
+		if bg != nil {
+			if w, ok := bg[t]; ok {
+				b = min(w, maxBgWeight)
+			} else {
+				b = maxBgWeight
+			}
+		}
+		return b * math.Log(1+n/float64(df[t]))
+	}
+	type topic struct {
+		members  []int
+		centroid map[string]float64
+		norm     float64
+	}
+	var topics []*topic
+	byTerm := map[string][]int{} // term -> topics whose centroid holds it
+	// Words a large share of the gaps carry (the brand, the main product) tell no topic apart.
+	common := max(commonMin, int(commonShare*n))
+	for i := range order {
+		vec := map[string]float64{}
+		var norm float64
+		for _, t := range terms[i] {
+			if df[t] > common {
+				continue
+			}
+			w := weight(t)
+			vec[t] = w
+			norm += w * w
+		}
+		norm = math.Sqrt(norm)
+		best, bestSim := -1, 0.0
+		if norm > 0 {
+			seen := map[int]bool{}
+			for t := range vec {
+				for _, ti := range byTerm[t] {
+					if seen[ti] {
+						continue
+					}
+					seen[ti] = true
+					tp := topics[ti]
+					var dot float64
+					shared := 0
+					for t2, w := range vec {
+						if c, ok := tp.centroid[t2]; ok {
+							dot += w * c
+							shared++
+						}
+					}
+					// One shared word is no topic: "snow tyres for ebikes" is not about "ebike lease".
+					if shared < min(minShared, len(vec), len(tp.centroid)) {
+						continue
+					}
+					if sim := dot / (norm * tp.norm); sim > bestSim || sim == bestSim && best >= 0 && ti < best {
+						best, bestSim = ti, sim
+					}
+				}
+			}
+		}
+		if best < 0 || bestSim < joinSimilarity {
+			tp := &topic{centroid: map[string]float64{}}
+			topics = append(topics, tp)
+			best = len(topics) - 1
+		}
+		tp := topics[best]
+		tp.members = append(tp.members, i)
+		// The centroid is the mean of the members' unit vectors.
+		k := float64(len(tp.members))
+		for t, w := range tp.centroid {
+			tp.centroid[t] = w * (k - 1) / k
+		}
+		for t, w := range vec {
+			if _, ok := tp.centroid[t]; !ok {
+				byTerm[t] = append(byTerm[t], best)
+			}
+			if norm > 0 {
+				tp.centroid[t] += w / norm / k
+			}
+		}
+		tp.norm = 0
+		for _, w := range tp.centroid {
+			tp.norm += w * w
+		}
+		tp.norm = math.Sqrt(tp.norm)
+	}
+	out := make([]heed.Topic, 0, len(topics))
+	for _, tp := range topics {
+		lead := order[tp.members[0]]
+		t := heed.Topic{Label: lead.Text, Intents: map[heed.Intent]int{}, Kinds: map[heed.GapKind]int{}}
+		var demand float64
+		classes := make([]heed.Classification, 0, len(tp.members))
+		for _, m := range tp.members {
+			it := order[m]
+			t.Requests = append(t.Requests, it.Key)
+			t.Texts = append(t.Texts, it.Text)
+			t.Intents[it.Class.Intent]++
+			t.Kinds[it.Kind]++
+			demand += it.Demand
+			classes = append(classes, it.Class)
+		}
+		t.Demand = math.Round(demand*100) / 100
+		t.Terms = strongest(tp.centroid, topicTerms)
+		t.Key = strings.Join(slices.Sorted(slices.Values(t.Terms[:min(len(t.Terms), keyTerms)])), " ")
+		if t.Key == "" {
+			t.Key = heed.Normalize(lead.Text)
+		}
+		t.PageType = SuggestPageType(classes)
+		t.Title = suggestTitle(lead)
+		out = append(out, t)
+	}
+	slices.SortStableFunc(out, func(a, b heed.Topic) int {
+		if c := cmp.Compare(b.Demand, a.Demand); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(len(b.Requests), len(a.Requests)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Key, b.Key)
+	})
+	return out
+}
+
+// strongest returns a centroid's n strongest terms, strongest first.
+func strongest(centroid map[string]float64, n int) []string {
+	ts := make([]string, 0, len(centroid))
+	for t := range centroid {
+		ts = append(ts, t)
+	}
+	slices.SortFunc(ts, func(a, b string) int {
+		if c := cmp.Compare(centroid[b], centroid[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	return ts[:min(len(ts), n)]
+}
+
+// TopicMatches reports whether a topic is the one a stored topic key names: a topic's key is its three
+// strongest terms, and a topic that gained or lost requests since still holds at least two of them
+// among its strongest terms. A content team's decision on a topic so outlives the run it was made in.
+func TopicMatches(t heed.Topic, key string) bool {
+	if t.Key == key {
+		return true
+	}
+	want := strings.Fields(key)
+	if len(want) == 0 {
+		return false
+	}
+	n := 0
+	for _, w := range want {
+		if slices.Contains(t.Terms, w) {
+			n++
+		}
+	}
+	return n >= min(2, len(want)) && n*3 >= len(want)*2
+}
+
+// SuggestPageType is the kind of page a writer should create for a group of requests: the one that suits
+// most of them (see PageTypeFits), the first request's when they split evenly.
+func SuggestPageType(classes []heed.Classification) heed.PageType {
+	if len(classes) == 0 {
+		return heed.PageArticle
+	}
+	votes := map[heed.PageType]int{}
+	for _, c := range classes {
+		votes[suggestOne(c)]++
+	}
+	// Ties go to what the first (most demanded) request needs.
+	best := suggestOne(classes[0])
+	bestN := votes[best]
+	for _, t := range heed.PageTypes {
+		if votes[t] > bestN {
+			best, bestN = t, votes[t]
+		}
+	}
+	return best
+}
+
+func suggestOne(c heed.Classification) heed.PageType {
+	for _, r := range modifierRules {
+		if slices.Contains(c.Modifiers, r.modifier) {
+			return r.rule.types[0]
+		}
+	}
+	switch c.Intent {
+	case heed.Transactional:
+		return heed.PageProduct
+	case heed.Commercial:
+		if slices.Contains(c.Modifiers, "best") || slices.Contains(c.Modifiers, "review") {
+			return heed.PageComparison
+		}
+		return heed.PageProduct
+	case heed.Navigational:
+		return heed.PageSupport
+	}
+	switch c.QuestionType {
+	case heed.QHowTo:
+		return heed.PageGuide
+	case heed.QTroubleshooting:
+		if slices.Contains(c.Modifiers, "how_to") {
+			return heed.PageGuide
+		}
+		return heed.PageSupport
+	case heed.QComparison:
+		return heed.PageComparison
+	case heed.QNone:
+		return heed.PageArticle
+	}
+	return heed.PageFAQ
+}
+
+// suggestTitle turns a topic's leading request into a working title: capitalised, and ending in a
+// question mark when it asks one.
+func suggestTitle(it GapItem) string {
+	s := strings.Join(strings.Fields(it.Text), " ")
+	if s == "" {
+		return s
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[size:]
+	if q := it.Class.QuestionType; q != heed.QNone && q != "" && !strings.HasSuffix(s, "?") {
+		s += "?"
+	}
+	return s
+}
