@@ -14,8 +14,10 @@ import (
 	"time"
 
 	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/analysis"
 	"github.com/heed-dev/heed/crawler"
 	"github.com/heed-dev/heed/report"
+	"github.com/heed-dev/heed/responder"
 	"github.com/heed-dev/heed/store"
 )
 
@@ -41,6 +43,22 @@ type Evidence interface {
 	Demand(e heed.Evidence) float64
 }
 
+// Triage sorts what matching found: service issues apart from content gaps, and gaps into topics.
+type Triage interface {
+	ServiceIssue(text string, c heed.Classification) (bool, string)
+	Topics(gaps []responder.GapItem) []heed.Topic
+}
+
+// defaultTriage is responder's, for English.
+type defaultTriage struct{ an *analysis.Analyzer }
+
+func (t defaultTriage) ServiceIssue(text string, c heed.Classification) (bool, string) {
+	return responder.IsServiceIssue(text, c)
+}
+func (t defaultTriage) Topics(gaps []responder.GapItem) []heed.Topic {
+	return responder.Cluster(gaps, t.an)
+}
+
 // Job is one configured job: what to crawl and where to write.
 type Job struct {
 	Name    string
@@ -61,9 +79,12 @@ type Pipeline struct {
 	// NewMatcher builds a matcher over the pages: the full-text index and its calibration.
 	NewMatcher func(pages []heed.Page) Matcher
 	Evidence   Evidence
-	Log        *slog.Logger
-	Metrics    *Metrics
-	Now        func() time.Time
+	// Triage sorts service issues from content gaps and clusters the gaps; nil uses responder's, for
+	// English.
+	Triage  Triage
+	Log     *slog.Logger
+	Metrics *Metrics
+	Now     func() time.Time
 	// Workers bounds the classify and match workers; 0 means the number of CPUs.
 	Workers int
 }
@@ -207,6 +228,15 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 	p.parallel(len(reqs), func(i int) {
 		results[i] = store.Result{RunID: run.ID, Key: reqs[i].Key, Match: matcher.Match(reqs[i].Text, classes[i])}
 	})
+	overrides, err := p.Store.Overrides(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	triage := p.Triage
+	if triage == nil {
+		triage = defaultTriage{analysis.New("en")}
+	}
+	sorted := sortRequests(reqs, classes, results, sightings, overrides, p.Evidence, triage)
 	if err := p.Store.PutResults(ctx, run.ID, results); err != nil {
 		return fail(err)
 	}
@@ -234,7 +264,8 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 		}
 	}
 	in := reportInput{job: job, run: run, prev: prev, history: prevRuns, reqs: reqs, classes: classes, results: results,
-		sightings: sightings, pages: pages, prevReqs: prevReqs, prevResults: prevResults, crawl: crep, evidence: p.Evidence}
+		sightings: sightings, pages: pages, prevReqs: prevReqs, prevResults: prevResults, crawl: crep, evidence: p.Evidence,
+		sorted: sorted}
 	rep := buildReport(in, now())
 	run.Stats = statsOf(rep, run.Stats)
 	run.Status = store.StatusOK
@@ -306,6 +337,7 @@ type reportInput struct {
 	prevResults map[string]store.Result
 	crawl       crawler.Report
 	evidence    Evidence
+	sorted      sorting
 }
 
 // maxExamples bounds the sightings a report shows per request.
@@ -318,6 +350,8 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 		Summary: report.Summary{GapsByKind: map[string]int{}, ByIntent: map[string]report.Coverage{},
 			BySource: map[string]report.Coverage{}, Pages: len(in.pages), SiteError: in.run.Stats.SiteError},
 		Gaps: []report.Request{}, Answered: []report.Request{}, Pages: []report.Page{}, Disappeared: []string{},
+		Topics: []report.Topic{}, ServiceIssues: []report.Request{}, Cannibalised: []report.Request{},
+		Replies: []report.Reply{}, Dismissed: []report.Request{},
 		Sources: []report.Source{}, History: []report.History{},
 	}
 	for _, k := range heed.GapKinds[1:] {
@@ -373,13 +407,25 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 				srcCov[src] = &report.Coverage{}
 			}
 			srcCov[src].Requests++
-			if m.Gap {
+			_, service := in.sorted.service[r.Key]
+			switch {
+			case service || m.Override == heed.OverrideWontAnswer:
+			case m.Gap:
 				srcCov[src].Gaps++
-			} else {
+			default:
 				srcCov[src].Answered++
 			}
 		}
-		if m.Gap {
+		row.Competing, row.Override, row.Topic = m.Competing, m.Override, in.sorted.topicOf[r.Key]
+		switch why, service := in.sorted.service[r.Key]; {
+		case service:
+			row.Service = why
+			rep.Summary.ServiceIssues++
+			rep.ServiceIssues = append(rep.ServiceIssues, row)
+		case m.Override == heed.OverrideWontAnswer:
+			rep.Summary.Dismissed++
+			rep.Dismissed = append(rep.Dismissed, row)
+		case m.Gap:
 			ic.Gaps++
 			rep.Summary.Gaps++
 			rep.Summary.GapsByKind[string(m.GapKind)]++
@@ -387,10 +433,19 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 			if prev, ok := in.prevResults[r.Key]; !ok || !prev.Gap {
 				rep.Summary.NewGaps++
 			}
-		} else {
+		default:
 			ic.Answered++
 			rep.Summary.Answered++
+			if m.Override == heed.OverridePin {
+				rep.Summary.Pinned++
+			}
 			rep.Answered = append(rep.Answered, row)
+			if len(m.Competing) > 0 {
+				rep.Cannibalised = append(rep.Cannibalised, row)
+			}
+			if ev.Questions > 0 {
+				rep.Replies = append(rep.Replies, replyOf(row, ss))
+			}
 			pd := pageDemand[m.URL]
 			if pd == nil {
 				pg := pageByURL[m.URL]
@@ -439,8 +494,25 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 		}
 		return 0
 	}
-	slices.SortStableFunc(rep.Gaps, byDemand)
-	slices.SortStableFunc(rep.Answered, byDemand)
+	for _, list := range [][]report.Request{rep.Gaps, rep.Answered, rep.ServiceIssues, rep.Cannibalised, rep.Dismissed} {
+		slices.SortStableFunc(list, byDemand)
+	}
+	slices.SortStableFunc(rep.Replies, func(a, b report.Reply) int {
+		if (a.Unanswered > 0) != (b.Unanswered > 0) {
+			if a.Unanswered > 0 {
+				return -1
+			}
+			return 1
+		}
+		return byDemand(report.Request{Demand: a.Demand, Text: a.Text}, report.Request{Demand: b.Demand, Text: b.Text})
+	})
+	for _, t := range in.sorted.topics {
+		if in.sorted.topicAction[t.Key] != heed.OverrideNone {
+			continue // pinned topics are answered, dismissed ones listed with the dismissed requests
+		}
+		rep.Topics = append(rep.Topics, report.Topic{Topic: t})
+	}
+	rep.Summary.Topics, rep.Summary.Cannibalised, rep.Summary.Replies = len(rep.Topics), len(rep.Cannibalised), len(rep.Replies)
 	for _, a := range rep.Answered {
 		pd := pageDemand[a.URL]
 		pd.Requests = append(pd.Requests, a.Text)
@@ -482,6 +554,19 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 	rep.History = append(rep.History, report.History{RunID: in.run.ID, Finished: now.UTC(), Requests: rep.Summary.Requests,
 		Answered: rep.Summary.Answered, Gaps: rep.Summary.Gaps, Coverage: rep.Summary.Coverage, ByIntent: rep.Summary.ByIntent})
 	return rep
+}
+
+// replyOf is the reply opportunity of an answered request asked on forums: the threads to answer with
+// its page.
+func replyOf(row report.Request, ss []heed.Sighting) report.Reply {
+	r := report.Reply{Text: row.Text, URL: row.URL, PageTitle: row.PageTitle, Score: row.Score, Questions: []string{},
+		Unanswered: row.Evidence.Unanswered, Views: row.Evidence.Views, Demand: row.Demand, Evidence: row.Evidence}
+	for _, s := range ss {
+		if responder.IsForum(s.Source) && s.URL != "" && !slices.Contains(r.Questions, s.URL) {
+			r.Questions = append(r.Questions, s.URL)
+		}
+	}
+	return r
 }
 
 // statsOf copies a report's counts into the run's stats.

@@ -29,8 +29,19 @@ type Report struct {
 	Generated    time.Time `json:"generated"`
 	Run          Run       `json:"run"`
 	Summary      Summary   `json:"summary"`
-	// Gaps are the unanswered requests, highest demand first.
+	// Gaps are the open content gaps: requests no page answers (or answers with the wrong kind of page),
+	// highest demand first. Service issues and requests marked "won't answer" are listed apart.
 	Gaps []Request `json:"gaps"`
+	// Topics group the gaps into briefs a writer can act on, highest demand first.
+	Topics []Topic `json:"topics"`
+	// ServiceIssues are complaints and reports of a failing service: no page fixes them.
+	ServiceIssues []Request `json:"service_issues"`
+	// Cannibalised are answered requests for which several pages compete closely.
+	Cannibalised []Request `json:"cannibalised"`
+	// Replies are forum questions an existing page answers: the community team can reply with the page.
+	Replies []Reply `json:"replies"`
+	// Dismissed are gaps the content team marked "won't answer".
+	Dismissed []Request `json:"dismissed"`
 	// Answered are the requests a page answers, highest demand first.
 	Answered []Request `json:"answered"`
 	// Pages are the organisation's pages with the demand each answers.
@@ -55,8 +66,15 @@ type Run struct {
 type Summary struct {
 	Requests    int                 `json:"requests"`
 	Answered    int                 `json:"answered"`
-	Gaps        int                 `json:"gaps"`
+	Gaps        int                 `json:"gaps"`     // open content gaps
 	Coverage    float64             `json:"coverage"` // answered / requests
+	// Every request is answered, an open gap, a service issue or dismissed ("won't answer").
+	ServiceIssues int `json:"service_issues"`
+	Dismissed     int `json:"dismissed"`
+	Topics        int `json:"topics"`
+	Cannibalised  int `json:"cannibalised"`
+	Replies       int `json:"replies"`
+	Pinned        int `json:"pinned"` // answered requests a content team pinned to their page
 	New         int                 `json:"new"`
 	Recurring   int                 `json:"recurring"`
 	Disappeared int                 `json:"disappeared"`
@@ -98,11 +116,38 @@ type Request struct {
 	GapKind      heed.GapKind       `json:"gap_kind"`
 	Reason       string             `json:"reason"`
 	Alternatives []heed.Alternative `json:"alternatives"`
+	// Competing are the other pages that answer it about as well (cannibalisation).
+	Competing []string `json:"competing,omitempty"`
+	// Override is the content team's decision that replaced heed's: "pin" or "wont_answer".
+	Override heed.OverrideAction `json:"override,omitempty"`
+	// Topic is the key of the gap topic it belongs to; Service says why it is a service issue.
+	Topic   string `json:"topic,omitempty"`
+	Service string `json:"service,omitempty"`
 	// Demand is the evidence score; Evidence is what it was built from.
 	Demand   float64       `json:"demand"`
 	Evidence heed.Evidence `json:"evidence"`
 	// Examples are a few sightings: where the request was seen.
 	Examples []Example `json:"examples"`
+}
+
+// Topic is a group of gaps that one page could answer.
+type Topic struct {
+	heed.Topic
+	// Override is the content team's decision on the whole topic, when there is one.
+	Override heed.OverrideAction `json:"override,omitempty"`
+}
+
+// Reply is a forum question that a page answers.
+type Reply struct {
+	Text       string        `json:"text"`
+	URL        string        `json:"url"` // the page to reply with
+	PageTitle  string        `json:"page_title,omitempty"`
+	Score      float64       `json:"score"`
+	Questions  []string      `json:"questions"` // the forum threads asking it
+	Unanswered int           `json:"unanswered"`
+	Views      int           `json:"views"`
+	Demand     float64       `json:"demand"`
+	Evidence   heed.Evidence `json:"evidence"`
 }
 
 // Example is one place a request was seen.
@@ -181,8 +226,21 @@ func Write(dir string, r *Report) error {
 	return nil
 }
 
+// orEmpty makes a nil list an empty one, so that gaps.json holds [] rather than null.
+func orEmpty[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
+
 // WriteJSON writes gaps.json.
 func WriteJSON(w *bytes.Buffer, r *Report) error {
+	c := *r
+	c.Gaps, c.Answered, c.Pages, c.Disappeared = orEmpty(c.Gaps), orEmpty(c.Answered), orEmpty(c.Pages), orEmpty(c.Disappeared)
+	c.Topics, c.ServiceIssues, c.Cannibalised = orEmpty(c.Topics), orEmpty(c.ServiceIssues), orEmpty(c.Cannibalised)
+	c.Replies, c.Dismissed, c.Sources, c.History = orEmpty(c.Replies), orEmpty(c.Dismissed), orEmpty(c.Sources), orEmpty(c.History)
+	r = &c
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(r); err != nil {
