@@ -64,27 +64,27 @@ type Run struct {
 
 // Summary holds the headline figures.
 type Summary struct {
-	Requests    int                 `json:"requests"`
-	Answered    int                 `json:"answered"`
-	Gaps        int                 `json:"gaps"`     // open content gaps
-	Coverage    float64             `json:"coverage"` // answered / requests
+	Requests int     `json:"requests"`
+	Answered int     `json:"answered"`
+	Gaps     int     `json:"gaps"`     // open content gaps
+	Coverage float64 `json:"coverage"` // answered / requests
 	// Every request is answered, an open gap, a service issue or dismissed ("won't answer").
-	ServiceIssues int `json:"service_issues"`
-	Dismissed     int `json:"dismissed"`
-	Topics        int `json:"topics"`
-	Cannibalised  int `json:"cannibalised"`
-	Replies       int `json:"replies"`
-	Pinned        int `json:"pinned"` // answered requests a content team pinned to their page
-	New         int                 `json:"new"`
-	Recurring   int                 `json:"recurring"`
-	Disappeared int                 `json:"disappeared"`
-	NewGaps     int                 `json:"new_gaps"`    // gaps that were not gaps (or not seen) in the previous run
-	ClosedGaps  int                 `json:"closed_gaps"` // gaps of the previous run answered now
-	Pages       int                 `json:"pages"`
-	GapsByKind  map[string]int      `json:"gaps_by_kind"`
-	ByIntent    map[string]Coverage `json:"by_intent"`
-	BySource    map[string]Coverage `json:"by_source"`
-	SiteError   string              `json:"site_error,omitempty"`
+	ServiceIssues int                 `json:"service_issues"`
+	Dismissed     int                 `json:"dismissed"`
+	Topics        int                 `json:"topics"`
+	Cannibalised  int                 `json:"cannibalised"`
+	Replies       int                 `json:"replies"`
+	Pinned        int                 `json:"pinned"` // answered requests a content team pinned to their page
+	New           int                 `json:"new"`
+	Recurring     int                 `json:"recurring"`
+	Disappeared   int                 `json:"disappeared"`
+	NewGaps       int                 `json:"new_gaps"`    // gaps that were not gaps (or not seen) in the previous run
+	ClosedGaps    int                 `json:"closed_gaps"` // gaps of the previous run answered now
+	Pages         int                 `json:"pages"`
+	GapsByKind    map[string]int      `json:"gaps_by_kind"`
+	ByIntent      map[string]Coverage `json:"by_intent"`
+	BySource      map[string]Coverage `json:"by_source"`
+	SiteError     string              `json:"site_error,omitempty"`
 }
 
 // Coverage of one group of requests.
