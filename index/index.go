@@ -274,7 +274,7 @@ func (ix *Index) correct(t, word string) (int32, bool) {
 	// recognise a misspelt ending ("chrage" is no form of "charg", but "chrag" is one swap from it).
 	forms := []string{t}
 	for _, f := range []string{word, strings.TrimSuffix(word, string([]rune(word)[len([]rune(word))-1:]))} {
-		if utf8.RuneCountInString(f) >= minTypoLen && !slices.Contains(forms, f) {
+		if utf8.RuneCountInString(f) > minTypoLen && !slices.Contains(forms, f) {
 			forms = append(forms, f)
 		}
 	}

@@ -43,8 +43,9 @@ const (
 )
 
 // Cluster groups gap requests into topics a writer can answer with one page each: requests that share
-// the words that matter (weighted by how rare they are in ordinary language and among the gaps
-// themselves, so a brand name every request carries does not glue them all together). Each topic gets a
+// at least two of the words that matter, weighted by how rare they are in ordinary language, with
+// synonyms as one word and the words too many gaps carry (a brand name, the main product) left out so
+// that they do not glue everything together. Each topic gets a
 // label (its most demanded request), a stable key (its strongest terms, for overrides that outlive a
 // run), its requests best first, the intent mix, the summed demand, and the page type and title to write.
 // Topics come out by demand, highest first. The result does not depend on the order of items.
@@ -59,7 +60,7 @@ func Cluster(items []GapItem, an *analysis.Analyzer) []heed.Topic {
 		}
 		return cmp.Compare(a.Key, b.Key)
 	})
-	// Term weights: background rarity times rarity among the gaps.
+	// Terms, with synonyms as one, and how many gaps hold each.
 	terms := make([][]string, len(order))
 	df := map[string]int{}
 	for i, it := range order {
@@ -79,16 +80,16 @@ func Cluster(items []GapItem, an *analysis.Analyzer) []heed.Topic {
 	}
 	bg := an.BackgroundIDF()
 	n := float64(len(order))
+	// A term weighs by its rarity in ordinary language; among the gaps, only the words that too many
+	// of them carry are left out (below), since a word rare among a few gaps is no sign of a topic.
 	weight := func(t string) float64 {
-		b := maxBgWeight * 0.6
-		if bg != nil {
-			if w, ok := bg[t]; ok {
-				b = min(w, maxBgWeight)
-			} else {
-				b = maxBgWeight
-			}
+		if bg == nil {
+			return 1
 		}
-		return b * math.Log(1+n/float64(df[t]))
+		if w, ok := bg[t]; ok {
+			return min(w, maxBgWeight)
+		}
+		return maxBgWeight
 	}
 	type topic struct {
 		members  []int

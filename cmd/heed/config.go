@@ -46,6 +46,8 @@ type runFlags struct {
 	expand  string
 	pages   string
 	out     string
+	// storeOnly is set by commands that only use the store (override): they need no sources.
+	storeOnly bool
 }
 
 // resolveConfig builds the configuration of a run: the config file (the -c flag, else heed.yaml in the
@@ -105,7 +107,7 @@ func resolveConfig(f runFlags) (*config.File, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, usageError{err}
 	}
-	if len(cfg.Sources) == 0 {
+	if len(cfg.Sources) == 0 && !f.storeOnly {
 		return nil, usagef("no sources: give -source KIND[=BASE][;key=value] (such as -source requests=keywords.txt) or a config file with sources")
 	}
 	return cfg, nil

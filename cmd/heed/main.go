@@ -63,6 +63,7 @@ func commands() map[string]command {
 		"crawl":    {"crawl sources and print every sighting as JSONL", cmdCrawl},
 		"classify": {"label requests with intent, question type and modifiers (JSONL)", cmdClassify},
 		"match":    {"match requests to pages and decide gaps (JSONL)", cmdMatch},
+		"override": {"pin a request or gap topic to a page, or mark it won't answer (kept in the store)", cmdOverride},
 		"demo":     {"serve the bundled sample world from loopback and run the nightly job on it", cmdDemo},
 		"eval":     {"measure quality on the shared evaluation data", cmdEval},
 		"train":    {"train the intent model from labelled requests (intent/training)", cmdTrain},

@@ -151,6 +151,25 @@ func TestMatchContract(t *testing.T) {
 			t.Errorf("line %d: gap %v with gap_kind %v", i+1, l["gap"], l["gap_kind"])
 		}
 	}
+	for i, l := range lines {
+		if _, ok := l["reason"]; ok {
+			t.Errorf("line %d has a reason without --explain", i+1)
+		}
+	}
+	// --explain adds why, on the same answers.
+	code, explained, _ := heedRun(t, in, "match", "--explain", "--pages", pages)
+	ex := jsonLines(t, explained)
+	if code != 0 || len(ex) != 3 {
+		t.Fatalf("--explain: code %d, %d lines", code, len(ex))
+	}
+	for i, l := range ex {
+		if l["url"] != lines[i]["url"] || l["gap_kind"] != lines[i]["gap_kind"] || l["reason"] == "" || l["explain"] == nil {
+			t.Errorf("--explain line %d = %v", i+1, l)
+		}
+	}
+	if r, _ := ex[0]["reason"].(string); !strings.Contains(r, "How to charge your Lark battery") {
+		t.Errorf("reason %q does not name the page", r)
+	}
 	// CSV pages give the same answers.
 	csvPages := writeFile(t, dir, "pages.csv", "url,title,body,queries,type\n"+
 		"https://h.example/charge,How to charge your Lark battery,Plug the Lark charger in. A full charge takes five hours.,,guide\n"+

@@ -13,32 +13,6 @@ import (
 	"github.com/heed-dev/heed/responder"
 )
 
-// matchOut is one line of `heed match` (contracts.md).
-type matchOut struct {
-	Text         string             `json:"text"`
-	Intent       heed.Intent        `json:"intent"`
-	URL          *string            `json:"url"`
-	Score        float64            `json:"score"`
-	Gap          bool               `json:"gap"`
-	GapKind      heed.GapKind       `json:"gap_kind"`
-	Alternatives []heed.Alternative `json:"alternatives"`
-	Reason       string             `json:"reason,omitempty"`
-	Truncated    bool               `json:"truncated,omitempty"`
-}
-
-func newMatchOut(text string, c heed.Classification, m heed.Match) matchOut {
-	out := matchOut{Text: text, Intent: c.Intent, Score: m.Score, Gap: m.Gap, GapKind: m.GapKind,
-		Alternatives: m.Alternatives, Reason: m.Reason}
-	if m.URL != "" {
-		u := m.URL
-		out.URL = &u
-	}
-	if out.Alternatives == nil {
-		out.Alternatives = []heed.Alternative{}
-	}
-	return out
-}
-
 // newMatcher builds the full-text index of pages and a matcher calibrated on it.
 func newMatcher(pages []heed.Page, lang string) *responder.Matcher {
 	return responder.New(index.Build(pages, analysis.New(lang), index.DefaultParams()))
@@ -67,6 +41,7 @@ func cmdMatch(ctx context.Context, e *env, args []string) error {
 	lang := fs.String("lang", "en", "language of the pages and requests (ISO 639-1)")
 	maxText := fs.Int("max-text", heed.DefaultMaxText, "cut requests longer than this many characters")
 	showCal := fs.Bool("show-calibration", false, "print the learnt gap thresholds to stderr")
+	explain := fs.Bool("explain", false, "add to each line why: the signals behind the page or the gap, competing pages, the classifier's reasons and the thresholds")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -90,9 +65,10 @@ func cmdMatch(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "heed match: %d pages; calibration: %s\n", len(pages), m.Calibration())
 	}
 	cl := intent.New(intent.Options{Brands: brands})
-	return mapRequests(in, e.stdout, *maxText, func(r request) matchOut {
+	cal := m.Calibration()
+	return mapRequests(in, e.stdout, *maxText, func(r request) responder.Answer {
 		c := cl.Classify(r.text)
-		out := newMatchOut(r.text, c, m.Match(r.text, c))
+		out := responder.NewAnswer(r.text, c, m.Match(r.text, c), cal, *explain)
 		out.Truncated = r.truncated
 		return out
 	})
