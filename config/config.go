@@ -40,6 +40,8 @@ type File struct {
 	Report Report `yaml:"report"`
 	// Serve is how `heed serve` listens.
 	Serve Serve `yaml:"serve"`
+	// Metrics is where `heed run`, a short-lived process, leaves its metrics for Prometheus.
+	Metrics Metrics `yaml:"metrics"`
 
 	path string     // the file read, "" for a config built from flags
 	root *yaml.Node // the document, to find the line of a key
@@ -99,6 +101,16 @@ type Storage struct {
 // Report is where reports go.
 type Report struct {
 	Dir string `yaml:"dir"`
+}
+
+// Metrics configures how `heed run` hands its metrics over: written to a node_exporter textfile
+// collector's directory, pushed to a Pushgateway, or both.
+type Metrics struct {
+	// Textfile is the file to write (it should end in .prom and sit in node_exporter's
+	// --collector.textfile.directory); written atomically at the end of each run.
+	Textfile string `yaml:"textfile"`
+	// Pushgateway is the Pushgateway's URL (http://host:9091); the run pushes under job "heed".
+	Pushgateway string `yaml:"pushgateway"`
 }
 
 // Serve configures `heed serve`.
@@ -209,6 +221,7 @@ func (f *File) resolve(dir string) {
 	f.Organisation.Pages = abs(f.Organisation.Pages)
 	f.Storage.Data = abs(f.Storage.Data)
 	f.Report.Dir = abs(f.Report.Dir)
+	f.Metrics.Textfile = abs(f.Metrics.Textfile)
 	for i := range f.Sources {
 		if f.Sources[i].Kind == "requests" {
 			f.Sources[i].Base = abs(f.Sources[i].Base)

@@ -1,73 +1,196 @@
 package ops
 
 import (
+	"runtime"
+	"strconv"
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/store"
 )
 
-// Metrics are the pipeline's Prometheus metrics: what the last run of each job found. Labels are bounded:
-// job names come from the config, intents and gap kinds from fixed lists. A nil *Metrics records nothing.
+// Metrics are the pipeline's and the server's Prometheus metrics. The gauges describe each job's last
+// finished run as stored, so that a freshly started `heed serve` shows the state of the store (Restore),
+// not only what happened since it began. Labels are bounded: job and source names come from the config,
+// intents, gap kinds and changes from fixed lists. A nil *Metrics records nothing.
 type Metrics struct {
 	runs        *prometheus.CounterVec
 	duration    *prometheus.GaugeVec
 	lastSuccess *prometheus.GaugeVec
+	lastRun     *prometheus.GaugeVec
+	lastStatus  *prometheus.GaugeVec
+	nextRun     *prometheus.GaugeVec
+	running     *prometheus.GaugeVec
+	locked      *prometheus.CounterVec
 	requests    *prometheus.GaugeVec
+	answered    *prometheus.GaugeVec
 	gaps        *prometheus.GaugeVec
+	gapDemand   *prometheus.GaugeVec
 	coverage    *prometheus.GaugeVec
+	srcCoverage *prometheus.GaugeVec
+	srcRequests *prometheus.GaugeVec
+	srcUnits    *prometheus.GaugeVec
 	change      *prometheus.GaugeVec
+	sorted      *prometheus.GaugeVec
+	topics      *prometheus.GaugeVec
+	topicDemand *prometheus.GaugeVec
+	pages       *prometheus.GaugeVec
+	sightings   *prometheus.GaugeVec
+	// HTTP is the server's request duration histogram, by handler and status code.
+	HTTP *prometheus.HistogramVec
 }
 
-// NewMetrics registers the pipeline's metrics on reg.
-func NewMetrics(reg prometheus.Registerer) *Metrics {
+// statuses are the run statuses the status gauge has a series for.
+var statuses = []string{store.StatusOK, store.StatusPartial, store.StatusFailed}
+
+// NewMetrics registers the metrics on reg, with heed_build_info for version.
+func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
+	gauge := func(name, help string, labels ...string) *prometheus.GaugeVec {
+		return prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
+	}
 	m := &Metrics{
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "heed_runs_total", Help: "Finished runs by job and status (ok, partial, failed).",
-		}, []string{"job", "status"}),
-		duration: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "heed_run_duration_seconds", Help: "How long the last run of each job took.",
-		}, []string{"job"}),
-		lastSuccess: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "heed_run_last_success_timestamp_seconds", Help: "When the last run of each job that did its work (ok or partial) finished, as a Unix time.",
-		}, []string{"job"}),
-		requests: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "heed_requests", Help: "Requests heard in the last run, by job and intent.",
-		}, []string{"job", "intent"}),
-		gaps: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "heed_gaps", Help: "Open gaps in the last run, by job, intent and gap kind.",
-		}, []string{"job", "intent", "kind"}),
-		coverage: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "heed_coverage_ratio", Help: "Share of the last run's requests that a page answers, by job and intent (all for every intent).",
-		}, []string{"job", "intent"}),
-		change: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "heed_requests_change", Help: "Requests of the last run by job and change since the run before: new, recurring, disappeared.",
-		}, []string{"job", "change"}),
+			Name: "heed_runs_total", Help: "Runs this process finished, by job and status (ok, partial, failed).",
+		}, []string{"heed_job", "status"}),
+		locked: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "heed_runs_refused_total", Help: "Starts refused because the job was running already (in this or another process), by job.",
+		}, []string{"heed_job"}),
+		duration:    gauge("heed_run_duration_seconds", "How long the last run of each job took.", "heed_job"),
+		lastSuccess: gauge("heed_run_last_success_timestamp_seconds", "When the last run of each job that did its work (ok or partial) finished, as a Unix time.", "heed_job"),
+		lastRun:     gauge("heed_run_last_finished_timestamp_seconds", "When the last run of each job finished, whatever its status, as a Unix time.", "heed_job"),
+		lastStatus:  gauge("heed_run_last_status", "1 for the status of each job's last run (ok, partial, failed), 0 for the others.", "heed_job", "status"),
+		nextRun:     gauge("heed_job_next_run_timestamp_seconds", "When each scheduled job starts next, as a Unix time (heed serve).", "heed_job"),
+		running:     gauge("heed_job_running", "1 while a run of the job is going in this process.", "heed_job"),
+		requests:    gauge("heed_requests", "Requests heard in the last run, by job and intent.", "heed_job", "intent"),
+		answered:    gauge("heed_answered_requests", "Requests a page answers in the last run, by job and intent.", "heed_job", "intent"),
+		gaps:        gauge("heed_gaps", "Open content gaps in the last run, by job, intent and gap kind (intent \"all\" sums the intents).", "heed_job", "intent", "kind"),
+		gapDemand:   gauge("heed_gap_demand", "Summed demand score of the open gaps in the last run, by job and intent: evidence from the sources, not search volume.", "heed_job", "intent"),
+		coverage:    gauge("heed_coverage_ratio", "Share of the last run's requests that a page answers, by job and intent (all for every intent).", "heed_job", "intent"),
+		srcCoverage: gauge("heed_source_coverage_ratio", "Share of the requests a source surfaced in the last run that a page answers, by job and source.", "heed_job", "source"),
+		srcRequests: gauge("heed_source_requests", "Requests each source surfaced in the last run, by job and source.", "heed_job", "source"),
+		srcUnits:    gauge("heed_source_units", "Crawl units of each source in the last run, by job, source and result (ok, failed).", "heed_job", "source", "result"),
+		change:      gauge("heed_requests_change", "Requests of the last run by job and change since the run before: new, recurring, disappeared.", "heed_job", "change"),
+		sorted:      gauge("heed_requests_set_aside", "Requests of the last run that are neither answered nor open content gaps, by job and why: service_issue, dismissed (won't answer).", "heed_job", "kind"),
+		topics:      gauge("heed_gap_topics", "Topics the open gaps of the last run group into, by job.", "heed_job"),
+		topicDemand: gauge("heed_gap_topic_demand", "Demand of the ten gap topics with most demand in the last run, by job, rank (1 to 10) and topic (its key: three stemmed words). At most ten series per job; they are replaced each run.", "heed_job", "rank", "topic"),
+		pages:       gauge("heed_pages", "Pages matched against in the last run, by job.", "heed_job"),
+		sightings:   gauge("heed_sightings", "Sightings stored in the last run, by job.", "heed_job"),
+		HTTP: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "heed_http_request_duration_seconds", Help: "Duration of the HTTP requests heed serve answered, by handler and status code.",
+			Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
+		}, []string{"handler", "code"}),
 	}
-	reg.MustRegister(m.runs, m.duration, m.lastSuccess, m.requests, m.gaps, m.coverage, m.change)
+	build := gauge("heed_build_info", "A constant 1, labelled with heed's version and the Go version that built it.", "version", "goversion")
+	build.WithLabelValues(version, runtime.Version()).Set(1)
+	reg.MustRegister(m.runs, m.locked, m.duration, m.lastSuccess, m.lastRun, m.lastStatus, m.nextRun, m.running, m.requests,
+		m.answered, m.gaps, m.gapDemand, m.coverage, m.srcCoverage, m.srcRequests, m.srcUnits, m.change, m.sorted, m.topics, m.topicDemand, m.pages,
+		m.sightings, m.HTTP, build)
 	return m
 }
 
-// finished records a finished run.
+// The job label is heed_job, not job: Prometheus gives every scraped series a job label of its own
+// (the scrape job), and a clash would rename heed's to exported_job.
+
+// finished records a run this process finished.
 func (m *Metrics) finished(r store.Run) {
 	if m == nil {
 		return
 	}
 	m.runs.WithLabelValues(r.Job, r.Status).Inc()
+	m.Restore(r)
+}
+
+// Refused counts a start refused because the job was already running.
+func (m *Metrics) Refused(job string) {
+	if m != nil {
+		m.locked.WithLabelValues(job).Inc()
+	}
+}
+
+// Running marks a job as running in this process, or not.
+func (m *Metrics) Running(job string, on bool) {
+	if m == nil {
+		return
+	}
+	v := 0.0
+	if on {
+		v = 1
+	}
+	m.running.WithLabelValues(job).Set(v)
+}
+
+// NextRun records when a scheduled job starts next.
+func (m *Metrics) NextRun(job string, t time.Time) {
+	if m != nil {
+		m.nextRun.WithLabelValues(job).Set(float64(t.Unix()))
+	}
+}
+
+// Restore sets the gauges from a stored run: the last finished run of its job.
+func (m *Metrics) Restore(r store.Run) {
+	if m == nil {
+		return
+	}
+	m.running.WithLabelValues(r.Job).Set(0)
 	m.duration.WithLabelValues(r.Job).Set(r.Stats.DurationSec)
+	m.lastRun.WithLabelValues(r.Job).Set(float64(r.Finished.Unix()))
+	for _, s := range statuses {
+		v := 0.0
+		if s == r.Status {
+			v = 1
+		}
+		m.lastStatus.WithLabelValues(r.Job, s).Set(v)
+	}
+	st := r.Stats
+	for name, s := range st.Sources {
+		m.srcUnits.WithLabelValues(r.Job, name, "ok").Set(float64(s.OK))
+		m.srcUnits.WithLabelValues(r.Job, name, "failed").Set(float64(s.Failed))
+	}
 	if r.Status == store.StatusFailed {
 		return
 	}
 	m.lastSuccess.WithLabelValues(r.Job).Set(float64(r.Finished.Unix()))
-	st := r.Stats
 	m.coverage.WithLabelValues(r.Job, "all").Set(store.Coverage{Requests: st.Requests, Answered: st.Answered}.Ratio())
-	for in, c := range st.ByIntent {
-		m.requests.WithLabelValues(r.Job, in).Set(float64(c.Requests))
-		m.coverage.WithLabelValues(r.Job, in).Set(c.Ratio())
+	m.requests.WithLabelValues(r.Job, "all").Set(float64(st.Requests))
+	m.answered.WithLabelValues(r.Job, "all").Set(float64(st.Answered))
+	for _, in := range heed.Intents {
+		c := st.ByIntent[string(in)]
+		m.requests.WithLabelValues(r.Job, string(in)).Set(float64(c.Requests))
+		m.answered.WithLabelValues(r.Job, string(in)).Set(float64(c.Answered))
+		m.coverage.WithLabelValues(r.Job, string(in)).Set(c.Ratio())
+		m.gapDemand.WithLabelValues(r.Job, string(in)).Set(st.GapDemand[string(in)])
+		for _, k := range heed.GapKinds[1:] {
+			m.gaps.WithLabelValues(r.Job, string(in), string(k)).Set(float64(st.GapsByIntentKind[string(in)][string(k)]))
+		}
+	}
+	var demand float64
+	for _, d := range st.GapDemand {
+		demand += d
+	}
+	m.gapDemand.WithLabelValues(r.Job, "all").Set(demand)
+	for _, k := range heed.GapKinds[1:] {
+		m.gaps.WithLabelValues(r.Job, "all", string(k)).Set(float64(st.GapsByKind[string(k)]))
+	}
+	for name, c := range st.BySource {
+		m.srcCoverage.WithLabelValues(r.Job, name).Set(c.Ratio())
+		m.srcRequests.WithLabelValues(r.Job, name).Set(float64(c.Requests))
 	}
 	m.change.WithLabelValues(r.Job, "new").Set(float64(st.New))
 	m.change.WithLabelValues(r.Job, "recurring").Set(float64(st.Recurring))
 	m.change.WithLabelValues(r.Job, "disappeared").Set(float64(st.Disappeared))
-	for k, n := range st.GapsByKind {
-		m.gaps.WithLabelValues(r.Job, "all", k).Set(float64(n))
+	m.sorted.WithLabelValues(r.Job, "service_issue").Set(float64(st.ServiceIssues))
+	m.sorted.WithLabelValues(r.Job, "dismissed").Set(float64(st.Dismissed))
+	m.topics.WithLabelValues(r.Job).Set(float64(st.Topics))
+	m.topicDemand.DeletePartialMatch(prometheus.Labels{"heed_job": r.Job})
+	for i, t := range st.TopTopics {
+		key := t.Key
+		if len(key) > 60 {
+			key = key[:60]
+		}
+		m.topicDemand.WithLabelValues(r.Job, strconv.Itoa(i+1), key).Set(t.Demand)
 	}
+	m.pages.WithLabelValues(r.Job).Set(float64(st.Pages))
+	m.sightings.WithLabelValues(r.Job).Set(float64(st.Sightings))
 }

@@ -569,6 +569,9 @@ func replyOf(row report.Request, ss []heed.Sighting) report.Reply {
 	return r
 }
 
+// maxTopTopics is how many gap topics a run's stats (and the metrics) keep.
+const maxTopTopics = 10
+
 // statsOf copies a report's counts into the run's stats.
 func statsOf(rep *report.Report, st store.RunStats) store.RunStats {
 	s := rep.Summary
@@ -583,11 +586,27 @@ func statsOf(rep *report.Report, st store.RunStats) store.RunStats {
 	for k, c := range s.BySource {
 		st.BySource[k] = store.Coverage{Requests: c.Requests, Answered: c.Answered, Gaps: c.Gaps}
 	}
-	for _, r := range rep.Answered {
-		st.Sightings += r.Evidence.Sightings
+	st.ServiceIssues, st.Dismissed, st.Topics, st.Cannibalised, st.Replies = s.ServiceIssues, s.Dismissed, s.Topics, s.Cannibalised, s.Replies
+	st.GapsByIntentKind = map[string]map[string]int{}
+	st.GapDemand = map[string]float64{}
+	for _, list := range [][]report.Request{rep.Answered, rep.Gaps, rep.ServiceIssues, rep.Dismissed} {
+		for _, r := range list {
+			st.Sightings += r.Evidence.Sightings
+		}
+	}
+	for i, t := range rep.Topics {
+		if i == maxTopTopics {
+			break
+		}
+		st.TopTopics = append(st.TopTopics, store.TopicStat{Key: t.Key, Label: t.Label, Requests: len(t.Requests), Demand: t.Demand})
 	}
 	for _, r := range rep.Gaps {
-		st.Sightings += r.Evidence.Sightings
+		in := string(r.Intent)
+		if st.GapsByIntentKind[in] == nil {
+			st.GapsByIntentKind[in] = map[string]int{}
+		}
+		st.GapsByIntentKind[in][string(r.GapKind)]++
+		st.GapDemand[in] = round2(st.GapDemand[in] + r.Demand)
 	}
 	return st
 }

@@ -94,7 +94,7 @@ func newPipeline(t *testing.T, st store.Store, reg prometheus.Registerer, clock 
 			return responder.New(index.Build(p, analysis.New("en"), index.DefaultParams()))
 		},
 		Evidence: ev{},
-		Metrics:  NewMetrics(reg),
+		Metrics:  NewMetrics(reg, "test"),
 		Now:      func() time.Time { *clock = clock.Add(time.Second); return *clock },
 	}
 }

@@ -47,6 +47,24 @@ type RunStats struct {
 	Sources     map[string]SourceStats `json:"sources,omitempty"`
 	SiteError   string                 `json:"site_error,omitempty"`
 	DurationSec float64                `json:"duration_seconds"`
+	// GapsByIntentKind counts open gaps by intent, then gap kind; GapDemand sums their demand by intent.
+	GapsByIntentKind map[string]map[string]int `json:"gaps_by_intent_kind,omitempty"`
+	GapDemand        map[string]float64        `json:"gap_demand,omitempty"`
+	ServiceIssues    int                       `json:"service_issues"`
+	Dismissed        int                       `json:"dismissed"`
+	Topics           int                       `json:"topics"`
+	Cannibalised     int                       `json:"cannibalised"`
+	Replies          int                       `json:"replies"`
+	// TopTopics are the gap topics with most demand, at most ten, highest first.
+	TopTopics []TopicStat `json:"top_topics,omitempty"`
+}
+
+// TopicStat is one gap topic's figures in a run.
+type TopicStat struct {
+	Key      string  `json:"key"`
+	Label    string  `json:"label"`
+	Requests int     `json:"requests"`
+	Demand   float64 `json:"demand"`
 }
 
 // Coverage counts the requests of one group (an intent, a source) and how many are answered.

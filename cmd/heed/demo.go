@@ -8,8 +8,6 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/heed-dev/heed/crawler"
 	"github.com/heed-dev/heed/demo"
 	"github.com/heed-dev/heed/internal/atomicfile"
@@ -95,7 +93,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("demo: the config it wrote does not load: %w", err)
 	}
 	fmt.Fprintf(e.stderr, "heed demo: serving the sample world of %s from loopback (site %s); running the nightly job…\n", world.Organisation, srv.Site)
-	sum, err := runJob(ctx, e, cfg, "", crawler.Shard{}, log, prometheus.NewRegistry())
+	sum, err := runJob(ctx, e, cfg, "", crawler.Shard{}, log)
 	if err != nil {
 		return err
 	}

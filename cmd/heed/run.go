@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/push"
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/config"
@@ -55,7 +58,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sum, err := runJob(ctx, e, cfg, *jobName, shard, log, prometheus.NewRegistry())
+	sum, err := runJob(ctx, e, cfg, *jobName, shard, log)
 	if err != nil {
 		return err
 	}
@@ -63,8 +66,22 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// runJob runs one job of cfg once on its store.
-func runJob(ctx context.Context, e *env, cfg *config.File, jobName string, shard crawler.Shard, log *slog.Logger, reg prometheus.Registerer) (ops.Summary, error) {
+// metricSet is every metric a run or the server records, registered once.
+type metricSet struct {
+	reg   *prometheus.Registry
+	crawl *crawler.Metrics
+	ops   *ops.Metrics
+}
+
+func newMetricSet() metricSet {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return metricSet{reg: reg, crawl: crawler.NewMetrics(reg), ops: ops.NewMetrics(reg, version)}
+}
+
+// runJob runs one job of cfg once on its store, under the job's lock, and hands the metrics over as
+// the config says (textfile, Pushgateway).
+func runJob(ctx context.Context, e *env, cfg *config.File, jobName string, shard crawler.Shard, log *slog.Logger) (ops.Summary, error) {
 	job, err := cfg.Job(jobName)
 	if err != nil {
 		return ops.Summary{}, usageError{err}
@@ -74,14 +91,47 @@ func runJob(ctx context.Context, e *env, cfg *config.File, jobName string, shard
 		return ops.Summary{}, err
 	}
 	defer st.Close()
+	lock, err := ops.AcquireLock(cfg.Storage.Data, job.Name, time.Now())
+	if err != nil {
+		return ops.Summary{}, err
+	}
+	defer lock.Release()
+	ms := newMetricSet()
 	progress := crawler.NewProgress()
-	p, j, err := buildPipeline(cfg, job, shard, st, log, reg, progress)
+	p, j, err := buildPipeline(cfg, job, shard, st, log, ms, progress)
 	if err != nil {
 		return ops.Summary{}, err
 	}
 	stop := showProgress(e.stderr, progress)
-	defer stop()
-	return p.Run(ctx, j)
+	sum, runErr := p.Run(ctx, j)
+	stop()
+	if ctx.Err() == nil {
+		exportMetrics(ctx, cfg, ms.reg, log)
+	}
+	return sum, runErr
+}
+
+// exportMetrics leaves a short-lived run's metrics where Prometheus finds them. A failure is logged,
+// never fatal: the run did its work.
+func exportMetrics(ctx context.Context, cfg *config.File, g prometheus.Gatherer, log *slog.Logger) {
+	if path := cfg.Metrics.Textfile; path != "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			log.Error("metrics textfile not written", "path", path, "err", err)
+		} else if err := prometheus.WriteToTextfile(path, g); err != nil {
+			log.Error("metrics textfile not written", "path", path, "err", err)
+		} else {
+			log.Info("metrics written", "textfile", path)
+		}
+	}
+	if url := cfg.Metrics.Pushgateway; url != "" {
+		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := push.New(url, "heed").Gatherer(g).PushContext(pctx); err != nil {
+			log.Error("metrics not pushed", "pushgateway", url, "err", err)
+		} else {
+			log.Info("metrics pushed", "pushgateway", url)
+		}
+	}
 }
 
 // openStore opens the configured store.
@@ -104,8 +154,8 @@ func (evidence) Collect(s []heed.Sighting, runs int) heed.Evidence { return resp
 func (evidence) Demand(e heed.Evidence) float64                    { return responder.Demand(e) }
 
 // buildPipeline wires the pipeline and the job from the configuration.
-func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st store.Store, log *slog.Logger, reg prometheus.Registerer, progress *crawler.Progress) (*ops.Pipeline, ops.Job, error) {
-	cm := crawler.NewMetrics(reg)
+func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st store.Store, log *slog.Logger, ms metricSet, progress *crawler.Progress) (*ops.Pipeline, ops.Job, error) {
+	cm := ms.crawl
 	fc := crawler.FetchConfig{
 		UserAgent: cfg.Crawl.UserAgent, Timeout: cfg.Crawl.Timeout, MaxBody: cfg.Crawl.MaxBody, Retries: cfg.Crawl.Retries,
 		MaxRetryAfter: cfg.Crawl.MaxRetryAfter, Parallel: cfg.Crawl.Parallel, Delay: cfg.Crawl.Delay,
@@ -154,7 +204,7 @@ func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st sto
 		NewMatcher: func(pages []heed.Page) ops.Matcher { return newMatcher(pages, lang) },
 		Evidence:   evidence{},
 		Log:        log,
-		Metrics:    ops.NewMetrics(reg),
+		Metrics:    ms.ops,
 		Now:        time.Now,
 	}
 	return p, j, nil

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heed-dev/heed/ops"
+)
+
+// TestRunHandsMetricsOver: a short-lived `heed run` writes its metrics to a node_exporter textfile and
+// pushes them to a Pushgateway, as the config says.
+func TestRunHandsMetricsOver(t *testing.T) {
+	var mu sync.Mutex
+	var pushes []string
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		pushes = append(pushes, r.Method+" "+r.URL.Path+" "+r.Header.Get("Content-Type")+" "+string(b))
+		mu.Unlock()
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer gw.Close()
+	dir := t.TempDir()
+	writeFile(t, dir, "pages.jsonl", pagesJSONL)
+	writeFile(t, dir, "requests.txt", "how long to charge a lark battery\nlark child seat\n")
+	cfg := writeFile(t, dir, "heed.yaml", `organisation: {name: Lark, pages: pages.jsonl}
+sources:
+  - kind: requests
+    base: requests.txt
+metrics:
+  textfile: textfile/heed.prom
+  pushgateway: `+gw.URL+`
+`)
+	if code, _, errs := heedRun(t, "", "run", "-c", cfg, "--log-level", "warn"); code != 0 {
+		t.Fatalf("run: %d %s", code, errs)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "textfile", "heed.prom"))
+	if err != nil {
+		t.Fatalf("textfile: %v", err)
+	}
+	for _, want := range []string{`heed_requests{heed_job="nightly",intent="all"} 2`, "heed_run_last_success_timestamp_seconds", "heed_crawl_units_total"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("textfile lacks %s", want)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(pushes) != 1 || !strings.HasPrefix(pushes[0], "PUT /metrics/job/heed") || !strings.Contains(pushes[0], "heed_coverage_ratio") {
+		t.Errorf("pushes %q", pushes)
+	}
+	// A Pushgateway that is down is logged, not fatal: the run did its work.
+	gw.Close()
+	if code, _, errs := heedRun(t, "", "run", "-c", cfg); code != 0 || !strings.Contains(errs, "metrics not pushed") {
+		t.Errorf("with the Pushgateway down: code %d, %q", code, errs)
+	}
+}
+
+// TestRunRefusedWhileTheJobRuns: a second `heed run` of a job whose run is going exits 1 and says who
+// holds it.
+func TestRunRefusedWhileTheJobRuns(t *testing.T) {
+	dir := t.TempDir()
+	pages := writeFile(t, dir, "pages.jsonl", pagesJSONL)
+	reqs := writeFile(t, dir, "requests.txt", "lark child seat\n")
+	data := filepath.Join(dir, "data")
+	l, err := ops.AcquireLock(data, "nightly", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := heedRun(t, "", "run", "--data", data, "--source", "requests="+reqs, "--pages", pages, "--out", filepath.Join(dir, "out"))
+	if code != exitFail || !strings.Contains(errs, "running in another process") || !strings.Contains(errs, "process ") {
+		t.Errorf("while locked: code %d, %q", code, errs)
+	}
+	l.Release()
+	if code, _, errs := heedRun(t, "", "run", "--data", data, "--source", "requests="+reqs, "--pages", pages, "--out", filepath.Join(dir, "out")); code != 0 {
+		t.Errorf("after release: code %d, %q", code, errs)
+	}
+}

@@ -1,0 +1,178 @@
+package ops
+
+//go:generate go run ../internal/gendashboards -out dashboards
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// The Grafana dashboards heed ships, defined here and written to ops/dashboards/ by `go generate ./ops`
+// (a test checks the files match). Every panel queries the Prometheus data source chosen in the
+// dashboard's ${datasource} variable, and the jobs chosen in ${job}.
+
+// Panel is one dashboard panel: a visualisation of one or more PromQL expressions.
+type Panel struct {
+	Title       string
+	Description string
+	Type        string // stat, timeseries, barchart, bargauge, table
+	Unit        string // Grafana unit: percentunit, short, s, dateTimeFromNow, ...
+	Targets     []Target
+	W, H        int
+	// Min, Max bound the axis or gauge, when set.
+	Min, Max *float64
+	// Thresholds colour a stat: values from each step's value upwards get its colour.
+	Thresholds []Step
+}
+
+// Target is one PromQL expression of a panel.
+type Target struct {
+	Expr   string
+	Legend string
+}
+
+// Step is one threshold step.
+type Step struct {
+	Color string
+	Value *float64 // nil: the base step
+}
+
+// Dashboard is one Grafana dashboard.
+type Dashboard struct {
+	File, UID, Title, Description string
+	Panels                        []Panel
+}
+
+func f64(x float64) *float64 { return &x }
+
+// Dashboards are the shipped dashboards.
+var Dashboards = []Dashboard{
+	{
+		File: "heed-coverage.json", UID: "heed-coverage", Title: "heed: coverage and gaps",
+		Description: "How much of what customers ask the organisation's pages answer, where the gaps are and how much demand they hold. One point per run.",
+		Panels: []Panel{
+			{Title: "Coverage", Description: "Share of the last run's requests a page answers.", Type: "stat", Unit: "percentunit", W: 6, H: 5,
+				Targets:    []Target{{`heed_coverage_ratio{heed_job=~"$job",intent="all"}`, "{{heed_job}}"}},
+				Thresholds: []Step{{"red", nil}, {"orange", f64(0.5)}, {"green", f64(0.75)}}},
+			{Title: "Open gaps", Description: "Requests no page answers, or answers with the wrong kind of page.", Type: "stat", Unit: "short", W: 6, H: 5,
+				Targets: []Target{{`sum by (heed_job) (heed_gaps{heed_job=~"$job",intent="all"})`, "{{heed_job}}"}}},
+			{Title: "Gap topics", Description: "Briefs the open gaps group into: pages to write.", Type: "stat", Unit: "short", W: 6, H: 5,
+				Targets: []Target{{`heed_gap_topics{heed_job=~"$job"}`, "{{heed_job}}"}}},
+			{Title: "Requests heard", Description: "Distinct requests of the last run.", Type: "stat", Unit: "short", W: 6, H: 5,
+				Targets: []Target{{`heed_requests{heed_job=~"$job",intent="all"}`, "{{heed_job}}"}}},
+			{Title: "Coverage over time by intent", Type: "timeseries", Unit: "percentunit", W: 12, H: 9, Min: f64(0), Max: f64(1),
+				Targets: []Target{{`heed_coverage_ratio{heed_job=~"$job"}`, "{{heed_job}} {{intent}}"}}},
+			{Title: "Open gaps by intent and kind", Type: "timeseries", Unit: "short", W: 12, H: 9,
+				Targets: []Target{{`sum by (intent, kind) (heed_gaps{heed_job=~"$job",intent!="all"})`, "{{intent}} {{kind}}"}}},
+			{Title: "Demand in open gaps by intent", Description: "Summed demand score (evidence from the sources: suggestion positions, forum votes and views, recurrence), not search volume.", Type: "bargauge", Unit: "short", W: 8, H: 8,
+				Targets: []Target{{`sum by (intent) (heed_gap_demand{heed_job=~"$job",intent!="all"})`, "{{intent}}"}}},
+			{Title: "Top gap topics by demand", Description: "The ten gap topics with most demand in the last run; the report lists their requests.", Type: "bargauge", Unit: "short", W: 8, H: 8,
+				Targets: []Target{{`max by (rank, topic) (heed_gap_topic_demand{heed_job=~"$job"})`, "{{rank}}. {{topic}}"}}},
+			{Title: "Coverage by source", Type: "bargauge", Unit: "percentunit", W: 8, H: 8, Min: f64(0), Max: f64(1),
+				Targets: []Target{{`heed_source_coverage_ratio{heed_job=~"$job"}`, "{{source}}"}}},
+			{Title: "Requests: new, recurring, disappeared", Type: "timeseries", Unit: "short", W: 12, H: 8,
+				Targets: []Target{{`heed_requests_change{heed_job=~"$job"}`, "{{heed_job}} {{change}}"}}},
+			{Title: "Set aside: service issues and won't answer", Type: "timeseries", Unit: "short", W: 12, H: 8,
+				Targets: []Target{{`heed_requests_set_aside{heed_job=~"$job"}`, "{{heed_job}} {{kind}}"}}},
+		},
+	},
+	{
+		File: "heed-operations.json", UID: "heed-operations", Title: "heed: crawl health and job freshness",
+		Description: "Whether the nightly jobs run, how the sources answer, and how fast the responder is.",
+		Panels: []Panel{
+			{Title: "Hours since last successful run", Type: "stat", Unit: "h", W: 6, H: 5,
+				Targets:    []Target{{`(time() - heed_run_last_success_timestamp_seconds{heed_job=~"$job"}) / 3600`, "{{heed_job}}"}},
+				Thresholds: []Step{{"green", nil}, {"orange", f64(24)}, {"red", f64(26)}}},
+			{Title: "Last run status", Type: "stat", Unit: "short", W: 6, H: 5,
+				Targets: []Target{{`heed_run_last_status{heed_job=~"$job"} == 1`, "{{heed_job}}: {{status}}"}}},
+			{Title: "Next scheduled start", Type: "stat", Unit: "dateTimeFromNow", W: 6, H: 5,
+				Targets: []Target{{`heed_job_next_run_timestamp_seconds{heed_job=~"$job"} * 1000`, "{{heed_job}}"}}},
+			{Title: "Run duration", Type: "timeseries", Unit: "s", W: 6, H: 5,
+				Targets: []Target{{`heed_run_duration_seconds{heed_job=~"$job"}`, "{{heed_job}}"}}},
+			{Title: "Requests by source", Description: "What each source surfaced in the last run: a collapse means a source changed or blocks heed.", Type: "timeseries", Unit: "short", W: 12, H: 8,
+				Targets: []Target{{`heed_source_requests{heed_job=~"$job"}`, "{{source}}"}}},
+			{Title: "Crawl units by source and result", Type: "timeseries", Unit: "short", W: 12, H: 8,
+				Targets: []Target{{`heed_source_units{heed_job=~"$job"}`, "{{source}} {{result}}"}}},
+			{Title: "Crawler HTTP requests by status", Type: "timeseries", Unit: "reqps", W: 8, H: 8,
+				Targets: []Target{{`sum by (source, code) (rate(heed_crawl_http_requests_total[$__rate_interval]))`, "{{source}} {{code}}"}}},
+			{Title: "Source errors by reason", Type: "timeseries", Unit: "short", W: 8, H: 8,
+				Targets: []Target{{`sum by (source, reason) (increase(heed_crawl_source_errors_total[1h]))`, "{{source}} {{reason}}"}}},
+			{Title: "Retries and rate-limit waits", Type: "timeseries", Unit: "short", W: 8, H: 8,
+				Targets: []Target{
+					{`sum by (source) (rate(heed_crawl_retries_total[$__rate_interval]))`, "{{source}} retries/s"},
+					{`sum by (source) (rate(heed_crawl_rate_limit_wait_seconds_total[$__rate_interval]))`, "{{source}} waiting (s/s)"},
+				}},
+			{Title: "Responder latency (p50, p99)", Type: "timeseries", Unit: "s", W: 12, H: 8,
+				Targets: []Target{
+					{`histogram_quantile(0.5, sum by (le, handler) (rate(heed_http_request_duration_seconds_bucket[$__rate_interval])))`, "p50 {{handler}}"},
+					{`histogram_quantile(0.99, sum by (le, handler) (rate(heed_http_request_duration_seconds_bucket[$__rate_interval])))`, "p99 {{handler}}"},
+				}},
+			{Title: "Runs and refused starts", Type: "timeseries", Unit: "short", W: 12, H: 8,
+				Targets: []Target{
+					{`sum by (heed_job, status) (increase(heed_runs_total{heed_job=~"$job"}[1d]))`, "{{heed_job}} {{status}}"},
+					{`sum by (heed_job) (increase(heed_runs_refused_total{heed_job=~"$job"}[1d]))`, "{{heed_job}} refused"},
+				}},
+		},
+	},
+}
+
+// JSON renders the dashboard as Grafana's dashboard JSON (schema version 39).
+func (d Dashboard) JSON() ([]byte, error) {
+	ds := map[string]any{"type": "prometheus", "uid": "${datasource}"}
+	var panels []any
+	x, y, rowH := 0, 0, 0
+	for i, p := range d.Panels {
+		if x+p.W > 24 {
+			x, y, rowH = 0, y+rowH, 0
+		}
+		var targets []any
+		for j, t := range p.Targets {
+			targets = append(targets, map[string]any{"refId": string(rune('A' + j)), "expr": t.Expr, "legendFormat": t.Legend, "datasource": ds, "range": true})
+		}
+		defaults := map[string]any{"unit": p.Unit}
+		if p.Min != nil {
+			defaults["min"] = *p.Min
+		}
+		if p.Max != nil {
+			defaults["max"] = *p.Max
+		}
+		if len(p.Thresholds) > 0 {
+			var steps []any
+			for _, s := range p.Thresholds {
+				steps = append(steps, map[string]any{"color": s.Color, "value": s.Value})
+			}
+			defaults["thresholds"] = map[string]any{"mode": "absolute", "steps": steps}
+		}
+		panel := map[string]any{
+			"id": i + 1, "type": p.Type, "title": p.Title, "description": p.Description, "datasource": ds,
+			"gridPos":     map[string]int{"x": x, "y": y, "w": p.W, "h": p.H},
+			"targets":     targets,
+			"fieldConfig": map[string]any{"defaults": defaults, "overrides": []any{}},
+			"options":     map[string]any{"legend": map[string]any{"showLegend": true, "displayMode": "list", "placement": "bottom"}},
+		}
+		panels = append(panels, panel)
+		x += p.W
+		rowH = max(rowH, p.H)
+	}
+	db := map[string]any{
+		"uid": d.UID, "title": d.Title, "description": d.Description, "tags": []string{"heed"},
+		"schemaVersion": 39, "version": 1, "editable": true, "graphTooltip": 1,
+		"time": map[string]string{"from": "now-30d", "to": "now"}, "refresh": "5m", "timezone": "",
+		"templating": map[string]any{"list": []any{
+			map[string]any{"name": "datasource", "label": "Data source", "type": "datasource", "query": "prometheus",
+				"current": map[string]any{}, "hide": 0, "refresh": 1, "options": []any{}},
+			map[string]any{"name": "job", "label": "Job", "type": "query", "datasource": ds,
+				"query":      map[string]any{"query": "label_values(heed_run_last_finished_timestamp_seconds, heed_job)", "refId": "jobs"},
+				"definition": "label_values(heed_run_last_finished_timestamp_seconds, heed_job)",
+				"includeAll": true, "multi": true, "allValue": ".*", "refresh": 2, "sort": 1,
+				"current": map[string]any{"text": "All", "value": "$__all"}, "options": []any{}},
+		}},
+		"annotations": map[string]any{"list": []any{}},
+		"panels":      panels,
+	}
+	b, err := json.MarshalIndent(db, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("dashboard %s: %w", d.UID, err)
+	}
+	return append(b, '\n'), nil
+}

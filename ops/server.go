@@ -1,0 +1,195 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/heed-dev/heed/store"
+)
+
+// Server is `heed serve`: the jobs on their schedules, and the HTTP endpoints: /metrics, /healthz (the
+// process is up), /readyz (the store answers), /api/respond and whatever else Handlers adds.
+type Server struct {
+	Store    store.Store
+	Gatherer prometheus.Gatherer
+	Metrics  *Metrics
+	Jobs     []Scheduled
+	// RunJob runs one job once (the pipeline). Its ctx is cancelled at shutdown: the job then stores
+	// what it has and returns, and the next run resumes it.
+	RunJob func(ctx context.Context, job string) (Summary, error)
+	// LockDir holds the job locks (the data directory): a job runs in one process at a time.
+	LockDir string
+	// Handlers are served beside the built-in ones, by pattern ("/api/respond", "/review/").
+	Handlers map[string]http.Handler
+	Listen   string
+	Log      *slog.Logger
+	// ShutdownTimeout bounds how long shutdown waits for HTTP requests in flight (default 10s).
+	ShutdownTimeout time.Duration
+	// Ready is told the address the server listens on once it does (for tests and the start message).
+	Ready func(addr string)
+}
+
+func (s *Server) log() *slog.Logger {
+	if s.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Log
+}
+
+// Handler is the server's HTTP handler: every endpoint, each timed into heed_http_request_duration_seconds.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	handle := func(pattern, name string, h http.Handler) {
+		if s.Metrics != nil {
+			h = promhttp.InstrumentHandlerDuration(s.Metrics.HTTP.MustCurryWith(prometheus.Labels{"handler": name}), h)
+		}
+		mux.Handle(pattern, h)
+	}
+	handle("/metrics", "metrics", promhttp.HandlerFor(s.Gatherer, promhttp.HandlerOpts{ErrorLog: slogPrinter{s.log()}}))
+	handle("/healthz", "healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		plain(w, http.StatusOK, "ok\n")
+	}))
+	handle("/readyz", "readyz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := s.Store.Ping(ctx); err != nil {
+			s.log().Warn("not ready: the store does not answer", "err", err)
+			plain(w, http.StatusServiceUnavailable, "store unavailable\n")
+			return
+		}
+		plain(w, http.StatusOK, "ok\n")
+	}))
+	for pattern, h := range s.Handlers {
+		handle(pattern, handlerName(pattern), h)
+	}
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		plain(w, http.StatusOK, "heed: /metrics /healthz /readyz /api/respond?q=...\n")
+	}))
+	return mux
+}
+
+// handlerName is a pattern as a metric label: "/api/respond" is api_respond.
+func handlerName(pattern string) string {
+	return strings.ReplaceAll(strings.Trim(pattern, "/"), "/", "_")
+}
+
+func plain(w http.ResponseWriter, code int, body string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	w.Write([]byte(body))
+}
+
+type slogPrinter struct{ l *slog.Logger }
+
+func (p slogPrinter) Println(v ...any) { p.l.Error(fmt.Sprint(v...)) }
+
+// RestoreMetrics sets the gauges from each job's last finished run in the store.
+func (s *Server) RestoreMetrics(ctx context.Context) error {
+	for _, j := range s.Jobs {
+		runs, err := s.Store.Runs(ctx, j.Name, 1)
+		if err != nil {
+			return fmt.Errorf("read the run history of %s: %w", j.Name, err)
+		}
+		if len(runs) > 0 {
+			s.Metrics.Restore(runs[0])
+		}
+		s.Metrics.Running(j.Name, false)
+	}
+	return nil
+}
+
+// RunLocked runs job once under its lock. A job another run holds is refused, counted and logged.
+func (s *Server) RunLocked(ctx context.Context, job string) (Summary, error) {
+	lock, err := AcquireLock(s.LockDir, job, time.Now())
+	if err != nil {
+		if errors.Is(err, ErrLocked) {
+			s.Metrics.Refused(job)
+		}
+		return Summary{}, err
+	}
+	defer lock.Release()
+	s.Metrics.Running(job, true)
+	defer s.Metrics.Running(job, false)
+	return s.RunJob(ctx, job)
+}
+
+// Run serves until ctx is cancelled (SIGTERM, SIGINT), then shuts down gracefully: no new scheduled
+// start, the running job checkpoints, HTTP requests in flight finish.
+func (s *Server) Run(ctx context.Context) error {
+	log := s.log()
+	if err := s.RestoreMetrics(ctx); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", s.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.Listen, err)
+	}
+	srv := &http.Server{
+		Handler:           http.MaxBytesHandler(s.Handler(), 1<<20),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	addr := ln.Addr().String()
+	log.Info("serving", "addr", addr, "jobs", len(s.Jobs))
+	if s.Ready != nil {
+		s.Ready(addr)
+	}
+	sched := &Scheduler{Jobs: s.Jobs, Log: log, Next: s.Metrics.NextRun, Start: func(ctx context.Context, job string) {
+		start := time.Now()
+		sum, err := s.RunLocked(ctx, job)
+		switch {
+		case errors.Is(err, ErrLocked):
+			log.Warn("scheduled run refused", "job", job, "err", err)
+		case ctx.Err() != nil:
+			log.Info("run interrupted by shutdown; the next run resumes it", "job", job, "after", time.Since(start).Round(time.Second))
+		case err != nil:
+			log.Error("scheduled run failed", "job", job, "err", err)
+		default:
+			log.Info(sum.Line())
+		}
+	}}
+	schedErr := make(chan error, 1)
+	go func() { schedErr <- sched.Run(ctx) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve on %s: %w", addr, err)
+	case err := <-schedErr:
+		if err != nil {
+			srv.Close()
+			return err
+		}
+	}
+	timeout := s.ShutdownTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+		return fmt.Errorf("shut down the HTTP server: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
