@@ -88,6 +88,9 @@ type Job struct {
 	Sources []string `yaml:"sources"`
 	// Site refreshes the organisation's pages before matching (default true).
 	Site *bool `yaml:"site"`
+	// Crawl crawls the sources and matches what they found (default true). A job with crawl: false and
+	// site: true only refreshes the stored pages, on a schedule of its own.
+	Crawl *bool `yaml:"crawl"`
 }
 
 // Storage is the store's configuration.
@@ -286,6 +289,10 @@ func (f *File) ApplyDefaults() {
 			yes := true
 			f.Jobs[i].Site = &yes
 		}
+		if f.Jobs[i].Crawl == nil {
+			yes := true
+			f.Jobs[i].Crawl = &yes
+		}
 	}
 	for i := range f.Sources {
 		if f.Sources[i].Name == "" {
@@ -351,6 +358,9 @@ func (f *File) Check() error {
 		}
 		if j.Jitter < 0 {
 			bad([]any{"jobs", i, "jitter"}, "jitter must not be negative")
+		}
+		if j.Crawl != nil && !*j.Crawl && j.Site != nil && !*j.Site {
+			bad([]any{"jobs", i, "crawl"}, "job %q neither crawls nor refreshes the site: it would do nothing", j.Name)
 		}
 	}
 	return errors.Join(errs...)

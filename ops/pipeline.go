@@ -66,6 +66,8 @@ type Job struct {
 	Seeds   []string
 	// Pages, when set, refreshes the stored pages before matching; nil keeps the stored ones.
 	Pages PageSource
+	// SiteOnly refreshes the pages and stops: no crawl, no matching, no report.
+	SiteOnly bool
 	// OutDir is where the report is written; "" writes none.
 	OutDir       string
 	Organisation string
@@ -174,6 +176,10 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 			}
 			log.Info("pages refreshed", "pages", len(pages), "from", job.Pages.String())
 		}
+	}
+
+	if job.SiteOnly {
+		return p.finishSiteOnly(ctx, run, sum, start, now, log)
 	}
 
 	// 2. Crawl, skipping what an interrupted attempt already stored.
@@ -287,6 +293,31 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 	sum.Run = run
 	p.Metrics.finished(run)
 	log.Info(sum.Line())
+	return sum, nil
+}
+
+// finishSiteOnly records a run that only refreshed the pages.
+func (p *Pipeline) finishSiteOnly(ctx context.Context, run store.Run, sum Summary, start time.Time, now func() time.Time, log *slog.Logger) (Summary, error) {
+	pages, err := p.Store.Pages(ctx)
+	if err != nil {
+		return sum, err
+	}
+	run.Stats.Pages = len(pages)
+	run.Status = store.StatusOK
+	if run.Stats.SiteError != "" {
+		run.Status = store.StatusFailed
+	}
+	run.Finished = now()
+	run.Stats.DurationSec = run.Finished.Sub(start).Seconds()
+	if err := p.Store.FinishRun(ctx, run); err != nil {
+		return sum, err
+	}
+	sum.Run = run
+	p.Metrics.finished(run)
+	log.Info("pages refreshed; this job does not crawl", "pages", len(pages), "status", run.Status)
+	if run.Status == store.StatusFailed {
+		return sum, fmt.Errorf("run %d of %s: the site could not be read: %s", run.ID, run.Job, run.Stats.SiteError)
+	}
 	return sum, nil
 }
 

@@ -2,6 +2,8 @@ package ops
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -100,5 +102,38 @@ func TestReportSortsRequests(t *testing.T) {
 		if tp.Key == seat.key {
 			t.Errorf("the dismissed topic is still listed: %+v", tp)
 		}
+	}
+}
+
+// TestSiteOnlyJob: a job that only refreshes the pages stores them and records its run, without
+// crawling, matching or writing a report.
+func TestSiteOnlyJob(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st := openStore(t, filepath.Join(dir, "data"))
+	clock := time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC)
+	p := newPipeline(t, st, prometheus.NewRegistry(), &clock)
+	src := &listSource{name: "suggest", texts: map[string][]string{"lark": {"lark child seat"}}}
+	out := filepath.Join(dir, "out")
+	sum, err := p.Run(ctx, Job{Name: "site-refresh", SiteOnly: true, Sources: []crawler.Source{src}, Seeds: []string{"lark"},
+		Pages: fixedPages{pages: helpPages}, OutDir: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Run.Status != "ok" || sum.Run.Stats.Pages != len(helpPages) || sum.Run.Stats.Requests != 0 {
+		t.Errorf("run %+v", sum.Run)
+	}
+	if src.fetches != 0 {
+		t.Errorf("%d fetches by a site-only job", src.fetches)
+	}
+	if pages, _ := st.Pages(ctx); len(pages) != len(helpPages) {
+		t.Errorf("%d pages stored, want %d", len(pages), len(helpPages))
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a site-only job wrote a report: %v", err)
+	}
+	// When the site cannot be read, the run failed: nothing was refreshed.
+	if _, err := p.Run(ctx, Job{Name: "site-refresh", SiteOnly: true, Pages: fixedPages{err: errors.New("sitemap 503")}}); err == nil {
+		t.Error("a site-only run whose site failed reported success")
 	}
 }

@@ -185,7 +185,8 @@ func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st sto
 			srcs[i] = seeded{srcs[i], s.Seeds}
 		}
 	}
-	j := ops.Job{Name: job.Name, Sources: srcs, Seeds: cfg.Seeds, OutDir: cfg.Report.Dir, Organisation: cfg.Organisation.Name}
+	j := ops.Job{Name: job.Name, Sources: srcs, Seeds: cfg.Seeds, OutDir: cfg.Report.Dir, Organisation: cfg.Organisation.Name,
+		SiteOnly: job.Crawl != nil && !*job.Crawl}
 	if *job.Site && (cfg.Organisation.Site != "" || cfg.Organisation.Pages != "") {
 		j.Pages = &sitePages{
 			site: cfg.Organisation.Site, export: cfg.Organisation.Pages, log: log,
