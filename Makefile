@@ -6,7 +6,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 SHARED   ?= ../shared
 FUZZTIME ?= 60s
 
-.PHONY: all build demo test vet fmt-check eval fuzz bench clean
+.PHONY: all build demo test vet fmt-check eval fuzz bench test-elasticsearch clean
 
 all: build
 
@@ -41,6 +41,12 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
 		done; \
 	done
+
+## test-elasticsearch: the store conformance suite against a real Elasticsearch 8 (opt-in):
+##   make test-elasticsearch HEED_ELASTICSEARCH_URL=http://127.0.0.1:9200
+HEED_ELASTICSEARCH_URL ?= http://127.0.0.1:9200
+test-elasticsearch:
+	HEED_ELASTICSEARCH_URL=$(HEED_ELASTICSEARCH_URL) $(GO) test -count=1 -v -run 'TestConformance' ./store/elastic
 
 ## bench: time heed on large generated inputs (1M requests; opt-in, not part of CI)
 bench: build

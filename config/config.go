@@ -97,8 +97,22 @@ type Job struct {
 type Storage struct {
 	// Kind is embedded (default) or elasticsearch.
 	Kind string `yaml:"kind"`
-	// Data is the embedded store's directory.
+	// Data is the embedded store's directory (and, with Elasticsearch, where job locks and the HTTP
+	// cache are kept when the cluster does not hold them).
 	Data string `yaml:"data"`
+	// Elasticsearch is the cluster, when Kind is elasticsearch.
+	Elasticsearch Elasticsearch `yaml:"elasticsearch"`
+}
+
+// Elasticsearch says how to reach a cluster. Secrets may be left out of the file: HEED_ELASTICSEARCH_API_KEY
+// and HEED_ELASTICSEARCH_PASSWORD are read when api_key and password are empty.
+type Elasticsearch struct {
+	Addresses   []string `yaml:"addresses"`
+	APIKey      string   `yaml:"api_key"`
+	Username    string   `yaml:"username"`
+	Password    string   `yaml:"password"`
+	CACert      string   `yaml:"ca_cert"`      // path of a PEM CA certificate
+	IndexPrefix string   `yaml:"index_prefix"` // default heed
 }
 
 // Report is where reports go.
@@ -225,6 +239,7 @@ func (f *File) resolve(dir string) {
 	f.Storage.Data = abs(f.Storage.Data)
 	f.Report.Dir = abs(f.Report.Dir)
 	f.Metrics.Textfile = abs(f.Metrics.Textfile)
+	f.Storage.Elasticsearch.CACert = abs(f.Storage.Elasticsearch.CACert)
 	for i := range f.Sources {
 		if f.Sources[i].Kind == "requests" {
 			f.Sources[i].Base = abs(f.Sources[i].Base)

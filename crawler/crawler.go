@@ -93,6 +93,15 @@ func CheckStatus(r *Response) error {
 // source and seed falls there, so that several workers split one crawl without talking to each other.
 type Shard struct{ I, N int }
 
+// JobName is the name a sharded worker runs job under: each shard of a job keeps runs, a lock, a history
+// and a report of its own ("nightly.shard1of3"); the whole job is the zero Shard's plain name.
+func (s Shard) JobName(job string) string {
+	if s.N <= 1 {
+		return job
+	}
+	return fmt.Sprintf("%s.shard%dof%d", job, s.I+1, s.N)
+}
+
 // Owns reports whether the shard takes u. The zero Shard takes everything.
 func (s Shard) Owns(u Unit) bool {
 	if s.N <= 1 {

@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,10 +11,25 @@ import (
 	"regexp"
 	"syscall"
 	"time"
+
+	"github.com/heed-dev/heed/store"
 )
 
 // ErrLocked is returned when another process holds a job's lock.
-var ErrLocked = errors.New("job is running in another process")
+var ErrLocked = store.ErrLocked
+
+// LockJob takes job's lock: in the store when it holds locks itself (a shared cluster), else in a file
+// in dir.
+func LockJob(ctx context.Context, st store.Store, dir, job string, now time.Time) (release func() error, err error) {
+	if l, ok := st.(store.Locker); ok {
+		return l.LockJob(ctx, job, now)
+	}
+	lock, err := AcquireLock(dir, job, now)
+	if err != nil {
+		return nil, err
+	}
+	return lock.Release, nil
+}
 
 // Lock is a job's lock in the data directory: while one process holds it, no other runs the job. It is
 // an advisory lock (flock) on a file, which the kernel releases when the holder dies, however it dies:

@@ -115,14 +115,14 @@ func (s *Server) RestoreMetrics(ctx context.Context) error {
 
 // RunLocked runs job once under its lock. A job another run holds is refused, counted and logged.
 func (s *Server) RunLocked(ctx context.Context, job string) (Summary, error) {
-	lock, err := AcquireLock(s.LockDir, job, time.Now())
+	release, err := LockJob(ctx, s.Store, s.LockDir, job, time.Now())
 	if err != nil {
 		if errors.Is(err, ErrLocked) {
 			s.Metrics.Refused(job)
 		}
 		return Summary{}, err
 	}
-	defer lock.Release()
+	defer release()
 	s.Metrics.Running(job, true)
 	defer s.Metrics.Running(job, false)
 	return s.RunJob(ctx, job)

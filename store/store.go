@@ -111,6 +111,18 @@ type Result struct {
 	heed.Match
 }
 
+// ErrLocked is returned when another process holds a job's lock.
+var ErrLocked = errors.New("job is running in another process")
+
+// Locker is a store that holds job locks itself: a store shared by workers on several machines, where a
+// lock file on one machine would not stop another. Stores without it are locked by a file in the data
+// directory (ops.AcquireLock).
+type Locker interface {
+	// LockJob takes job's lock without waiting, or fails with ErrLocked (wrapped, naming the holder). The
+	// lock is held until release is called, or expires if its holder dies.
+	LockJob(ctx context.Context, job string, now time.Time) (release func() error, err error)
+}
+
 // ErrNotFound is returned when a looked-up item does not exist.
 var ErrNotFound = errors.New("not found")
 

@@ -82,3 +82,43 @@ func TestRunRefusedWhileTheJobRuns(t *testing.T) {
 		t.Errorf("after release: code %d, %q", code, errs)
 	}
 }
+
+// TestElasticsearchUnreachable: a config whose cluster does not answer fails with a message saying so.
+func TestElasticsearchUnreachable(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "requests.txt", "lark child seat\n")
+	addr := freeAddr(t) // nothing listens there
+	cfg := writeFile(t, dir, "heed.yaml", `sources:
+  - kind: requests
+    base: requests.txt
+storage:
+  kind: elasticsearch
+  elasticsearch:
+    addresses: ["http://`+addr+`"]
+`)
+	code, _, errs := heedRun(t, "", "run", "-c", cfg)
+	if code != exitFail || !strings.Contains(errs, "cannot reach elasticsearch at http://"+addr) {
+		t.Errorf("code %d, %q", code, errs)
+	}
+}
+
+// TestShardsRunAsJobsOfTheirOwn: two workers splitting a job each run their shard under a name of its
+// own, with its own lock, so both can run at once on one store.
+func TestShardsRunAsJobsOfTheirOwn(t *testing.T) {
+	dir := t.TempDir()
+	pages := writeFile(t, dir, "pages.jsonl", pagesJSONL)
+	reqs := writeFile(t, dir, "requests.txt", "lark child seat\n")
+	data := filepath.Join(dir, "data")
+	held, err := ops.AcquireLock(data, "nightly.shard1of2", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	code, stdout, errs := heedRun(t, "", "run", "--data", data, "--source", "requests="+reqs, "--pages", pages, "--out", filepath.Join(dir, "out"), "--shard", "1/2")
+	if code != 0 || !strings.Contains(stdout, "(nightly.shard2of2)") {
+		t.Errorf("shard 1/2 while shard 0/2 runs: code %d, %q %q", code, stdout, errs)
+	}
+	if code, _, errs := heedRun(t, "", "run", "--data", data, "--source", "requests="+reqs, "--pages", pages, "--shard", "0/2"); code != exitFail || !strings.Contains(errs, "nightly.shard1of2") {
+		t.Errorf("shard 0/2 twice: code %d, %q", code, errs)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/heed-dev/heed/ops"
 	"github.com/heed-dev/heed/responder"
 	"github.com/heed-dev/heed/store"
+	"github.com/heed-dev/heed/store/elastic"
 	"github.com/heed-dev/heed/store/embedded"
 )
 
@@ -91,11 +92,12 @@ func runJob(ctx context.Context, e *env, cfg *config.File, jobName string, shard
 		return ops.Summary{}, err
 	}
 	defer st.Close()
-	lock, err := ops.AcquireLock(cfg.Storage.Data, job.Name, time.Now())
+	job.Name = shard.JobName(job.Name)
+	release, err := ops.LockJob(ctx, st, cfg.Storage.Data, job.Name, time.Now())
 	if err != nil {
 		return ops.Summary{}, err
 	}
-	defer lock.Release()
+	defer release()
 	ms := newMetricSet()
 	progress := crawler.NewProgress()
 	p, j, err := buildPipeline(cfg, job, shard, st, log, ms, progress)
@@ -143,8 +145,22 @@ func openStore(ctx context.Context, cfg *config.File) (store.Store, error) {
 			return nil, err
 		}
 		return s, nil
+	case "elasticsearch":
+		es := cfg.Storage.Elasticsearch
+		if es.APIKey == "" {
+			es.APIKey = os.Getenv("HEED_ELASTICSEARCH_API_KEY")
+		}
+		if es.Password == "" {
+			es.Password = os.Getenv("HEED_ELASTICSEARCH_PASSWORD")
+		}
+		s, err := elastic.Open(ctx, elastic.Config{Addresses: es.Addresses, APIKey: es.APIKey, Username: es.Username,
+			Password: es.Password, CACert: es.CACert, IndexPrefix: es.IndexPrefix, Lang: cfg.Organisation.Lang})
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
-	return nil, usageError{cfg.Errorf([]any{"storage", "kind"}, "storage kind %q is not supported yet", cfg.Storage.Kind)}
+	return nil, usageError{cfg.Errorf([]any{"storage", "kind"}, "storage kind %q is not supported", cfg.Storage.Kind)}
 }
 
 // evidence adapts the responder's demand functions to the pipeline.

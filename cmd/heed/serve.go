@@ -58,8 +58,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		addr = config.DefaultListen
 	}
 	var jobs []ops.Scheduled
+	jobOf := map[string]string{} // scheduled name (with the shard) -> configured job
 	for i, j := range cfg.Jobs {
-		s := ops.Scheduled{Name: j.Name, Spec: j.Schedule, TZ: j.TZ, Jitter: j.Jitter}
+		jobOf[shard.JobName(j.Name)] = j.Name
+		s := ops.Scheduled{Name: shard.JobName(j.Name), Spec: j.Schedule, TZ: j.TZ, Jitter: j.Jitter}
 		if _, err := ops.ParseSchedule(s, time.Now()); err != nil {
 			return usageError{cfg.Errorf([]any{"jobs", i, "schedule"}, "%v", err)}
 		}
@@ -97,10 +99,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		Store: st, Gatherer: ms.reg, Metrics: ms.ops, Jobs: jobs, LockDir: cfg.Storage.Data, Listen: addr, Log: log,
 		Handlers: map[string]http.Handler{"/api/respond": respond},
 		RunJob: func(ctx context.Context, name string) (ops.Summary, error) {
-			job, err := cfg.Job(name)
+			job, err := cfg.Job(jobOf[name])
 			if err != nil {
 				return ops.Summary{}, err
 			}
+			job.Name = name
 			p, j, err := buildPipeline(cfg, job, shard, st, log, ms, nil)
 			if err != nil {
 				return ops.Summary{}, err
