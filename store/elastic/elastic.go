@@ -479,8 +479,14 @@ func (s *Store) RunSightings(ctx context.Context, runID int64) (map[string][]hee
 
 // PutClasses stores the classification of requests, by key.
 func (s *Store) PutClasses(ctx context.Context, classes map[string]heed.Classification) error {
+	keys := make([]string, 0, len(classes))
+	for k := range classes {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // the same requests for the same classes
 	ops := make([]bulkOp, 0, len(classes))
-	for key, c := range classes {
+	for _, key := range keys {
+		c := classes[key]
 		ops = append(ops, bulkOp{action: "update", index: s.alias(kindRequests), id: id(key), body: map[string]any{"doc": map[string]any{"class": c}}})
 	}
 	if err := s.bulk(ctx, ops); err != nil {
