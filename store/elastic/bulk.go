@@ -16,6 +16,8 @@ type bulkOp struct {
 	index  string
 	id     string
 	body   any
+	// ignoreMissing: an update of a document that does not exist (404) is no error.
+	ignoreMissing bool
 }
 
 // bulkRounds bounds how often the operations a full cluster refused (429 on the item) are sent again.
@@ -41,6 +43,7 @@ func (s *Store) bulk(ctx context.Context, ops []bulkOp) error {
 					defer mu.Unlock()
 					switch {
 					case err == nil && op.action == "create" && res.Status == http.StatusConflict:
+					case err == nil && op.ignoreMissing && res.Status == http.StatusNotFound:
 					case err == nil && res.Status == http.StatusTooManyRequests:
 						retry = append(retry, op)
 					default:
@@ -55,7 +58,7 @@ func (s *Store) bulk(ctx context.Context, ops []bulkOp) error {
 					}
 				}}
 			if op.action == "update" {
-				n := 3
+				n := 10 // concurrent units of a run update the same requests
 				item.RetryOnConflict = &n
 			}
 			if err := bi.Add(ctx, item); err != nil {

@@ -487,7 +487,8 @@ func (s *Store) PutClasses(ctx context.Context, classes map[string]heed.Classifi
 	ops := make([]bulkOp, 0, len(classes))
 	for _, key := range keys {
 		c := classes[key]
-		ops = append(ops, bulkOp{action: "update", index: s.alias(kindRequests), id: id(key), body: map[string]any{"doc": map[string]any{"class": c}}})
+		ops = append(ops, bulkOp{action: "update", index: s.alias(kindRequests), id: id(key), body: map[string]any{"doc": map[string]any{"class": c}},
+			ignoreMissing: true}) // as the embedded store: a class of a request never stored is dropped
 	}
 	if err := s.bulk(ctx, ops); err != nil {
 		return fmt.Errorf("store classifications: %w", err)

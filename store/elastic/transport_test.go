@@ -338,7 +338,7 @@ func TestPutUnitWritesSightingsRequestsThenTheUnit(t *testing.T) {
 	if lines[1]["key"] != "lark battery" || lines[1]["run_id"] != float64(3) {
 		t.Errorf("sighting %v", lines[1])
 	}
-	if diff := cmp.Diff(map[string]any{"update": map[string]any{"_index": "heed-requests", "_id": id("lark battery"), "retry_on_conflict": float64(3)}}, lines[2]); diff != "" {
+	if diff := cmp.Diff(map[string]any{"update": map[string]any{"_index": "heed-requests", "_id": id("lark battery"), "retry_on_conflict": float64(10)}}, lines[2]); diff != "" {
 		t.Errorf("request action (-want +got):\n%s", diff)
 	}
 	script := lines[3]["script"].(map[string]any)
@@ -621,5 +621,15 @@ func TestBulkRequestThatFailsWhole(t *testing.T) {
 	err := s.PutClasses(ctx, map[string]heed.Classification{"a": {Intent: heed.Informational}})
 	if err == nil {
 		t.Fatal("a bulk request answered 500 was taken as done")
+	}
+}
+
+func TestClassOfARequestNeverStoredIsDropped(t *testing.T) {
+	f := newFake()
+	s := openFake(t, f)
+	f.on("POST /_bulk", 200, `{"took":3,"errors":true,"items":[
+		{"update":{"_index":"heed-requests-v1","_id":"`+id("ghost")+`","status":404,"error":{"type":"document_missing_exception","reason":"[`+id("ghost")+`]: document missing","index":"heed-requests-v1","shard":"0","index_uuid":"u"}}}]}`)
+	if err := s.PutClasses(ctx, map[string]heed.Classification{"ghost": {Intent: heed.Navigational}}); err != nil {
+		t.Errorf("PutClasses = %v, want the missing request skipped as the embedded store does", err)
 	}
 }
