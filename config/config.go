@@ -133,6 +133,12 @@ type Metrics struct {
 // Serve configures `heed serve`.
 type Serve struct {
 	Listen string `yaml:"listen"`
+	// ReviewToken, or ReviewUser and ReviewPassword, let content teams change decisions in the review
+	// pages (HTTP basic auth; the token also as a bearer token). Without them the pages are read-only.
+	// HEED_REVIEW_TOKEN and HEED_REVIEW_PASSWORD are read when these are empty.
+	ReviewToken    string `yaml:"review_token"`
+	ReviewUser     string `yaml:"review_user"`
+	ReviewPassword string `yaml:"review_password"`
 }
 
 // Defaults.

@@ -120,6 +120,8 @@ func siteHandler(w *World, root func() string) http.Handler {
 		}
 		if !blog {
 			urls = append(urls, sitemapURL{Loc: strings.TrimSuffix(root(), "/") + internalPath})
+			// A hostile entry: a page whose url is not http(s) must be skipped and counted, never linked.
+			urls = append(urls, sitemapURL{Loc: "javascript:alert(document.domain)//lark-page"})
 		}
 		b, _ := xml.MarshalIndent(struct {
 			XMLName xml.Name     `xml:"urlset"`

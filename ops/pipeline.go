@@ -171,6 +171,9 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 			run.Stats.SiteError = err.Error()
 			log.Error("pages not refreshed; matching against the pages stored before", "pages", job.Pages.String(), "err", err)
 		default:
+			if sk, ok := job.Pages.(interface{ Skipped() int }); ok {
+				run.Stats.PagesSkipped = sk.Skipped()
+			}
 			if err := p.Store.ReplacePages(ctx, pages); err != nil {
 				return fail(err)
 			}
@@ -382,7 +385,7 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 			BySource: map[string]report.Coverage{}, Pages: len(in.pages), SiteError: in.run.Stats.SiteError},
 		Gaps: []report.Request{}, Answered: []report.Request{}, Pages: []report.Page{}, Disappeared: []string{},
 		Topics: []report.Topic{}, ServiceIssues: []report.Request{}, Cannibalised: []report.Request{},
-		Replies: []report.Reply{}, Dismissed: []report.Request{},
+		Replies: []report.Reply{}, Dismissed: []report.Request{}, NewGaps: []string{}, ClosedGaps: []string{},
 		Sources: []report.Source{}, History: []report.History{},
 	}
 	for _, k := range heed.GapKinds[1:] {
@@ -461,8 +464,9 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 			rep.Summary.Gaps++
 			rep.Summary.GapsByKind[string(m.GapKind)]++
 			rep.Gaps = append(rep.Gaps, row)
-			if prev, ok := in.prevResults[r.Key]; !ok || !prev.Gap {
+			if prev, ok := in.prevResults[r.Key]; in.prev != nil && (!ok || !prev.Gap) {
 				rep.Summary.NewGaps++
+				rep.NewGaps = append(rep.NewGaps, r.Text)
 			}
 		default:
 			ic.Answered++
@@ -497,11 +501,18 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 		c.Coverage = ratio(c.Answered, c.Requests)
 		rep.Summary.BySource[k] = *c
 	}
+	textOf := make(map[string]string, len(in.reqs))
+	for _, r := range in.reqs {
+		textOf[r.Key] = r.Text
+	}
 	for _, r := range in.results {
 		if prev, ok := in.prevResults[r.Key]; ok && prev.Gap && !r.Gap {
 			rep.Summary.ClosedGaps++
+			rep.ClosedGaps = append(rep.ClosedGaps, textOf[r.Key])
 		}
 	}
+	sort.Strings(rep.ClosedGaps)
+	rep.Summary.PagesSkipped = in.run.Stats.PagesSkipped
 	for _, r := range in.prevReqs {
 		if !current[r.Key] {
 			rep.Disappeared = append(rep.Disappeared, r.Text)

@@ -76,7 +76,7 @@ func (s *Server) Handler() http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		plain(w, http.StatusOK, "heed: /metrics /healthz /readyz /api/respond?q=...\n")
+		plain(w, http.StatusOK, "heed: /metrics /healthz /readyz /api/respond?q=... /review/\n")
 	}))
 	return mux
 }

@@ -40,6 +40,7 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"script": func() template.JS { return template.JS(reportJS) },
 	"style":  func() template.CSS { return template.CSS(reportCSS) },
 	"csp":    csp,
+	"charts": chartsOf,
 }).Parse(htmlTemplate))
 
 // csp is the report's Content-Security-Policy: nothing loads from anywhere, and only the report's own

@@ -47,9 +47,13 @@ type Report struct {
 	// Pages are the organisation's pages with the demand each answers.
 	Pages []Page `json:"pages"`
 	// Disappeared are requests the previous run saw and this one did not.
-	Disappeared []string  `json:"disappeared"`
-	Sources     []Source  `json:"sources"`
-	History     []History `json:"history"`
+	Disappeared []string `json:"disappeared"`
+	// NewGaps are this run's gaps that were not gaps (or not heard) in the previous run; ClosedGaps the
+	// previous run's gaps a page answers now. Texts, highest demand first.
+	NewGaps    []string  `json:"new_gaps"`
+	ClosedGaps []string  `json:"closed_gaps"`
+	Sources    []Source  `json:"sources"`
+	History    []History `json:"history"`
 }
 
 // Run identifies the run a report is of.
@@ -69,22 +73,24 @@ type Summary struct {
 	Gaps     int     `json:"gaps"`     // open content gaps
 	Coverage float64 `json:"coverage"` // answered / requests
 	// Every request is answered, an open gap, a service issue or dismissed ("won't answer").
-	ServiceIssues int                 `json:"service_issues"`
-	Dismissed     int                 `json:"dismissed"`
-	Topics        int                 `json:"topics"`
-	Cannibalised  int                 `json:"cannibalised"`
-	Replies       int                 `json:"replies"`
-	Pinned        int                 `json:"pinned"` // answered requests a content team pinned to their page
-	New           int                 `json:"new"`
-	Recurring     int                 `json:"recurring"`
-	Disappeared   int                 `json:"disappeared"`
-	NewGaps       int                 `json:"new_gaps"`    // gaps that were not gaps (or not seen) in the previous run
-	ClosedGaps    int                 `json:"closed_gaps"` // gaps of the previous run answered now
-	Pages         int                 `json:"pages"`
-	GapsByKind    map[string]int      `json:"gaps_by_kind"`
-	ByIntent      map[string]Coverage `json:"by_intent"`
-	BySource      map[string]Coverage `json:"by_source"`
-	SiteError     string              `json:"site_error,omitempty"`
+	ServiceIssues int `json:"service_issues"`
+	Dismissed     int `json:"dismissed"`
+	Topics        int `json:"topics"`
+	Cannibalised  int `json:"cannibalised"`
+	Replies       int `json:"replies"`
+	Pinned        int `json:"pinned"` // answered requests a content team pinned to their page
+	New           int `json:"new"`
+	Recurring     int `json:"recurring"`
+	Disappeared   int `json:"disappeared"`
+	NewGaps       int `json:"new_gaps"`    // gaps that were not gaps (or not seen) in the previous run
+	ClosedGaps    int `json:"closed_gaps"` // gaps of the previous run answered now
+	Pages         int `json:"pages"`
+	// PagesSkipped are pages refused when read (a url that is not http(s), a bad export line).
+	PagesSkipped int                 `json:"pages_skipped"`
+	GapsByKind   map[string]int      `json:"gaps_by_kind"`
+	ByIntent     map[string]Coverage `json:"by_intent"`
+	BySource     map[string]Coverage `json:"by_source"`
+	SiteError    string              `json:"site_error,omitempty"`
 }
 
 // Coverage of one group of requests.
@@ -240,6 +246,7 @@ func WriteJSON(w *bytes.Buffer, r *Report) error {
 	c.Gaps, c.Answered, c.Pages, c.Disappeared = orEmpty(c.Gaps), orEmpty(c.Answered), orEmpty(c.Pages), orEmpty(c.Disappeared)
 	c.Topics, c.ServiceIssues, c.Cannibalised = orEmpty(c.Topics), orEmpty(c.ServiceIssues), orEmpty(c.Cannibalised)
 	c.Replies, c.Dismissed, c.Sources, c.History = orEmpty(c.Replies), orEmpty(c.Dismissed), orEmpty(c.Sources), orEmpty(c.History)
+	c.NewGaps, c.ClosedGaps = orEmpty(c.NewGaps), orEmpty(c.ClosedGaps)
 	r = &c
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -33,20 +33,22 @@ type Run struct {
 
 // RunStats are a run's counts, kept so that reports can show trends.
 type RunStats struct {
-	Sightings   int                    `json:"sightings"`
-	Requests    int                    `json:"requests"`
-	New         int                    `json:"new"`
-	Recurring   int                    `json:"recurring"`
-	Disappeared int                    `json:"disappeared"`
-	Pages       int                    `json:"pages"`
-	Answered    int                    `json:"answered"`
-	Gaps        int                    `json:"gaps"`
-	GapsByKind  map[string]int         `json:"gaps_by_kind,omitempty"`
-	ByIntent    map[string]Coverage    `json:"by_intent,omitempty"`
-	BySource    map[string]Coverage    `json:"by_source,omitempty"`
-	Sources     map[string]SourceStats `json:"sources,omitempty"`
-	SiteError   string                 `json:"site_error,omitempty"`
-	DurationSec float64                `json:"duration_seconds"`
+	Sightings   int `json:"sightings"`
+	Requests    int `json:"requests"`
+	New         int `json:"new"`
+	Recurring   int `json:"recurring"`
+	Disappeared int `json:"disappeared"`
+	Pages       int `json:"pages"`
+	// PagesSkipped are pages refused when read (a url that is not http(s), a bad export line).
+	PagesSkipped int                    `json:"pages_skipped,omitempty"`
+	Answered     int                    `json:"answered"`
+	Gaps         int                    `json:"gaps"`
+	GapsByKind   map[string]int         `json:"gaps_by_kind,omitempty"`
+	ByIntent     map[string]Coverage    `json:"by_intent,omitempty"`
+	BySource     map[string]Coverage    `json:"by_source,omitempty"`
+	Sources      map[string]SourceStats `json:"sources,omitempty"`
+	SiteError    string                 `json:"site_error,omitempty"`
+	DurationSec  float64                `json:"duration_seconds"`
 	// GapsByIntentKind counts open gaps by intent, then gap kind; GapDemand sums their demand by intent.
 	GapsByIntentKind map[string]map[string]int `json:"gaps_by_intent_kind,omitempty"`
 	GapDemand        map[string]float64        `json:"gap_demand,omitempty"`

@@ -17,7 +17,12 @@ type sitePages struct {
 	crawler  *site.Crawler
 	log      *slog.Logger
 	maxPages int
+	skipped  int
 }
+
+// Skipped is how many pages the last read refused: export lines that were bad (a url that is not
+// http(s) among them) and crawled pages skipped.
+func (s *sitePages) Skipped() int { return s.skipped }
 
 func (s *sitePages) String() string {
 	switch {
@@ -33,6 +38,7 @@ func (s *sitePages) String() string {
 // URL (the export is what the content team says).
 func (s *sitePages) Pages(ctx context.Context) ([]heed.Page, error) {
 	var pages []heed.Page
+	s.skipped = 0
 	if s.site != "" {
 		crawled, rep, err := s.crawler.Crawl(ctx, s.site)
 		s.log.Info("site crawled", "site", s.site, "sitemaps", rep.Sitemaps, "listed", rep.Listed, "fetched", rep.Fetched, "unchanged", rep.Unchanged,
@@ -41,9 +47,11 @@ func (s *sitePages) Pages(ctx context.Context) ([]heed.Page, error) {
 			return nil, err
 		}
 		pages = crawled
+		s.skipped += rep.Skipped["scheme"]
 	}
 	if s.export != "" {
 		exported, bad, err := site.ReadExportFile(s.export)
+		s.skipped += len(bad)
 		for _, b := range bad {
 			s.log.Warn("skipped a bad line of the page export", "file", s.export, "line", b.Line, "err", b.Err)
 		}

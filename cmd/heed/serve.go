@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"os/signal"
 	"syscall"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/heed-dev/heed/intent"
 	"github.com/heed-dev/heed/ops"
 	"github.com/heed-dev/heed/responder"
+	"github.com/heed-dev/heed/review"
 )
 
 // cmdServe runs the config's schedules and serves metrics, health, the responder API and (later) the
@@ -95,9 +97,17 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		log.Info("responder ready", "pages", len(pages))
 	}
 	refresh(ctx)
+	auth := review.Auth{Token: cfg.Serve.ReviewToken, Username: cfg.Serve.ReviewUser, Password: cfg.Serve.ReviewPassword}
+	if auth.Token == "" {
+		auth.Token = os.Getenv("HEED_REVIEW_TOKEN")
+	}
+	if auth.Password == "" {
+		auth.Password = os.Getenv("HEED_REVIEW_PASSWORD")
+	}
+	rev := &review.Handler{Store: st, ReportDir: cfg.Report.Dir, Auth: auth, Log: log}
 	srv := &ops.Server{
 		Store: st, Gatherer: ms.reg, Metrics: ms.ops, Jobs: jobs, LockDir: cfg.Storage.Data, Listen: addr, Log: log,
-		Handlers: map[string]http.Handler{"/api/respond": respond},
+		Handlers: map[string]http.Handler{"/api/respond": respond, "/review/": rev, "/review": rev},
 		RunJob: func(ctx context.Context, name string) (ops.Summary, error) {
 			job, err := cfg.Job(jobOf[name])
 			if err != nil {

@@ -135,7 +135,11 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 	var queue []string
 	for _, e := range entries {
 		u, err := base.Parse(e.Loc)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !onSite(u) {
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https"):
+			rep.skip("scheme") // javascript:, data:, file: ... never becomes a page or a link
+			continue
+		case !onSite(u):
 			rep.skip("off_site")
 			continue
 		}

@@ -1,0 +1,278 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/heed-dev/heed/report"
+)
+
+// chromiumPath finds Debian's chromium; the browser tests skip without it, and fail under
+// HEED_REQUIRE_BROWSER=1 (CI installs it).
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("HEED_REQUIRE_BROWSER") == "1" {
+		t.Fatal("HEED_REQUIRE_BROWSER=1 but no chromium is installed (apt-get install chromium)")
+	}
+	t.Skip("no chromium: install Debian's chromium to run the browser tests")
+	return ""
+}
+
+// browser starts a headless Chromium; dialogs (an alert() from hostile text would open one) are
+// recorded and dismissed.
+func browser(t *testing.T) (context.Context, func() []string) {
+	t.Helper()
+	exe := chromiumPath(t)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelT(); cancel(); cancelA() })
+	var mu sync.Mutex
+	var dialogs []string
+	err := chromedp.Listen(ctx, func(ev any) {
+		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			mu.Lock()
+			dialogs = append(dialogs, d.Message)
+			mu.Unlock()
+			go chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		}
+	})
+	if err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string{}, dialogs...) }
+}
+
+// screenshot saves the page, in HEED_SCREENSHOT_DIR when set, else in the test's temporary directory.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if len(png) < 10_000 {
+		t.Errorf("screenshot %s is only %d bytes", name, len(png))
+	}
+	dir := os.Getenv("HEED_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	os.MkdirAll(dir, 0o755)
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s (%d bytes)", path, len(png))
+}
+
+// noScriptRan checks that no hostile text ran: no dialog opened and nothing set window.heedPwned (the
+// demo's hostile pages and requests try both).
+func noScriptRan(t *testing.T, ctx context.Context, dialogs func() []string) {
+	t.Helper()
+	pwned, err := chromedp.Run(ctx, chromedp.Evaluate[string](`String(window.heedPwned)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pwned != "undefined" {
+		t.Errorf("hostile text ran: window.heedPwned = %q", pwned)
+	}
+	if d := dialogs(); len(d) > 0 {
+		t.Errorf("hostile text opened dialogs: %q", d)
+	}
+}
+
+func demoReport(t *testing.T) (string, report.Report) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "demo")
+	if code, _, errs := heedRun(t, "", "demo", "--out", dir); code != 0 {
+		t.Fatalf("heed demo: %d %s", code, errs)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, report.JSONFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r report.Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	return dir, r
+}
+
+func figure(t *testing.T, ctx context.Context, name string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-figure="`+name+`"] .n`)))
+	if err != nil {
+		t.Fatalf("figure %s: %v", name, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// TestReportInChromium opens the demo's report.html in headless Chromium: the headline figures are the
+// run's, filtering narrows the gaps, the demo's hostile pages and requests show as text and none of
+// them runs.
+func TestReportInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	dir, r := demoReport(t)
+	ctx, dialogs := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+filepath.Join(dir, report.HTMLFile)), chromedp.WaitVisible(chromedp.CSS(`#gaps-table`))); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		"requests": fmt.Sprint(r.Summary.Requests), "gaps": fmt.Sprint(r.Summary.Gaps),
+		"coverage": fmt.Sprintf("%.0f%%", r.Summary.Coverage*100), "topics": fmt.Sprint(r.Summary.Topics),
+	} {
+		if got := figure(t, ctx, name); got != want {
+			t.Errorf("figure %s = %q, want %q", name, got, want)
+		}
+	}
+	// Filtering: type a word, only the rows holding it stay.
+	total, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#gaps-table tbody tr').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`input[data-filter="gaps-table"]`), "battery")); err != nil {
+		t.Fatal(err)
+	}
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll('#gaps-table tbody tr')).filter(r => !r.hidden).length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	allMatch, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`Array.from(document.querySelectorAll('#gaps-table tbody tr')).filter(r => !r.hidden).every(r => r.textContent.toLowerCase().includes('battery'))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	counter, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-count="gaps-table"]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != len(r.Gaps) || shown == 0 || shown >= total || !allMatch {
+		t.Errorf("filter: %d rows, %d shown after typing battery, all matching %v", total, shown, allMatch)
+	}
+	if want := fmt.Sprintf("%d of %d shown", shown, total); counter != want {
+		t.Errorf("counter %q, want %q", counter, want)
+	}
+	// The hostile texts are on the page, as text.
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, hostile := range []string{`onerror="window.heedPwned='page title'"`, `<script>alert("xss")</script>`} {
+		if !strings.Contains(text, hostile) {
+			t.Errorf("hostile text %q is not shown as text", hostile)
+		}
+	}
+	noScriptRan(t, ctx, dialogs)
+	screenshot(t, ctx, "report.jpg")
+}
+
+// TestReviewPagesInChromium serves the demo's store with `heed serve` and uses the review pages in
+// Chromium: the figures are the run's, the filter form narrows the gaps, a signed-in content team marks
+// a gap "won't answer", and no hostile text runs.
+func TestReviewPagesInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	dir, r := demoReport(t)
+	t.Setenv("HEED_REVIEW_TOKEN", "review-secret")
+	addr := freeAddr(t)
+	sctx, stop := context.WithCancel(context.Background())
+	served := make(chan int, 1)
+	go func() {
+		var out, errb strings.Builder
+		served <- run(sctx, []string{"serve", "-c", filepath.Join(dir, "heed.yaml"), "--listen", addr, "--log-level", "warn"}, strings.NewReader(""), &out, &errb)
+	}()
+	t.Cleanup(func() { stop(); <-served })
+	base := "http://" + addr
+	waitFor(t, base+"/readyz", 30*time.Second)
+
+	ctx, dialogs := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/review/"), chromedp.WaitVisible(chromedp.CSS(`#gaps-table`))); err != nil {
+		t.Fatal(err)
+	}
+	if got := figure(t, ctx, "requests"); got != fmt.Sprint(r.Summary.Requests) {
+		t.Errorf("requests figure %q, want %d", got, r.Summary.Requests)
+	}
+	forms, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('form[method="post"]').length`))
+	if forms != 0 {
+		t.Errorf("signed out, the page offers %d decision forms", forms)
+	}
+	// Filter with the form.
+	err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(`input[name="q"]`), "battery"),
+		chromedp.Submit(chromedp.CSS(`input[name="q"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#shown`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attr, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`#shown`), "data-shown"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := attr.Value
+	want := 0
+	for _, g := range r.Gaps {
+		if strings.Contains(strings.ToLower(g.Text+" "+g.PageTitle+" "+g.URL+" "+string(g.Intent)), "battery") {
+			want++
+		}
+	}
+	if shown != fmt.Sprint(want) || want == 0 {
+		t.Errorf("filtered gaps shown %s, want %d", shown, want)
+	}
+	noScriptRan(t, ctx, dialogs)
+	screenshot(t, ctx, "review.jpg")
+
+	// Signed in: mark the first gap "won't answer".
+	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("team:review-secret"))
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Authorization": auth}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/review/"), chromedp.WaitVisible(chromedp.CSS(`#gaps-table form`))); err != nil {
+		t.Fatal(err)
+	}
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#gaps-table form input[name="key"]').value`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#gaps-table form button[value="wont_answer"]`)), chromedp.WaitVisible(chromedp.CSS(`[role="status"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if got := figure(t, ctx, "decisions"); got != "1" {
+		t.Errorf("decisions figure %q after one decision", got)
+	}
+	code, out, _ := heedRun(t, "", "override", "list", "-c", filepath.Join(dir, "heed.yaml"))
+	if code != 0 || !strings.Contains(out, `"action":"wont_answer"`) || !strings.Contains(out, fmt.Sprintf("%q", first)) {
+		t.Errorf("stored decisions: %s", out)
+	}
+	noScriptRan(t, ctx, dialogs)
+	screenshot(t, ctx, "review-signed-in.jpg")
+}

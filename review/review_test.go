@@ -1,0 +1,204 @@
+package review
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/report"
+)
+
+type memStore struct {
+	mu sync.Mutex
+	os []heed.Override
+}
+
+func (m *memStore) PutOverride(_ context.Context, o heed.Override) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.os = append(m.os, o)
+	return nil
+}
+func (m *memStore) DeleteOverride(_ context.Context, scope heed.OverrideScope, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var keep []heed.Override
+	for _, o := range m.os {
+		if o.Scope != scope || o.Key != key {
+			keep = append(keep, o)
+		}
+	}
+	m.os = keep
+	return nil
+}
+func (m *memStore) Overrides(context.Context) ([]heed.Override, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]heed.Override{}, m.os...), nil
+}
+
+const hostile = `<script>window.heedPwned=1</script><img src=x onerror=alert(1)>`
+
+func writeReport(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	r := &report.Report{Schema: report.Schema, Organisation: "Lark " + hostile,
+		Summary: report.Summary{Requests: 3, Answered: 1, Gaps: 2, Coverage: 1.0 / 3, Topics: 1},
+		Gaps: []report.Request{
+			{Key: "lark child seat", Text: "lark child seat", GapKind: heed.GapNoContent, Intent: heed.Informational},
+			{Key: "x", Text: "lark jobs " + hostile, GapKind: heed.GapWeakMatch, URL: "javascript:alert(1)"},
+		},
+		Answered: []report.Request{{Key: "charge", Text: "charge lark battery", URL: "https://lark.example/charge", PageTitle: "Charge"}},
+		Topics:   []report.Topic{{Topic: heed.Topic{Key: "kid seat", Label: "lark child seat", Requests: []string{"lark child seat"}, Texts: []string{"lark child seat"}}}},
+		Pages:    []report.Page{{URL: "https://lark.example/charge", Title: "Charge"}, {URL: "https://lark.example/cargo", Title: "Cargo"}},
+	}
+	var b bytes.Buffer
+	if err := report.WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, report.JSONFile), b.Bytes(), 0o644)
+	return dir
+}
+
+func do(t *testing.T, h http.Handler, method, path string, form url.Values, auth func(*http.Request)) (*http.Response, string) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if auth != nil {
+		auth(req)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	res := rec.Result()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func TestReadOnlyWithoutCredentials(t *testing.T) {
+	st := &memStore{}
+	h := &Handler{Store: st, ReportDir: writeReport(t)}
+	res, body := do(t, h, "GET", "/review/", nil, nil)
+	if res.StatusCode != 200 || !strings.Contains(body, `data-figure="requests"><span class="n">3<`) {
+		t.Fatalf("GET /review/ = %d\n%s", res.StatusCode, body)
+	}
+	if strings.Contains(body, "<form method=\"post\"") || !strings.Contains(body, "Read-only") {
+		t.Error("read-only page offers decisions")
+	}
+	if strings.Contains(body, "<script>window") || strings.Contains(body, "<img src=x") || strings.Contains(body, `href="javascript:`) {
+		t.Error("hostile text reached the page unescaped")
+	}
+	for k, want := range map[string]string{"Content-Security-Policy": "default-src 'none'", "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff"} {
+		if !strings.Contains(res.Header.Get(k), want) {
+			t.Errorf("%s = %q", k, res.Header.Get(k))
+		}
+	}
+	res, _ = do(t, h, "POST", "/review/decide", url.Values{"scope": {"request"}, "key": {"x"}, "action": {"wont_answer"}}, nil)
+	if res.StatusCode != http.StatusForbidden || len(st.os) != 0 {
+		t.Errorf("POST without credentials configured = %d, %d stored", res.StatusCode, len(st.os))
+	}
+	if res, _ := do(t, h, "GET", "/review/login", nil, nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("login without credentials configured = %d", res.StatusCode)
+	}
+}
+
+func TestFilter(t *testing.T) {
+	h := &Handler{Store: &memStore{}, ReportDir: writeReport(t)}
+	_, body := do(t, h, "GET", "/review/?q=seat", nil, nil)
+	if !strings.Contains(body, `data-shown="1"`) || strings.Contains(body, "lark jobs") {
+		t.Errorf("filter q=seat:\n%s", body)
+	}
+	_, body = do(t, h, "GET", "/review/?kind=weak_match", nil, nil)
+	if !strings.Contains(body, `data-shown="1"`) || !strings.Contains(body, "lark jobs") {
+		t.Error("filter kind=weak_match")
+	}
+}
+
+func TestDecisions(t *testing.T) {
+	st := &memStore{}
+	h := &Handler{Store: st, ReportDir: writeReport(t), Auth: Auth{Username: "ana", Password: "s3cret", Token: "tok"}}
+	basic := func(r *http.Request) { r.SetBasicAuth("ana", "s3cret") }
+	// Not signed in: read-only page, 401 on post and login.
+	_, body := do(t, h, "GET", "/review/", nil, nil)
+	if strings.Contains(body, `name="csrf"`) || !strings.Contains(body, "Sign in") {
+		t.Error("a signed-out page offers forms")
+	}
+	if res, _ := do(t, h, "GET", "/review/login", nil, nil); res.StatusCode != 401 || !strings.Contains(res.Header.Get("WWW-Authenticate"), "Basic") {
+		t.Errorf("login = %d", res.StatusCode)
+	}
+	form := url.Values{"scope": {"request"}, "key": {"lark child seat"}, "action": {"pin"}, "url": {"https://lark.example/cargo"}, "note": {"the cargo page covers it"}}
+	if res, _ := do(t, h, "POST", "/review/decide", form, nil); res.StatusCode != 401 {
+		t.Errorf("post signed out = %d", res.StatusCode)
+	}
+	// Signed in: forms with a token.
+	_, body = do(t, h, "GET", "/review/", nil, basic)
+	if !strings.Contains(body, `name="csrf" value="`+h.csrf()+`"`) {
+		t.Fatal("signed-in page has no form token")
+	}
+	if res, _ := do(t, h, "POST", "/review/decide", form, basic); res.StatusCode != http.StatusForbidden {
+		t.Errorf("post without the form token = %d", res.StatusCode)
+	}
+	form.Set("csrf", h.csrf())
+	if res, _ := do(t, h, "POST", "/review/decide", form, func(r *http.Request) { basic(r); r.Header.Set("Sec-Fetch-Site", "cross-site") }); res.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site post = %d", res.StatusCode)
+	}
+	res, _ := do(t, h, "POST", "/review/decide", form, basic)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/review/?saved=1" {
+		t.Fatalf("post = %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if len(st.os) != 1 || st.os[0].URL != "https://lark.example/cargo" || st.os[0].By != "ana" || st.os[0].Note != "the cargo page covers it" {
+		t.Fatalf("stored %+v", st.os)
+	}
+	// A page that is not the organisation's is refused; so is a bad action.
+	bad := url.Values{"csrf": {h.csrf()}, "scope": {"request"}, "key": {"x"}, "action": {"pin"}, "url": {"https://evil.example/"}}
+	if res, _ := do(t, h, "POST", "/review/decide", bad, basic); res.StatusCode != 400 {
+		t.Errorf("pin to a foreign page = %d", res.StatusCode)
+	}
+	bad.Set("action", "delete_everything")
+	if res, _ := do(t, h, "POST", "/review/decide", bad, basic); res.StatusCode != 400 {
+		t.Errorf("bad action = %d", res.StatusCode)
+	}
+	// The token works as a bearer token; won't answer a topic, then remove the pin.
+	bearer := func(r *http.Request) { r.Header.Set("Authorization", "Bearer tok") }
+	topic := url.Values{"csrf": {h.csrf()}, "scope": {"topic"}, "key": {"kid seat"}, "action": {"wont_answer"}, "url": {"https://lark.example/cargo"}}
+	if res, _ := do(t, h, "POST", "/review/decide", topic, bearer); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("bearer post = %d", res.StatusCode)
+	}
+	if st.os[1].URL != "" || st.os[1].Scope != heed.ScopeTopic {
+		t.Errorf("won't answer stored %+v", st.os[1])
+	}
+	rm := url.Values{"csrf": {h.csrf()}, "scope": {"request"}, "key": {"lark child seat"}, "action": {"remove"}}
+	do(t, h, "POST", "/review/decide", rm, basic)
+	if len(st.os) != 1 || st.os[0].Scope != heed.ScopeTopic {
+		t.Errorf("after remove %+v", st.os)
+	}
+	_, body = do(t, h, "GET", "/review/", nil, basic)
+	if !strings.Contains(body, "topic: kid seat") || !strings.Contains(body, `data-figure="decisions"><span class="n">1<`) {
+		t.Error("the kept decision is not listed")
+	}
+}
+
+func TestNoReportYet(t *testing.T) {
+	h := &Handler{Store: &memStore{}, ReportDir: t.TempDir()}
+	res, body := do(t, h, "GET", "/review/", nil, nil)
+	if res.StatusCode != 200 || !strings.Contains(body, "No report yet") {
+		t.Errorf("%d %s", res.StatusCode, body)
+	}
+}
