@@ -260,7 +260,7 @@ func WriteJSON(w *bytes.Buffer, r *Report) error {
 var CSVColumns = []string{"rank", "text", "intent", "confidence", "question_type", "modifiers", "gap_kind",
 	"best_url", "best_page_title", "best_page_type", "score", "reason", "demand", "status", "runs_seen",
 	"first_seen", "sightings", "sources", "seeds", "best_position", "questions", "votes", "answers", "views",
-	"unanswered", "example_url"}
+	"unanswered", "example_url", "topic", "competing", "override"}
 
 // WriteCSV writes gaps.csv: one row per gap, highest demand first, with a header row. Text cells that a
 // spreadsheet would run as a formula are neutralised.
@@ -283,7 +283,8 @@ func WriteCSV(w *bytes.Buffer, r *Report) error {
 		}
 		row = append(row, strconv.Itoa(ev.Sightings), SafeCell(strings.Join(ev.Sources, " ")), SafeCell(strings.Join(ev.Seeds, " | ")),
 			strconv.Itoa(ev.BestPosition), strconv.Itoa(ev.Questions), strconv.Itoa(ev.Votes), strconv.Itoa(ev.Answers),
-			strconv.Itoa(ev.Views), strconv.Itoa(ev.Unanswered), SafeCell(example))
+			strconv.Itoa(ev.Views), strconv.Itoa(ev.Unanswered), SafeCell(example), SafeCell(g.Topic), SafeCell(strings.Join(g.Competing, " ")),
+			string(g.Override))
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("write %s: %w", CSVFile, err)
 		}

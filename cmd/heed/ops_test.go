@@ -122,3 +122,40 @@ func TestShardsRunAsJobsOfTheirOwn(t *testing.T) {
 		t.Errorf("shard 0/2 twice: code %d, %q", code, errs)
 	}
 }
+
+// TestHostileInputToRun: requests and pages carrying HTML, script, formulas and a javascript: url go
+// through `heed run`: it exits 0, skips and counts the page, and the report holds them only as inert text.
+func TestHostileInputToRun(t *testing.T) {
+	dir := t.TempDir()
+	pages := writeFile(t, dir, "pages.jsonl", pagesJSONL+
+		`{"url": "javascript:alert(1)", "title": "Evil", "body": "click me"}`+"\n"+
+		`{"url": "https://h.example/evil", "title": "<script>alert('page')</script> Lark battery care", "body": "<img src=x onerror=alert(2)> keep the battery warm", "type": "guide"}`+"\n")
+	reqs := writeFile(t, dir, "requests.txt", "<script>alert('req')</script> lark battery care\n=HYPERLINK(\"http://evil.example\",\"x\")\n@SUM(1+1) lark tyres\n\xff\xfe lark charger\n")
+	out := filepath.Join(dir, "out")
+	code, _, errs := heedRun(t, "", "run", "--data", filepath.Join(dir, "data"), "--source", "requests="+reqs, "--pages", pages, "--out", out, "--log-level", "warn")
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, errs)
+	}
+	html, _ := os.ReadFile(filepath.Join(out, "report.html"))
+	for _, raw := range []string{"<script>alert", "<img src=x", `href="javascript:`} {
+		if strings.Contains(string(html), raw) {
+			t.Errorf("report.html holds %q unescaped", raw)
+		}
+	}
+	if !strings.Contains(string(html), "&lt;script&gt;alert(&#39;req&#39;)") {
+		t.Error("the hostile request is not shown as text")
+	}
+	csv, _ := os.ReadFile(filepath.Join(out, "gaps.csv"))
+	if strings.Contains(string(csv), ",=HYPERLINK") || strings.Contains(string(csv), ",@SUM") {
+		t.Errorf("gaps.csv holds a live formula:\n%s", csv)
+	}
+	r := readReport(t, out)
+	if r.Summary.PagesSkipped != 2 {
+		t.Errorf("pages skipped %d, want 2: pagesJSONL's own bad line and the javascript: page", r.Summary.PagesSkipped)
+	}
+	for _, p := range r.Pages {
+		if strings.HasPrefix(p.URL, "javascript:") {
+			t.Error("the javascript: page was kept")
+		}
+	}
+}
