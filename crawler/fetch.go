@@ -43,6 +43,9 @@ type FetchConfig struct {
 	Hosts map[string]HostLimit
 	// CacheDir keeps copies of revalidated documents (pages, sitemaps, feeds) between runs; "" keeps none.
 	CacheDir string
+	// Trusted are hosts that may resolve to private or loopback addresses besides the host each fetch
+	// is asked for (which the configuration named): a redirect to any other private host is refused.
+	Trusted []string
 }
 
 // HostLimit is the politeness of the crawler towards one host.
@@ -159,7 +162,7 @@ func NewFetcher(cfg FetchConfig, log *slog.Logger, metrics *Metrics) (*Fetcher, 
 	c.DisableCookies()
 
 	inner := &http.Client{
-		Transport: &gate{next: newBaseTransport(cfg.Timeout), pauses: f.pauses, maxBody: int64(cfg.MaxBody)},
+		Transport: &gate{next: newBaseTransport(cfg.Timeout, newGuard(cfg.Trusted)), pauses: f.pauses, maxBody: int64(cfg.MaxBody)},
 		// Redirects are followed by colly's client, outside the retries, with colly's checks.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
@@ -207,6 +210,9 @@ func (f *Fetcher) Config() FetchConfig { return f.cfg }
 func (f *Fetcher) Get(ctx context.Context, rawURL string, opt GetOptions) (*Response, error) {
 	c := f.base.Clone()
 	c.Context = withSource(ctx, opt.Source)
+	if u, err := url.Parse(rawURL); err == nil {
+		c.Context = withOrigin(c.Context, u.Host)
+	}
 	c.IgnoreRobotsTxt = !opt.Robots
 	var resp *Response
 	var cbErr error
@@ -403,6 +409,15 @@ func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := g.pauses.wait(req.Context(), req.URL.Host); err != nil {
 		return nil, err
 	}
+	if originOf(req.Context()) == "" {
+		// A request made outside Get (colly's robots.txt fetch): its origin is the first request of
+		// its redirect chain.
+		first := req
+		for first.Response != nil && first.Response.Request != nil {
+			first = first.Response.Request
+		}
+		req = req.WithContext(withOrigin(req.Context(), first.URL.Host))
+	}
 	resp, err := g.next.RoundTrip(req)
 	if err != nil || resp.Uncompressed {
 		return resp, err
@@ -437,11 +452,11 @@ func (b *gunzipBody) Close() error {
 	return b.c.Close()
 }
 
-func newBaseTransport(timeout time.Duration) *http.Transport {
+func newBaseTransport(timeout time.Duration, g *guard) *http.Transport {
 	d := &net.Dialer{Timeout: min2(timeout, 10*time.Second), KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           d.DialContext,
+		DialContext:           g.dialContext(d),
 		MaxIdleConnsPerHost:   4,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,

@@ -54,7 +54,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"source", "result"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "heed_crawl_source_errors_total",
-			Help: "Failed crawl units by source and reason: network, http_4xx, http_5xx, rate_limited, blocked, parse, robots, too_large, bad_input, canceled.",
+			Help: "Failed crawl units by source and reason: network, http_4xx, http_5xx, rate_limited, blocked, parse, robots, too_large, bad_input, canceled, forbidden_host (a redirect to a private address).",
 		}, []string{"source", "reason"}),
 		skipped: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "heed_crawl_items_skipped_total",
@@ -150,6 +150,8 @@ func Reason(err error) string {
 	switch {
 	case err == nil:
 		return "none"
+	case errors.Is(err, ErrForbiddenHost):
+		return "forbidden_host"
 	case errors.Is(err, ErrRobots):
 		return "robots"
 	case errors.Is(err, ErrTooLarge):
