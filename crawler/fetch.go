@@ -309,9 +309,19 @@ func (f *Fetcher) Pause(host string, d time.Duration, source string) {
 // deferred and counted.
 func (f *Fetcher) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := RetryAfter(resp.Header, time.Now()); ok && d > f.cfg.MaxRetryAfter {
-			return false, nil
+		if d, ok := RetryAfter(resp.Header, time.Now()); ok {
+			if d > f.cfg.MaxRetryAfter {
+				return false, nil
+			}
+			// A wait the request's own deadline would cut short gains nothing: give the refusal back
+			// now, so that it is counted as one (rate_limited), not as a timeout.
+			if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= d {
+				return false, nil
+			}
 		}
+	}
+	if errors.Is(err, ErrForbiddenHost) {
+		return false, err
 	}
 	return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 }
