@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -156,6 +157,55 @@ func TestHostileInputToRun(t *testing.T) {
 	for _, p := range r.Pages {
 		if strings.HasPrefix(p.URL, "javascript:") {
 			t.Error("the javascript: page was kept")
+		}
+	}
+}
+
+// TestNoSecretsInLogsOrMetrics: the review credentials of the config never reach the logs, the metrics
+// or the pages, whatever the log level.
+func TestNoSecretsInLogsOrMetrics(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "pages.jsonl", pagesJSONL)
+	writeFile(t, dir, "requests.txt", "lark child seat\nhow long to charge a lark battery\n")
+	cfg := writeFile(t, dir, "heed.yaml", `organisation: {name: Lark, pages: pages.jsonl}
+sources:
+  - kind: requests
+    base: requests.txt
+serve:
+  review_user: ana
+  review_password: pw-SECRET-456
+  review_token: rt-SECRET-123
+`)
+	code, stdout, errs := heedRun(t, "", "run", "-c", cfg, "--log-level", "debug")
+	if code != 0 {
+		t.Fatalf("run: %d %s", code, errs)
+	}
+	addr := freeAddr(t)
+	ctx, stop := context.WithCancel(context.Background())
+	var serveErr strings.Builder
+	done := make(chan int, 1)
+	go func() {
+		var out strings.Builder
+		done <- run(ctx, []string{"serve", "-c", cfg, "--listen", addr, "--log-level", "debug"}, strings.NewReader(""), &out, &serveErr)
+	}()
+	waitFor(t, "http://"+addr+"/readyz", 20*time.Second)
+	var bodies []string
+	for _, p := range []string{"/metrics", "/review/", "/review/login", "/healthz", "/api/respond?q=lark"} {
+		res, err := http.Get("http://" + addr + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		bodies = append(bodies, string(b))
+	}
+	stop()
+	<-done
+	for _, where := range append([]string{stdout, errs, serveErr.String()}, bodies...) {
+		for _, secret := range []string{"pw-SECRET-456", "rt-SECRET-123"} {
+			if strings.Contains(where, secret) {
+				t.Errorf("a secret leaked: %q in %.200q", secret, where)
+			}
 		}
 	}
 }

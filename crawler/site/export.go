@@ -57,6 +57,10 @@ func ReadExportFile(path string) ([]heed.Page, []BadLine, error) {
 	return pages, bad, nil
 }
 
+// MaxExportPages bounds the pages one export may hold: past it, lines are refused (and reported) rather
+// than read into memory.
+const MaxExportPages = 2_000_000
+
 // ReadJSONL reads one page a line. Lines that are not a page object, or whose page is invalid, are
 // returned in bad by line number; the good lines are kept.
 func ReadJSONL(r io.Reader) ([]heed.Page, []BadLine, error) {
@@ -79,6 +83,10 @@ func ReadJSONL(r io.Reader) ([]heed.Page, []BadLine, error) {
 		p, err := e.page()
 		if err != nil {
 			bad = append(bad, BadLine{n, err.Error()})
+			return nil
+		}
+		if len(pages) == MaxExportPages {
+			bad = append(bad, BadLine{n, fmt.Sprintf("more than %d pages in one export: refused", MaxExportPages)})
 			return nil
 		}
 		pages = append(pages, p)
@@ -145,6 +153,10 @@ func ReadCSV(r io.Reader) ([]heed.Page, []BadLine, error) {
 		p, err := e.page()
 		if err != nil {
 			bad = append(bad, BadLine{line, err.Error()})
+			continue
+		}
+		if len(pages) == MaxExportPages {
+			bad = append(bad, BadLine{line, fmt.Sprintf("more than %d pages in one export: refused", MaxExportPages)})
 			continue
 		}
 		pages = append(pages, p)
