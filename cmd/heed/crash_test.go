@@ -185,4 +185,3 @@ func diffKeys[V comparable](want, got map[string]V) []string {
 	}
 	return out
 }
-
