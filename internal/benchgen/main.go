@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,8 +20,10 @@ func main() {
 	n := flag.Int("requests", 1_000_000, "how many requests")
 	out := flag.String("out", "out/bench/requests.txt", "where to write them")
 	seed := flag.Uint64("seed", 7, "random seed")
+	pages := flag.Int("pages", 0, "also write this many pages")
+	pagesOut := flag.String("pages-out", "out/bench/pages.jsonl", "where to write the pages (JSONL, as heed match reads)")
 	flag.Parse()
-	if err := run(*n, *out, *seed); err != nil {
+	if err := run(*n, *out, *seed, *pages, *pagesOut); err != nil {
 		fmt.Fprintln(os.Stderr, "benchgen:", err)
 		os.Exit(1)
 	}
@@ -41,7 +44,7 @@ func lines(path string, fn func(string)) error {
 	return sc.Err()
 }
 
-func run(n int, out string, seed uint64) error {
+func run(n int, out string, seed uint64, nPages int, pagesOut string) error {
 	rng := rand.New(rand.NewPCG(seed, seed+1))
 	var phrases, words []string
 	if err := lines("demo/world/suggest.tsv", func(l string) { phrases = append(phrases, strings.Split(l, "\t")[0]) }); err != nil {
@@ -64,6 +67,11 @@ func run(n int, out string, seed uint64) error {
 		}
 	}); err != nil {
 		return err
+	}
+	if nPages > 0 {
+		if err := writePages(rng, phrases, words, nPages, pagesOut); err != nil {
+			return err
+		}
 	}
 	shapes := []string{"%s", "how to %s", "what is %s", "%s %w", "best %s", "%s near me", "%s vs %s", "%s price",
 		"%w %s", "why does %s %w", "%s login", "download %s", "%s reviews", "%w %w %w", "can i %w %s", "%s %w %w"}
@@ -92,6 +100,47 @@ func run(n int, out string, seed uint64) error {
 		}
 		b.WriteByte('\n')
 		w.WriteString(b.String())
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// writePages writes n pages of a large site: a title and headings from the phrases, a body of about 120
+// words, a type, and for one page in three a few declared queries.
+func writePages(rng *rand.Rand, phrases, words []string, n int, out string) error {
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	enc := json.NewEncoder(w)
+	types := []string{"guide", "faq", "article", "product", "support", "pricing", "comparison", "location"}
+	pick := func() string { return phrases[rng.IntN(len(phrases))] }
+	for i := range n {
+		var body strings.Builder
+		for j := range 120 {
+			if j%15 == 0 {
+				body.WriteString(pick())
+			} else {
+				body.WriteString(words[rng.IntN(len(words))])
+			}
+			body.WriteByte(' ')
+		}
+		p := map[string]any{
+			"url": fmt.Sprintf("https://bench.example/p/%d", i), "title": pick(), "type": types[rng.IntN(len(types))],
+			"headings": []string{pick(), pick()}, "body": body.String(),
+		}
+		if i%3 == 0 {
+			p["queries"] = []string{pick(), pick()}
+		}
+		if err := enc.Encode(p); err != nil {
+			return err
+		}
 	}
 	if err := w.Flush(); err != nil {
 		return err
