@@ -79,6 +79,9 @@ type Analyzer struct {
 	bgOnce sync.Once
 	bg     map[string]float64
 
+	stemMu sync.RWMutex
+	stems  map[string]string // word -> term ("" for none)
+
 	synOnce sync.Once
 	syn     map[string][]string
 	canon   map[string]string
@@ -183,11 +186,34 @@ func (a *Analyzer) Analyze(dst []Token, text string) []Token {
 	return dst
 }
 
-// term turns one lower-cased word into its term: false for a stop word.
+// maxStemCache bounds the memo of stems: words repeat (a site's vocabulary is a few hundred thousand
+// words), hostile text does not get to grow it without end.
+const maxStemCache = 1 << 20
+
+// term turns one lower-cased word into its term: false for a stop word. Stems are remembered.
 func (a *Analyzer) term(w string) (string, bool) {
 	if a.stop[w] {
 		return "", false
 	}
+	a.stemMu.RLock()
+	t, ok := a.stems[w]
+	a.stemMu.RUnlock()
+	if ok {
+		return t, t != ""
+	}
+	t, ok = a.stemWord(w)
+	a.stemMu.Lock()
+	if a.stems == nil {
+		a.stems = map[string]string{}
+	}
+	if len(a.stems) < maxStemCache {
+		a.stems[strings.Clone(w)] = t
+	}
+	a.stemMu.Unlock()
+	return t, ok
+}
+
+func (a *Analyzer) stemWord(w string) (string, bool) {
 	if a.stem != nil && len(w) > 2 {
 		env := a.envs.Get().(*snowball.Env)
 		env.SetCurrent(w)

@@ -8,6 +8,7 @@ package index
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -231,6 +232,10 @@ const (
 	minTypoLen  = 4   // shorter terms are too easily another word
 	fuzzyFactor = 0.8 // what a corrected term's match counts
 	synFactor   = 0.8 // what a synonym's match counts
+	// Pruning on large sites (minPruneSite pages or more): a term more than one page in commonShare
+	// holds is scored only on the pages rarer terms found.
+	minPruneSite = 5000
+	commonShare  = 20
 	// proximityBonus is how far a page holding the request's words next to each other, as it wrote
 	// them, moves its coverage towards 1.
 	proximityBonus = 0.25
@@ -485,6 +490,8 @@ type Options struct {
 
 // scratch holds the dense per-search buffers, reused through a pool.
 type scratch struct {
+	order    []int
+	picked   []posting
 	hitOf    []int32 // page -> index into hits, -1 when untouched
 	tf       []float64
 	docs     []int32 // pages with tf > 0 for the current term
@@ -517,6 +524,30 @@ func (ix *Index) putScratch(s *scratch) {
 	ix.pool.Put(s)
 }
 
+// pick returns the postings of the pages already hit, by binary search in ps (sorted by page).
+func (s *scratch) pick(ps []posting) []posting {
+	out := s.picked[:0]
+	if len(s.hits)*bits.Len(uint(len(ps))) > len(ps) {
+		// Many hits: one pass over the postings costs less than a search per hit.
+		for _, p := range ps {
+			if s.hitOf[p.doc] >= 0 {
+				out = append(out, p)
+			}
+		}
+		s.picked = out
+		return out
+	}
+	for _, h := range s.hits {
+		doc := int32(h.Page)
+		i := sort.Search(len(ps), func(i int) bool { return ps[i].doc >= doc })
+		for ; i < len(ps) && ps[i].doc == doc; i++ {
+			out = append(out, ps[i])
+		}
+	}
+	s.picked = out
+	return out
+}
+
 // hit returns the scratch hit of page doc, adding it when new.
 func (s *scratch) hit(doc int32) *Hit {
 	if i := s.hitOf[doc]; i >= 0 {
@@ -543,11 +574,29 @@ func (ix *Index) Search(q Query, opt Options) []Hit {
 	s := ix.getScratch()
 	defer ix.putScratch(s)
 	p := ix.params
-	for ti, t := range q.Terms {
+	// Rare terms first. A term most pages hold is then only scored on the pages the rarer terms found:
+	// a page that holds nothing but such words cannot lead, and walking its postings is most of the
+	// cost of a search on a large site.
+	order := s.order[:0]
+	for ti := range q.Terms {
+		order = append(order, ti)
+	}
+	df := func(t Term) int32 {
+		if t.id < 0 {
+			return 0
+		}
+		return ix.df[t.id]
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return int(df(q.Terms[a]) - df(q.Terms[b])) })
+	s.order = order
+	common := int32(len(ix.pages) / commonShare)
+	for _, ti := range order {
+		t := q.Terms[ti]
 		bit := uint64(0)
 		if ti < 64 {
 			bit = 1 << ti
 		}
+		onlyHit := len(ix.pages) >= minPruneSite && df(t) > common && len(s.hits) > 0
 		// The term and its synonyms: each page's weighted frequency of any of them, summed.
 		s.docs = s.docs[:0]
 		for j := -1; j < len(t.syns); j++ {
@@ -561,7 +610,11 @@ func (ix *Index) Search(q Query, opt Options) []Hit {
 			if id < 0 {
 				continue
 			}
-			for _, ps := range ix.postings[id] {
+			postings := ix.postings[id]
+			if onlyHit {
+				postings = s.pick(postings)
+			}
+			for _, ps := range postings {
 				doc := ps.doc
 				if int(doc) == exclude {
 					continue
@@ -578,6 +631,9 @@ func (ix *Index) Search(q Query, opt Options) []Hit {
 				if f == Title || f == Headings {
 					s.hit(doc).InTitle |= bit
 				}
+			}
+			if onlyHit {
+				continue // its short texts too: the term weighs little, and they are many
 			}
 			for _, sp := range ix.shortsOf[id] {
 				if int(ix.shorts[sp.short].page) == exclude || s.lastTerm[sp.short] == int32(ti+1) {

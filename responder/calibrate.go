@@ -1,6 +1,7 @@
 package responder
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"slices"
@@ -43,6 +44,10 @@ const (
 	falseGapCost = 4.0
 	// maxProbesPerPage bounds the texts of one page used as probes.
 	maxProbesPerPage = 5
+	// maxProbePages bounds the pages probes are taken from (the first by the hash order): on a site of a
+	// hundred thousand pages, a few thousand tell the thresholds as well as all of them, in a fraction of
+	// the time. Every page stays in the folds' indexes.
+	maxProbePages = 5000
 	// calibrationEpochs is how long the fold models train: they only need to rank like the real one.
 	calibrationEpochs = 6
 	// Fallbacks for sites too small to simulate on (fewer than minPages pages).
@@ -72,6 +77,9 @@ func Calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params) Calibra
 func calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, cost float64) Calibration {
 	if len(pages) < minPages {
 		return Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent}
+	}
+	if len(pages) > maxCalibrationPages {
+		pages = samplePages(pages, maxCalibrationPages)
 	}
 	foldOf := make([]int, len(pages))
 	order := make([]int, len(pages))
@@ -155,6 +163,30 @@ func calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, cost fl
 	return c
 }
 
+// maxCalibrationPages bounds the site the simulation runs on: a larger site is calibrated on a sample
+// of this many pages (the same sample every time, whatever the pages' order), which keeps the start of a
+// matcher on a hundred thousand pages to seconds. The sample's requests meet fewer competing pages than
+// the whole site's would, so its thresholds lean towards answering.
+const maxCalibrationPages = 20000
+
+// samplePages returns n pages chosen by the hash of their url.
+func samplePages(pages []heed.Page, n int) []heed.Page {
+	type keyed struct {
+		key [32]byte
+		i   int
+	}
+	ks := make([]keyed, len(pages))
+	for i, p := range pages {
+		ks[i] = keyed{sha256.Sum256([]byte(p.URL)), i}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return bytes.Compare(a.key[:], b.key[:]) })
+	out := make([]heed.Page, 0, n)
+	for _, k := range ks[:n] {
+		out = append(out, pages[k.i])
+	}
+	return out
+}
+
 // reducedSite is a fold's site: the pages kept, with some texts held out, and their original indexes.
 type reducedSite struct {
 	pages []heed.Page
@@ -167,8 +199,12 @@ func foldPages(pages []heed.Page, foldOf, rankOf []int, f int) (reducedSite, []p
 	var r reducedSite
 	var probes []probe
 	for i, p := range pages {
+		probing := rankOf[i] < maxProbePages
 		texts := shortTexts(p)
 		if foldOf[i] == f {
+			if !probing {
+				continue
+			}
 			for j, t := range texts {
 				if j == maxProbesPerPage {
 					break
@@ -180,6 +216,7 @@ func foldPages(pages []heed.Page, foldOf, rankOf []int, f int) (reducedSite, []p
 		kept := p
 		declared := len(p.Queries) + len(p.Questions)
 		switch {
+		case !probing:
 		case declared >= 2:
 			// Hold out the declared queries and questions whose turn is this fold.
 			kept.Queries, kept.Questions = nil, nil
