@@ -7,10 +7,10 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
