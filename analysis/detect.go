@@ -23,36 +23,58 @@ var stopSets = func() map[string]map[string]bool {
 	return m
 }()
 
+// stopMask and letterMask give, for a stop word or a marking letter, the languages (bits in the order of
+// detectLangs) it belongs to: one lookup instead of one per language.
+var stopMask, letterMask = func() (map[string]uint8, map[rune]uint8) {
+	sm, lm := map[string]uint8{}, map[rune]uint8{}
+	for i, l := range detectLangs {
+		for w := range stopSets[l] {
+			sm[w] |= 1 << i
+		}
+		for _, r := range langLetters[l] {
+			lm[r] |= 1 << i
+		}
+	}
+	return sm, lm
+}()
+
 // Detect guesses the language of a short text from its stop words and letters: the main languages of
 // crawls (English, German, French, Spanish, Italian, Portuguese, Dutch). It returns "" when the text gives
 // no evidence (a brand name, a single noun), with a confidence from 0 to 1 otherwise.
 func Detect(text string) (string, float64) {
-	var ws []string
+	var score [8]float64 // by index in detectLangs
+	words := 0
 	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !(unicode.IsLetter(r) || r == '\'')
 	}) {
-		ws = append(ws, strings.Trim(w, "'"))
-	}
-	if len(ws) == 0 {
-		return "", 0
-	}
-	score := map[string]float64{}
-	for _, l := range detectLangs {
-		for _, w := range ws {
-			if stopSets[l][w] {
-				score[l] += 1
+		words++
+		if m := stopMask[strings.Trim(w, "'")]; m != 0 {
+			for i := range detectLangs {
+				if m&(1<<i) != 0 {
+					score[i]++
+				}
 			}
 		}
-		for _, r := range text {
-			if strings.ContainsRune(langLetters[l], unicode.ToLower(r)) {
-				score[l] += 0.6
+	}
+	if words == 0 {
+		return "", 0
+	}
+	for _, r := range text {
+		if r < 0x80 {
+			continue // the marking letters are all outside ASCII
+		}
+		if m := letterMask[unicode.ToLower(r)]; m != 0 {
+			for i := range detectLangs {
+				if m&(1<<i) != 0 {
+					score[i] += 0.6
+				}
 			}
 		}
 	}
 	best, second := "", 0.0
 	bestScore := 0.0
-	for _, l := range detectLangs {
-		switch s := score[l]; {
+	for i, l := range detectLangs {
+		switch s := score[i]; {
 		case s > bestScore:
 			second, bestScore, best = bestScore, s, l
 		case s > second:

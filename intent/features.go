@@ -156,7 +156,8 @@ func (s phraseSet) matches(w []string) []string {
 	for i, x := range w {
 		c := canonical(x)
 		if i+1 < len(w) {
-			if two := canonical(x + " " + w[i+1]); two != x+" "+w[i+1] {
+			pair := x + " " + w[i+1]
+			if two := canonical(pair); two != pair {
 				c = two
 			}
 		}
@@ -166,7 +167,10 @@ func (s phraseSet) matches(w []string) []string {
 		}
 	}
 	for _, p := range s.phrases {
-		if k := strings.Join(p, " "); !seen[k] && indexPhrase(w, p) >= 0 {
+		if indexPhrase(w, p) < 0 {
+			continue
+		}
+		if k := strings.Join(p, " "); !seen[k] {
 			seen[k] = true
 			out = append(out, k)
 		}

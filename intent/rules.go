@@ -2,6 +2,7 @@ package intent
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/heed-dev/heed"
@@ -42,6 +43,17 @@ var modifierPhrases = map[string][]string{
 		"beschwerde", "betrug", "plainte", "réclamation", "arnaque", "queja", "reclamación", "estafa", "reclamo", "truffa", "klacht"},
 }
 
+// modifierWords are modifierPhrases split into words, once, by index in Modifiers.
+var modifierWords = func() [][][]string {
+	out := make([][][]string, len(Modifiers))
+	for i, m := range Modifiers {
+		for _, p := range modifierPhrases[m] {
+			out[i] = append(out[i], strings.Fields(p))
+		}
+	}
+	return out
+}()
+
 // orderAfterSale are words that make "order" about an order already placed.
 var orderAfterSale = map[string]bool{"track": true, "tracking": true, "status": true, "where": true, "late": true,
 	"delayed": true, "cancel": true, "number": true, "history": true, "my": true}
@@ -52,7 +64,7 @@ var yearRE = regexp.MustCompile(`^(19[5-9][0-9]|20[0-9][0-9])$`)
 func modifiers(w []string) ([]string, []string) {
 	found := []string{}
 	var why []string
-	for _, m := range Modifiers {
+	for mi, m := range Modifiers {
 		if m == "year" {
 			for _, x := range w {
 				if yearRE.MatchString(x) {
@@ -63,8 +75,8 @@ func modifiers(w []string) ([]string, []string) {
 			}
 			continue
 		}
-		for _, p := range modifierPhrases[m] {
-			if hasPhrase(w, strings.Fields(p)) {
+		for i, p := range modifierPhrases[m] {
+			if hasPhrase(w, modifierWords[mi][i]) {
 				if m == "buy" && p == "order" && hasAny(w, orderAfterSale) {
 					continue // "track my order", "order status": the buying is done
 				}
@@ -107,7 +119,12 @@ func questionType(w []string) (heed.QuestionType, string) {
 	if first == "por" && len(w) > 1 && w[1] == "qué" {
 		first = "why"
 	}
-	has := func(p string) bool { return hasPhrase(w, strings.Fields(p)) }
+	has := func(p string) bool {
+		if strings.IndexByte(p, ' ') < 0 {
+			return slices.Contains(w, p)
+		}
+		return hasPhrase(w, strings.Fields(p))
+	}
 	switch {
 	case has("vs") || has("versus") || has("difference between") || has("compare") || has("compared to"):
 		return heed.QComparison, "qtype:comparison-word"
