@@ -60,8 +60,42 @@ var orderAfterSale = map[string]bool{"track": true, "tracking": true, "status": 
 
 var yearRE = regexp.MustCompile(`^(19[5-9][0-9]|20[0-9][0-9])$`)
 
+// modifierCue is one modifier phrase, indexed by its first word.
+type modifierCue struct {
+	mod    int      // index in Modifiers
+	words  []string // the phrase
+	phrase string
+}
+
+// modifierStarts maps a phrase's first word to the phrases it starts: a request is read word by word
+// instead of every phrase being looked for in it.
+var modifierStarts = func() map[string][]modifierCue {
+	out := map[string][]modifierCue{}
+	for mi, m := range Modifiers {
+		for i, p := range modifierPhrases[m] {
+			ws := modifierWords[mi][i]
+			if len(ws) > 0 {
+				out[ws[0]] = append(out[ws[0]], modifierCue{mi, ws, p})
+			}
+		}
+	}
+	return out
+}()
+
 // modifiers returns the modifiers the words carry, in the order of Modifiers, and why.
 func modifiers(w []string) ([]string, []string) {
+	var hit [64]bool // Modifiers has fewer than 64 entries
+	for i, x := range w {
+		for _, c := range modifierStarts[x] {
+			if hit[c.mod] || i+len(c.words) > len(w) || !slices.Equal(w[i:i+len(c.words)], c.words) {
+				continue
+			}
+			if Modifiers[c.mod] == "buy" && c.phrase == "order" && hasAny(w, orderAfterSale) {
+				continue // "track my order", "order status": the buying is done
+			}
+			hit[c.mod] = true
+		}
+	}
 	found := []string{}
 	var why []string
 	for mi, m := range Modifiers {
@@ -75,14 +109,8 @@ func modifiers(w []string) ([]string, []string) {
 			}
 			continue
 		}
-		for i, p := range modifierPhrases[m] {
-			if hasPhrase(w, modifierWords[mi][i]) {
-				if m == "buy" && p == "order" && hasAny(w, orderAfterSale) {
-					continue // "track my order", "order status": the buying is done
-				}
-				found = append(found, m)
-				break
-			}
+		if hit[mi] {
+			found = append(found, m)
 		}
 	}
 	return found, why
