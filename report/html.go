@@ -1,14 +1,15 @@
 package report
 
 import (
-	"bytes"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
 	"fmt"
 	"html/template"
+	"io"
 	"math"
 	"net/url"
+	"reflect"
 	"strings"
 
 	"github.com/heed-dev/heed"
@@ -37,10 +38,13 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		return map[heed.GapKind]string{heed.GapNoContent: "no content", heed.GapWeakMatch: "weak match",
 			heed.GapWrongPageType: "wrong page type", heed.GapNone: "answered"}[k]
 	},
-	"script": func() template.JS { return template.JS(reportJS) },
-	"style":  func() template.CSS { return template.CSS(reportCSS) },
-	"csp":    csp,
-	"charts": chartsOf,
+	"script":  func() template.JS { return template.JS(reportJS) },
+	"style":   func() template.CSS { return template.CSS(reportCSS) },
+	"csp":     csp,
+	"charts":  chartsOf,
+	"top":     top,
+	"more":    more,
+	"maxRows": func() int { return MaxHTMLRows },
 }).Parse(htmlTemplate))
 
 // csp is the report's Content-Security-Policy: nothing loads from anywhere, and only the report's own
@@ -61,9 +65,31 @@ func Href(u string) string {
 }
 
 // WriteHTML writes report.html: one self-contained file that needs no network to open.
-func WriteHTML(w *bytes.Buffer, r *Report) error {
+func WriteHTML(w io.Writer, r *Report) error {
 	if err := tmpl.Execute(w, r); err != nil {
 		return fmt.Errorf("write %s: %w", HTMLFile, err)
 	}
 	return nil
+}
+
+// MaxHTMLRows bounds the rows of each table of report.html: a person reads the first thousands by demand;
+// gaps.json and gaps.csv hold every request.
+const MaxHTMLRows = 2000
+
+// top returns the first MaxHTMLRows elements of a slice.
+func top(xs any) any {
+	v := reflect.ValueOf(xs)
+	if v.Kind() != reflect.Slice || v.Len() <= MaxHTMLRows {
+		return xs
+	}
+	return v.Slice(0, MaxHTMLRows).Interface()
+}
+
+// more is how many elements of a slice top leaves out.
+func more(xs any) int {
+	v := reflect.ValueOf(xs)
+	if v.Kind() != reflect.Slice {
+		return 0
+	}
+	return max(v.Len()-MaxHTMLRows, 0)
 }

@@ -5,10 +5,11 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -204,28 +205,30 @@ const (
 	CSVFile  = "gaps.csv"
 )
 
-// Write writes report.html, gaps.json and gaps.csv into dir, each atomically.
+// Write writes report.html, gaps.json and gaps.csv into dir, each atomically: streamed into a temporary
+// file beside it and renamed into place, never held whole in memory.
 func Write(dir string, r *Report) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
-	var js bytes.Buffer
-	if err := WriteJSON(&js, r); err != nil {
-		return err
-	}
-	var cs bytes.Buffer
-	if err := WriteCSV(&cs, r); err != nil {
-		return err
-	}
-	var hs bytes.Buffer
-	if err := WriteHTML(&hs, r); err != nil {
-		return err
-	}
 	for _, f := range []struct {
-		name string
-		data []byte
-	}{{JSONFile, js.Bytes()}, {CSVFile, cs.Bytes()}, {HTMLFile, hs.Bytes()}} {
-		if err := atomicfile.WriteFile(filepath.Join(dir, f.name), f.data); err != nil {
+		name  string
+		write func(io.Writer, *Report) error
+	}{{JSONFile, WriteJSON}, {CSVFile, WriteCSV}, {HTMLFile, WriteHTML}} {
+		af, err := atomicfile.Create(filepath.Join(dir, f.name))
+		if err != nil {
+			return err
+		}
+		bw := bufio.NewWriterSize(af, 1<<20)
+		if err := f.write(bw, r); err != nil {
+			af.Abort()
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			af.Abort()
+			return fmt.Errorf("write %s: %w", f.name, err)
+		}
+		if err := af.Commit(); err != nil {
 			return err
 		}
 	}
@@ -241,7 +244,7 @@ func orEmpty[T any](xs []T) []T {
 }
 
 // WriteJSON writes gaps.json.
-func WriteJSON(w *bytes.Buffer, r *Report) error {
+func WriteJSON(w io.Writer, r *Report) error {
 	c := *r
 	c.Gaps, c.Answered, c.Pages, c.Disappeared = orEmpty(c.Gaps), orEmpty(c.Answered), orEmpty(c.Pages), orEmpty(c.Disappeared)
 	c.Topics, c.ServiceIssues, c.Cannibalised = orEmpty(c.Topics), orEmpty(c.ServiceIssues), orEmpty(c.Cannibalised)
@@ -264,7 +267,7 @@ var CSVColumns = []string{"rank", "text", "intent", "confidence", "question_type
 
 // WriteCSV writes gaps.csv: one row per gap, highest demand first, with a header row. Text cells that a
 // spreadsheet would run as a formula are neutralised.
-func WriteCSV(w *bytes.Buffer, r *Report) error {
+func WriteCSV(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVColumns); err != nil {
 		return fmt.Errorf("write %s: %w", CSVFile, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -154,5 +155,33 @@ func TestHref(t *testing.T) {
 		if got := Href(in); got != want {
 			t.Errorf("Href(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestHTMLShowsTheFirstRowsOnly: a report of many requests keeps report.html readable; the JSON and
+// CSV keep every one.
+func TestHTMLShowsTheFirstRowsOnly(t *testing.T) {
+	r := sample()
+	for i := range MaxHTMLRows + 500 {
+		r.Gaps = append(r.Gaps, Request{Key: fmt.Sprint(i), Text: fmt.Sprintf("gap request %d", i), GapKind: "no_content", Examples: []Example{}})
+	}
+	var h, c bytes.Buffer
+	if err := WriteHTML(&h, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCSV(&c, r); err != nil {
+		t.Fatal(err)
+	}
+	html := h.String()
+	body := html[strings.Index(html, `id="gaps-table"`):]
+	body = body[:strings.Index(body, "</table>")]
+	if rows := strings.Count(body, "<tr>") - 1; rows != MaxHTMLRows {
+		t.Errorf("%d gap rows in report.html, want %d", rows, MaxHTMLRows)
+	}
+	if want := fmt.Sprintf("%d more, in gaps.json and gaps.csv", len(r.Gaps)-MaxHTMLRows); !strings.Contains(html, want) {
+		t.Errorf("report.html does not say %q", want)
+	}
+	if lines := strings.Count(c.String(), "\n"); lines != len(r.Gaps)+1 {
+		t.Errorf("gaps.csv has %d lines, want every gap and a header", lines)
 	}
 }
