@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -48,6 +49,51 @@ type runFlags struct {
 	out     string
 	// storeOnly is set by commands that only use the store (override): they need no sources.
 	storeOnly bool
+}
+
+// jobFlags are the flags `heed run` and `heed serve` share: the configuration, the store, the sources,
+// the shard and the log.
+type jobFlags struct {
+	runFlags
+	shard, logLevel, logFormat *string
+}
+
+// addJobFlags registers the shared flags on fs.
+func addJobFlags(fs *flag.FlagSet, storeOnly bool) *jobFlags {
+	j := &jobFlags{runFlags: runFlags{storeOnly: storeOnly}}
+	fs.StringVar(&j.config, "c", "", "config file (default: heed.yaml in the current directory, when it exists)")
+	fs.StringVar(&j.data, "data", "", "the embedded store's directory (default ./heed-data)")
+	fs.Var(&j.sources, "source", "a source, KIND[=BASE][;key=value...] (repeatable; adds to the config's)")
+	fs.Var(&j.seeds, "seed", "a seed topic to ask the sources about (repeatable; adds to the config's)")
+	fs.StringVar(&j.pages, "pages", "", "the organisation's pages: an export (JSONL, or .csv) or the site's URL")
+	fs.StringVar(&j.out, "out", "", "the report directory (default ./out)")
+	j.shard = fs.String("shard", "", "crawl only this stable share of the seeds and sources, I/N (0-based I)")
+	j.logLevel = fs.String("log-level", "info", "debug, info, warn or error")
+	j.logFormat = fs.String("log-format", "text", "text or json")
+	return j
+}
+
+// resolve checks the parsed flags (flags only, no arguments) and returns the configuration, the shard
+// and the logger they describe.
+func (j *jobFlags) resolve(e *env, fs *flag.FlagSet) (*config.File, crawler.Shard, *slog.Logger, error) {
+	var shard crawler.Shard
+	if fs.NArg() > 0 {
+		return nil, shard, nil, usagef("unexpected argument %q (flags only)", fs.Arg(0))
+	}
+	log, err := newLogger(e, *j.logLevel, *j.logFormat)
+	if err != nil {
+		return nil, shard, nil, err
+	}
+	if *j.shard != "" {
+		if shard, err = crawler.ParseShard(*j.shard); err != nil {
+			return nil, shard, nil, usagef("-shard: %v", err)
+		}
+	}
+	cfg, err := resolveConfig(j.runFlags)
+	if err != nil {
+		return nil, shard, nil, err
+	}
+	return cfg, shard, log, nil
 }
 
 // resolveConfig builds the configuration of a run: the config file (the -c flag, else heed.yaml in the

@@ -27,35 +27,13 @@ import (
 
 func cmdRun(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "run", "[-c FILE] [--data DIR] [--source SPEC ...] [--seed TEXT ...] [--expand LIST] [--pages FILE|URL] [--out DIR] [--job NAME] [--shard I/N]")
-	var f runFlags
-	fs.StringVar(&f.config, "c", "", "config file (default: heed.yaml in the current directory, when it exists)")
-	fs.StringVar(&f.data, "data", "", "the embedded store's directory (default ./heed-data)")
-	fs.Var(&f.sources, "source", "a source, KIND[=BASE][;key=value...] (repeatable; adds to the config's)")
-	fs.Var(&f.seeds, "seed", "a seed topic to ask the sources about (repeatable; adds to the config's)")
+	f := addJobFlags(fs, false)
 	fs.StringVar(&f.expand, "expand", "", "expansions of each seed: alphabet,questions,prepositions,comparisons")
-	fs.StringVar(&f.pages, "pages", "", "the organisation's pages: an export (JSONL, or .csv) or the site's URL")
-	fs.StringVar(&f.out, "out", "", "the report directory (default ./out)")
 	jobName := fs.String("job", "", "the configured job to run (default: the first)")
-	shardFlag := fs.String("shard", "", "crawl only this stable share of the seeds and sources, I/N (0-based I)")
-	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
-	logFormat := fs.String("log-format", "text", "text or json")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q (flags only)", fs.Arg(0))
-	}
-	log, err := newLogger(e, *logLevel, *logFormat)
-	if err != nil {
-		return err
-	}
-	var shard crawler.Shard
-	if *shardFlag != "" {
-		if shard, err = crawler.ParseShard(*shardFlag); err != nil {
-			return usagef("-shard: %v", err)
-		}
-	}
-	cfg, err := resolveConfig(f)
+	cfg, shard, log, err := f.resolve(e, fs)
 	if err != nil {
 		return err
 	}
