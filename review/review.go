@@ -138,21 +138,29 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		h.page(w, r)
 	case "/review/login":
-		if !h.Auth.enabled() {
-			http.Error(w, "the review pages are read-only: set serve.review_token, or serve.review_user and serve.review_password, in the config to allow changes", http.StatusForbidden)
-			return
+		if h.mayWrite(w, r) {
+			http.Redirect(w, r, "/review/", http.StatusSeeOther)
 		}
-		if !h.authorized(r) {
-			w.Header().Set("WWW-Authenticate", `Basic realm="heed review", charset="UTF-8"`)
-			http.Error(w, "sign in to change decisions", http.StatusUnauthorized)
-			return
-		}
-		http.Redirect(w, r, "/review/", http.StatusSeeOther)
 	case "/review/decide":
 		h.decide(w, r)
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// mayWrite reports whether the request may change decisions, and answers it when not: 403 when the pages
+// are read-only, 401 with a sign-in challenge when the credentials are missing or wrong.
+func (h *Handler) mayWrite(w http.ResponseWriter, r *http.Request) bool {
+	if !h.Auth.enabled() {
+		http.Error(w, "the review pages are read-only: set serve.review_token, or serve.review_user and serve.review_password, in the config to allow changes", http.StatusForbidden)
+		return false
+	}
+	if !h.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="heed review", charset="UTF-8"`)
+		http.Error(w, "sign in to change decisions", http.StatusUnauthorized)
+		return false
+	}
+	return true
 }
 
 // decide stores one decision from a form.
@@ -162,13 +170,7 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "use POST", http.StatusMethodNotAllowed)
 		return
 	}
-	if !h.Auth.enabled() {
-		http.Error(w, "the review pages are read-only: no credentials are configured", http.StatusForbidden)
-		return
-	}
-	if !h.authorized(r) {
-		w.Header().Set("WWW-Authenticate", `Basic realm="heed review", charset="UTF-8"`)
-		http.Error(w, "sign in to change decisions", http.StatusUnauthorized)
+	if !h.mayWrite(w, r) {
 		return
 	}
 	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
