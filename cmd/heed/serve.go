@@ -9,8 +9,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/config"
-	"github.com/heed-dev/heed/crawler"
 	"github.com/heed-dev/heed/intent"
 	"github.com/heed-dev/heed/ops"
 	"github.com/heed-dev/heed/responder"
@@ -21,34 +21,12 @@ import (
 // review pages, until SIGINT or SIGTERM.
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "serve", "[-c FILE] [--listen ADDR] [--shard I/N]")
-	f := runFlags{storeOnly: true}
-	fs.StringVar(&f.config, "c", "", "config file (default: heed.yaml in the current directory, when it exists)")
-	fs.StringVar(&f.data, "data", "", "the embedded store's directory (default ./heed-data)")
-	fs.Var(&f.sources, "source", "a source, KIND[=BASE][;key=value...] (repeatable; adds to the config's)")
-	fs.Var(&f.seeds, "seed", "a seed topic (repeatable; adds to the config's)")
-	fs.StringVar(&f.pages, "pages", "", "the organisation's pages: an export (JSONL, or .csv) or the site's URL")
-	fs.StringVar(&f.out, "out", "", "the report directory (default ./out)")
+	f := addJobFlags(fs, true)
 	listen := fs.String("listen", "", "the address to serve on (default: the config's serve.listen, else "+config.DefaultListen+")")
-	shardFlag := fs.String("shard", "", "crawl only this stable share of the seeds and sources, I/N (0-based I)")
-	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
-	logFormat := fs.String("log-format", "text", "text or json")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q (flags only)", fs.Arg(0))
-	}
-	log, err := newLogger(e, *logLevel, *logFormat)
-	if err != nil {
-		return err
-	}
-	var shard crawler.Shard
-	if *shardFlag != "" {
-		if shard, err = crawler.ParseShard(*shardFlag); err != nil {
-			return usagef("-shard: %v", err)
-		}
-	}
-	cfg, err := resolveConfig(f)
+	cfg, shard, log, err := f.resolve(e, fs)
 	if err != nil {
 		return err
 	}
@@ -118,11 +96,17 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return ops.Summary{}, err
 			}
-			sum, err := p.Run(ctx, j)
-			if err == nil {
-				refresh(ctx)
+			// The run builds a matcher over the pages it just stored: /api/respond answers with it,
+			// rather than indexing and calibrating the same pages a second time.
+			build := p.NewMatcher
+			p.NewMatcher = func(pages []heed.Page) ops.Matcher {
+				m := build(pages)
+				if rm, ok := m.(*responder.Matcher); ok && len(pages) > 0 {
+					respond.SetMatcher(rm)
+				}
+				return m
 			}
-			return sum, err
+			return p.Run(ctx, j)
 		},
 		Ready: func(a string) {
 			fmt.Fprintf(e.stderr, "heed serve: listening on http://%s (%d jobs scheduled)\n", a, len(jobs))
