@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -111,15 +110,7 @@ func demoReport(t *testing.T) (string, report.Report) {
 	if code, _, errs := heedRun(t, "", "demo", "--out", dir); code != 0 {
 		t.Fatalf("heed demo: %d %s", code, errs)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, report.JSONFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r report.Report
-	if err := json.Unmarshal(b, &r); err != nil {
-		t.Fatal(err)
-	}
-	return dir, r
+	return dir, readReport(t, dir)
 }
 
 func figure(t *testing.T, ctx context.Context, name string) string {
