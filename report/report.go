@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -235,28 +236,72 @@ func Write(dir string, r *Report) error {
 	return nil
 }
 
-// orEmpty makes a nil list an empty one, so that gaps.json holds [] rather than null.
-func orEmpty[T any](xs []T) []T {
-	if xs == nil {
-		return []T{}
-	}
-	return xs
-}
-
-// WriteJSON writes gaps.json.
+// WriteJSON writes gaps.json: what json.Encoder with a two-space indent writes for the report, streamed
+// a list element at a time so that a report of a million requests is never held as one buffer.
 func WriteJSON(w io.Writer, r *Report) error {
-	c := *r
-	c.Gaps, c.Answered, c.Pages, c.Disappeared = orEmpty(c.Gaps), orEmpty(c.Answered), orEmpty(c.Pages), orEmpty(c.Disappeared)
-	c.Topics, c.ServiceIssues, c.Cannibalised = orEmpty(c.Topics), orEmpty(c.ServiceIssues), orEmpty(c.Cannibalised)
-	c.Replies, c.Dismissed, c.Sources, c.History = orEmpty(c.Replies), orEmpty(c.Dismissed), orEmpty(c.Sources), orEmpty(c.History)
-	c.NewGaps, c.ClosedGaps = orEmpty(c.NewGaps), orEmpty(c.ClosedGaps)
-	r = &c
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
+	if err := writeJSON(w, r); err != nil {
 		return fmt.Errorf("write %s: %w", JSONFile, err)
 	}
 	return nil
+}
+
+func writeJSON(w io.Writer, r *Report) error {
+	v := reflect.ValueOf(r).Elem()
+	t := v.Type()
+	if _, err := io.WriteString(w, "{"); err != nil {
+		return err
+	}
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		sep := ",\n  "
+		if i == 0 {
+			sep = "\n  "
+		}
+		key, _ := json.Marshal(name)
+		if _, err := fmt.Fprintf(w, "%s%s: ", sep, key); err != nil {
+			return err
+		}
+		f := v.Field(i)
+		if f.Kind() != reflect.Slice {
+			if err := writeIndented(w, f.Interface(), "  "); err != nil {
+				return err
+			}
+			continue
+		}
+		if f.Len() == 0 { // nil lists too: gaps.json holds [] rather than null
+			if _, err := io.WriteString(w, "[]"); err != nil {
+				return err
+			}
+			continue
+		}
+		for j := range f.Len() {
+			sep := ",\n    "
+			if j == 0 {
+				sep = "[\n    "
+			}
+			if _, err := io.WriteString(w, sep); err != nil {
+				return err
+			}
+			if err := writeIndented(w, f.Index(j).Interface(), "    "); err != nil {
+				return err
+			}
+		}
+		if _, err := io.WriteString(w, "\n  ]"); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, "\n}\n")
+	return err
+}
+
+// writeIndented writes v as json.MarshalIndent does with the prefix of its nesting level.
+func writeIndented(w io.Writer, v any, prefix string) error {
+	b, err := json.MarshalIndent(v, prefix, "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
 }
 
 // CSVColumns are gaps.csv's columns, in order.

@@ -3,14 +3,20 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/heed-dev/heed"
 )
@@ -184,4 +190,85 @@ func TestHTMLShowsTheFirstRowsOnly(t *testing.T) {
 	if lines := strings.Count(c.String(), "\n"); lines != len(r.Gaps)+1 {
 		t.Errorf("gaps.csv has %d lines, want every gap and a header", lines)
 	}
+}
+
+// TestJSONIsStreamedAsTheEncoderWouldWriteIt: gaps.json is written a list element at a time (a
+// million-request report would otherwise be built as one gigabyte in memory), byte for byte what
+// json.Encoder writes for the whole report, for full, empty and missing lists.
+func TestJSONIsStreamedAsTheEncoderWouldWriteIt(t *testing.T) {
+	full := sample()
+	full.Topics = []Topic{{Topic: heed.Topic{Key: "a b", Terms: []string{"a", "b"}, Label: hostile, Requests: []string{"k"}, Texts: []string{"t"}}}}
+	full.NewGaps, full.ClosedGaps = []string{"x & y"}, []string{"\u2028 line separator"}
+	full.Replies = []Reply{{Text: "q", URL: "https://help.example/charge", Questions: []string{"https://forum.example/1"}}}
+	empty := &Report{Schema: Schema, Gaps: []Request{}}
+	for name, r := range map[string]*Report{"sample": sample(), "full": full, "empty": empty} {
+		t.Run(name, func(t *testing.T) {
+			var want bytes.Buffer
+			c := *r
+			c.Gaps, c.Answered, c.Pages, c.Disappeared = orEmpty(c.Gaps), orEmpty(c.Answered), orEmpty(c.Pages), orEmpty(c.Disappeared)
+			c.Topics, c.ServiceIssues, c.Cannibalised = orEmpty(c.Topics), orEmpty(c.ServiceIssues), orEmpty(c.Cannibalised)
+			c.Replies, c.Dismissed, c.Sources, c.History = orEmpty(c.Replies), orEmpty(c.Dismissed), orEmpty(c.Sources), orEmpty(c.History)
+			c.NewGaps, c.ClosedGaps = orEmpty(c.NewGaps), orEmpty(c.ClosedGaps)
+			enc := json.NewEncoder(&want)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(&c); err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := WriteJSON(&got, r); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want.String(), got.String()); diff != "" {
+				t.Errorf("streamed gaps.json differs from the encoder's (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestJSONWritesBigReportsInBoundedMemory: writing a report of 150,000 gaps holds about one row's JSON
+// at a time, not the whole file: the heap seen at every write stays far below the file's size.
+func TestJSONWritesBigReportsInBoundedMemory(t *testing.T) {
+	r := sample()
+	row := r.Gaps[1]
+	r.Gaps = make([]Request, 150_000)
+	for i := range r.Gaps {
+		r.Gaps[i] = row
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(25))
+	runtime.GC()
+	hw := &heapWatcher{sample: []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}}
+	metrics.Read(hw.sample)
+	base := hw.sample[0].Value.Uint64()
+	if err := WriteJSON(hw, r); err != nil {
+		t.Fatal(err)
+	}
+	if hw.n < 100<<20 {
+		t.Fatalf("wrote %d bytes, want a file over 100 MiB to measure", hw.n)
+	}
+	// One piece would hold the whole file in a buffer before its first write.
+	if grew := int64(hw.peak) - int64(base); grew > hw.n/4 {
+		t.Errorf("the heap grew by %d MiB while writing a %d MiB file; want it streamed", grew>>20, hw.n>>20)
+	}
+}
+
+// heapWatcher counts what is written to it and the largest heap seen at a write.
+type heapWatcher struct {
+	n      int64
+	peak   uint64
+	sample []metrics.Sample
+}
+
+func (h *heapWatcher) Write(p []byte) (int, error) {
+	h.n += int64(len(p))
+	metrics.Read(h.sample)
+	h.peak = max(h.peak, h.sample[0].Value.Uint64())
+	return len(p), nil
+}
+
+// orEmpty makes a nil list an empty one, as gaps.json writes it.
+func orEmpty[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }
