@@ -139,12 +139,14 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	start := now()
+	stage := newStageLog(log)
 	run, resumed, err := p.Store.BeginRun(ctx, job.Name, start)
 	if err != nil {
 		return Summary{}, err
 	}
 	sum := Summary{Run: run, Resumed: resumed}
 	log = log.With("job", job.Name, "run", run.ID)
+	stage.log = log
 	if resumed {
 		log.Info("resuming an interrupted run", "started", run.Started)
 	}
@@ -181,6 +183,7 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 		}
 	}
 
+	stage.done("pages")
 	if job.SiteOnly {
 		return p.finishSiteOnly(ctx, run, sum, start, now, log)
 	}
@@ -207,6 +210,8 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 		return fail(fmt.Errorf("run %d of %s: %w (see the logs for each source's error)", run.ID, job.Name, ErrAllSourcesFailed))
 	}
 
+	stage.done("crawl")
+
 	// 3. Classify and match every request of the run.
 	reqs, err := p.Store.RunRequests(ctx, run.ID)
 	if err != nil {
@@ -223,6 +228,7 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 	if len(pages) == 0 {
 		log.Warn("no pages to match against: every request will be a gap", "hint", "set organisation.site or organisation.pages in the config, or --pages")
 	}
+	stage.done("load")
 	classes := make([]heed.Classification, len(reqs))
 	p.parallel(len(reqs), func(i int) { classes[i] = p.Classify.Classify(reqs[i].Text) })
 	byKey := make(map[string]heed.Classification, len(reqs))
@@ -232,11 +238,14 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 	if err := p.Store.PutClasses(ctx, byKey); err != nil {
 		return fail(err)
 	}
+	stage.done("classify")
 	matcher := p.NewMatcher(pages)
+	stage.done("index")
 	results := make([]store.Result, len(reqs))
 	p.parallel(len(reqs), func(i int) {
 		results[i] = store.Result{RunID: run.ID, Key: reqs[i].Key, Match: matcher.Match(reqs[i].Text, classes[i])}
 	})
+	stage.done("match")
 	overrides, err := p.Store.Overrides(ctx)
 	if err != nil {
 		return fail(err)
@@ -246,9 +255,11 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 		triage = defaultTriage{analysis.New("en")}
 	}
 	sorted := sortRequests(reqs, classes, results, sightings, overrides, p.Evidence, triage)
+	stage.done("triage")
 	if err := p.Store.PutResults(ctx, run.ID, results); err != nil {
 		return fail(err)
 	}
+	stage.done("store results")
 
 	// 4. Compare with the previous run and report.
 	prevRuns, err := p.Store.Runs(ctx, job.Name, 30)
@@ -276,6 +287,7 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 		sightings: sightings, pages: pages, prevReqs: prevReqs, prevResults: prevResults, crawl: crep, evidence: p.Evidence,
 		sorted: sorted}
 	rep := buildReport(in, now())
+	stage.done("report")
 	run.Stats = statsOf(rep, run.Stats)
 	run.Status = store.StatusOK
 	if _, _, failed, _ := crep.Totals(); failed > 0 || run.Stats.SiteError != "" {
@@ -290,6 +302,7 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 		}
 		sum.ReportDir = job.OutDir
 	}
+	stage.done("write report")
 	if err := p.Store.FinishRun(ctx, run); err != nil {
 		return fail(err)
 	}
