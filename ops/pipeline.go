@@ -221,6 +221,7 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 	if err != nil {
 		return fail(err)
 	}
+	heard := digest(reqs, sightings, p.Evidence) // from here on only the digest is kept
 	pages, err := p.Store.Pages(ctx)
 	if err != nil {
 		return fail(err)
@@ -238,8 +239,17 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 	if err := p.Store.PutClasses(ctx, byKey); err != nil {
 		return fail(err)
 	}
+	for i := range classes {
+		classes[i].Reasons = nil // stored for --explain; nothing after this reads them
+	}
 	stage.done("classify")
 	matcher := p.NewMatcher(pages)
+	// The report needs only each page's url, title and type: once matching is done, the bodies and
+	// declared queries of a big site (and its index) can go.
+	outline := make([]heed.Page, len(pages))
+	for i, pg := range pages {
+		outline[i] = heed.Page{URL: pg.URL, Title: pg.Title, Type: pg.Type}
+	}
 	stage.done("index")
 	results := make([]store.Result, len(reqs))
 	p.parallel(len(reqs), func(i int) {
@@ -254,7 +264,7 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 	if triage == nil {
 		triage = defaultTriage{analysis.New("en")}
 	}
-	sorted := sortRequests(reqs, classes, results, sightings, overrides, p.Evidence, triage)
+	sorted := sortRequests(reqs, classes, results, heard, overrides, triage)
 	stage.done("triage")
 	if err := p.Store.PutResults(ctx, run.ID, results); err != nil {
 		return fail(err)
@@ -284,7 +294,7 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 		}
 	}
 	in := reportInput{job: job, run: run, prev: prev, history: prevRuns, reqs: reqs, classes: classes, results: results,
-		sightings: sightings, pages: pages, prevReqs: prevReqs, prevResults: prevResults, crawl: crep, evidence: p.Evidence,
+		heard: heard, pages: outline, prevReqs: prevReqs, prevResults: prevResults, crawl: crep,
 		sorted: sorted}
 	rep := buildReport(in, now())
 	stage.done("report")
@@ -378,17 +388,13 @@ type reportInput struct {
 	reqs        []store.Request
 	classes     []heed.Classification
 	results     []store.Result
-	sightings   map[string][]heed.Sighting
+	heard       []heard // of each request, in the order of reqs
 	pages       []heed.Page
 	prevReqs    []store.Request
 	prevResults map[string]store.Result
 	crawl       crawler.Report
-	evidence    Evidence
 	sorted      sorting
 }
-
-// maxExamples bounds the sightings a report shows per request.
-const maxExamples = 3
 
 func buildReport(in reportInput, now time.Time) *report.Report {
 	rep := &report.Report{
@@ -418,13 +424,13 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 		current[r.Key] = true
 		c := in.classes[i]
 		m := in.results[i].Match
-		ss := in.sightings[r.Key]
-		ev := in.evidence.Collect(ss, r.RunsSeen)
+		h := in.heard[i]
+		ev := h.ev
 		row := report.Request{
 			Key: r.Key, Text: r.Text, Intent: c.Intent, Confidence: c.Confidence, QuestionType: c.QuestionType,
 			Modifiers: c.Modifiers, Status: "recurring", FirstSeen: r.FirstSeen, RunsSeen: r.RunsSeen,
 			URL: m.URL, Score: m.Score, Gap: m.Gap, GapKind: m.GapKind, Reason: m.Reason, Alternatives: m.Alternatives,
-			Demand: in.evidence.Demand(ev), Evidence: ev, Examples: []report.Example{},
+			Demand: h.demand, Evidence: ev, Examples: h.examples,
 		}
 		if row.Modifiers == nil {
 			row.Modifiers = []string{}
@@ -440,12 +446,6 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 		}
 		if pg, ok := pageByURL[m.URL]; ok {
 			row.PageTitle, row.PageType = pg.Title, pg.Type
-		}
-		for _, s := range ss {
-			if len(row.Examples) == maxExamples {
-				break
-			}
-			row.Examples = append(row.Examples, report.Example{Source: s.Name(), URL: s.URL, Seed: s.Seed, Expansion: s.Expansion, Position: s.Position})
 		}
 		ic := rep.Summary.ByIntent[string(c.Intent)]
 		ic.Requests++
@@ -492,7 +492,7 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 				rep.Cannibalised = append(rep.Cannibalised, row)
 			}
 			if ev.Questions > 0 {
-				rep.Replies = append(rep.Replies, replyOf(row, ss))
+				rep.Replies = append(rep.Replies, replyOf(row, h.threads))
 			}
 			pd := pageDemand[m.URL]
 			if pd == nil {
@@ -613,15 +613,9 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 
 // replyOf is the reply opportunity of an answered request asked on forums: the threads to answer with
 // its page.
-func replyOf(row report.Request, ss []heed.Sighting) report.Reply {
-	r := report.Reply{Text: row.Text, URL: row.URL, PageTitle: row.PageTitle, Score: row.Score, Questions: []string{},
+func replyOf(row report.Request, threads []string) report.Reply {
+	return report.Reply{Text: row.Text, URL: row.URL, PageTitle: row.PageTitle, Score: row.Score, Questions: append([]string{}, threads...),
 		Unanswered: row.Evidence.Unanswered, Views: row.Evidence.Views, Demand: row.Demand, Evidence: row.Evidence}
-	for _, s := range ss {
-		if responder.IsForum(s.Source) && s.URL != "" && !slices.Contains(r.Questions, s.URL) {
-			r.Questions = append(r.Questions, s.URL)
-		}
-	}
-	return r
 }
 
 // maxTopTopics is how many gap topics a run's stats (and the metrics) keep.

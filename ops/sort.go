@@ -19,7 +19,7 @@ type sorting struct {
 // content gaps from service issues and clusters them into topics. A decision on a topic applies to
 // every request in it; a decision on a request wins over its topic's.
 func sortRequests(reqs []store.Request, classes []heed.Classification, results []store.Result,
-	sightings map[string][]heed.Sighting, overrides []heed.Override, ev Evidence, tr Triage) sorting {
+	heard []heard, overrides []heed.Override, tr Triage) sorting {
 	byReq := map[string]heed.Override{}
 	byTopic := map[string]heed.Override{}
 	for _, o := range overrides {
@@ -48,11 +48,7 @@ func sortRequests(reqs []store.Request, classes []heed.Classification, results [
 		if !m.Gap || m.Override != heed.OverrideNone {
 			continue
 		}
-		demand := 0.0
-		if ev != nil {
-			demand = ev.Demand(ev.Collect(sightings[r.Key], r.RunsSeen))
-		}
-		gaps = append(gaps, responder.GapItem{Key: r.Key, Text: r.Text, Class: classes[i], Kind: m.GapKind, Demand: demand})
+		gaps = append(gaps, responder.GapItem{Key: r.Key, Text: r.Text, Class: classes[i], Kind: m.GapKind, Demand: heard[i].demand})
 	}
 	for _, t := range tr.Topics(gaps) {
 		o, decided := byTopic[t.Key]
