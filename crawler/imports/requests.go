@@ -103,8 +103,17 @@ var keywordColumns = []string{"keyword", "keywords", "query", "queries", "top qu
 //   - plain text, one request a line.
 //
 // UTF-8 and UTF-16 (with a byte order mark, as Google Ads exports) are read. Blank lines are skipped; bad
-// lines are returned in bad with their line numbers, and the good lines are kept.
+// lines are returned in bad with their line numbers, and the good lines are kept. A request repeated
+// word for word is kept once, at its first line: the store keeps only a unit's first sighting of a
+// request, and a big export repeats most of its lines.
 func Read(r io.Reader, name string) (out []heed.Sighting, bad []BadLine, err error) {
+	seen := map[string]struct{}{}
+	keep := func(s heed.Sighting) {
+		if _, dup := seen[s.Text]; !dup {
+			seen[s.Text] = struct{}{}
+			out = append(out, s)
+		}
+	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if bom, _ := br.Peek(2); len(bom) == 2 && ((bom[0] == 0xff && bom[1] == 0xfe) || (bom[0] == 0xfe && bom[1] == 0xff)) {
 		dec := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder()
@@ -133,7 +142,7 @@ func Read(r io.Reader, name string) (out []heed.Sighting, bad []BadLine, err err
 		switch mode {
 		case modeText:
 			pos++
-			out = append(out, heed.Sighting{Text: string(trimmed), Source: "requests", URL: name, Position: pos, Truncated: cut})
+			keep(heed.Sighting{Text: string(trimmed), Source: "requests", URL: name, Position: pos, Truncated: cut})
 		case modeCSV:
 			if cut {
 				bad = append(bad, BadLine{Line: n, Err: fmt.Sprintf("line longer than %d bytes", heed.DefaultMaxLine)})
@@ -149,7 +158,7 @@ func Read(r io.Reader, name string) (out []heed.Sighting, bad []BadLine, err err
 			}
 			pos++
 			s.Source, s.URL, s.Position = "requests", name, pos
-			out = append(out, s)
+			keep(s)
 		case modeJSONL:
 			if cut {
 				bad = append(bad, BadLine{Line: n, Err: fmt.Sprintf("line longer than %d bytes", heed.DefaultMaxLine)})
@@ -174,7 +183,7 @@ func Read(r io.Reader, name string) (out []heed.Sighting, bad []BadLine, err err
 				pos++
 				s.Position = pos
 			}
-			out = append(out, s)
+			keep(s)
 		}
 		return nil
 	})

@@ -151,3 +151,40 @@ func TestReadSearchConsoleUTF16(t *testing.T) {
 		t.Errorf("sightings = %+v", got)
 	}
 }
+
+// TestReadKeepsTheFirstOfRepeatedRequests: a list repeats requests (a million-line export holds less
+// than half as many distinct ones); each text is kept once, at its first line and position, as the store
+// keeps the first sighting of a request in a unit, so a big file is not held twice in memory.
+func TestReadKeepsTheFirstOfRepeatedRequests(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []heed.Sighting
+	}{
+		{"plain", "a\nb\na\n  b \nc\n", []heed.Sighting{
+			{Text: "a", Source: "requests", URL: "f", Position: 1},
+			{Text: "b", Source: "requests", URL: "f", Position: 2},
+			{Text: "c", Source: "requests", URL: "f", Position: 5},
+		}},
+		{"jsonl", `{"text":"a","position":4}` + "\n" + `{"text":"a","position":1,"seed":"s"}` + "\n" + `{"text":"b"}` + "\n", []heed.Sighting{
+			{Text: "a", Source: "requests", URL: "f", Position: 4},
+			{Text: "b", Source: "requests", URL: "f", Position: 1},
+		}},
+		{"csv", "keyword,clicks\na,3\na,9\nb,1\n", []heed.Sighting{
+			{Text: "a", Source: "requests", URL: "f", Position: 1, Clicks: ptr(3)},
+			{Text: "b", Source: "requests", URL: "f", Position: 3, Clicks: ptr(1)},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, bad, err := Read(strings.NewReader(tt.in), "f")
+			if err != nil || len(bad) != 0 {
+				t.Fatalf("Read: %v, bad %v", err, bad)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
