@@ -63,16 +63,19 @@ func Cluster(items []GapItem, an *analysis.Analyzer) []heed.Topic {
 	// Terms, with synonyms as one, and how many gaps hold each.
 	terms := make([][]string, len(order))
 	df := map[string]int{}
+	seenTerm := map[string]bool{}
+	var toks []analysis.Token
 	for i, it := range order {
-		seen := map[string]bool{}
-		for _, tok := range an.Analyze(nil, it.Text) {
+		clear(seenTerm)
+		toks = an.Analyze(toks[:0], it.Text)
+		for _, tok := range toks {
 			if tok.Form == analysis.Part {
 				continue // "e-bike" is "ebike", not also "e" and "bike"
 			}
 			// Synonyms are one word here: "jobs" and "careers" are one topic.
 			t := an.Canonical(tok.Term)
-			if !seen[t] {
-				seen[t] = true
+			if !seenTerm[t] {
+				seenTerm[t] = true
 				terms[i] = append(terms[i], t)
 				df[t]++
 			}
@@ -91,17 +94,22 @@ func Cluster(items []GapItem, an *analysis.Analyzer) []heed.Topic {
 		}
 		return maxBgWeight
 	}
+	// A topic's centroid is the mean of its members' unit vectors; it is kept as their sum (and the
+	// sum's squared length), which points the same way, so that a member joins in the time of its own
+	// terms rather than of all the topic's.
 	type topic struct {
-		members  []int
-		centroid map[string]float64
-		norm     float64
+		members []int
+		sum     map[string]float64
+		sq      float64
 	}
 	var topics []*topic
 	byTerm := map[string][]int{} // term -> topics whose centroid holds it
 	// Words a large share of the gaps carry (the brand, the main product) tell no topic apart.
 	common := max(commonMin, int(commonShare*n))
+	vec := map[string]float64{}
+	var tried []int // per topic: the last gap it was tried for, plus one
 	for i := range order {
-		vec := map[string]float64{}
+		clear(vec)
 		var norm float64
 		for _, t := range terms[i] {
 			if df[t] > common {
@@ -114,57 +122,49 @@ func Cluster(items []GapItem, an *analysis.Analyzer) []heed.Topic {
 		norm = math.Sqrt(norm)
 		best, bestSim := -1, 0.0
 		if norm > 0 {
-			seen := map[int]bool{}
 			for t := range vec {
 				for _, ti := range byTerm[t] {
-					if seen[ti] {
+					if tried[ti] == i+1 {
 						continue
 					}
-					seen[ti] = true
+					tried[ti] = i + 1
 					tp := topics[ti]
 					var dot float64
 					shared := 0
 					for t2, w := range vec {
-						if c, ok := tp.centroid[t2]; ok {
+						if c, ok := tp.sum[t2]; ok {
 							dot += w * c
 							shared++
 						}
 					}
 					// One shared word is no topic: "snow tyres for ebikes" is not about "ebike lease".
-					if shared < min(minShared, len(vec), len(tp.centroid)) {
+					if shared < min(minShared, len(vec), len(tp.sum)) {
 						continue
 					}
-					if sim := dot / (norm * tp.norm); sim > bestSim || sim == bestSim && best >= 0 && ti < best {
+					if sim := dot / (norm * math.Sqrt(tp.sq)); sim > bestSim || sim == bestSim && best >= 0 && ti < best {
 						best, bestSim = ti, sim
 					}
 				}
 			}
 		}
 		if best < 0 || bestSim < joinSimilarity {
-			tp := &topic{centroid: map[string]float64{}}
-			topics = append(topics, tp)
+			topics = append(topics, &topic{sum: map[string]float64{}})
+			tried = append(tried, 0)
 			best = len(topics) - 1
 		}
 		tp := topics[best]
 		tp.members = append(tp.members, i)
-		// The centroid is the mean of the members' unit vectors.
-		k := float64(len(tp.members))
-		for t, w := range tp.centroid {
-			tp.centroid[t] = w * (k - 1) / k
-		}
 		for t, w := range vec {
-			if _, ok := tp.centroid[t]; !ok {
+			old, ok := tp.sum[t]
+			if !ok {
 				byTerm[t] = append(byTerm[t], best)
 			}
 			if norm > 0 {
-				tp.centroid[t] += w / norm / k
+				d := w / norm
+				tp.sum[t] = old + d
+				tp.sq += 2*old*d + d*d
 			}
 		}
-		tp.norm = 0
-		for _, w := range tp.centroid {
-			tp.norm += w * w
-		}
-		tp.norm = math.Sqrt(tp.norm)
 	}
 	out := make([]heed.Topic, 0, len(topics))
 	for _, tp := range topics {
@@ -182,7 +182,7 @@ func Cluster(items []GapItem, an *analysis.Analyzer) []heed.Topic {
 			classes = append(classes, it.Class)
 		}
 		t.Demand = math.Round(demand*100) / 100
-		t.Terms = strongest(tp.centroid, topicTerms)
+		t.Terms = strongest(tp.sum, topicTerms)
 		t.Key = strings.Join(slices.Sorted(slices.Values(t.Terms[:min(len(t.Terms), keyTerms)])), " ")
 		if t.Key == "" {
 			t.Key = heed.Normalize(lead.Text)
