@@ -417,11 +417,27 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 	for _, pg := range in.pages {
 		pageByURL[pg.URL] = pg
 	}
-	current := map[string]bool{}
 	pageDemand := map[string]*report.Page{}
 	srcCov := map[string]*report.Coverage{}
+	// Size the lists first: on a big night they hold hundreds of thousands of rows, and growing them
+	// by doubling would leave as much again as garbage.
+	var nGaps, nAnswered, nCannibalised int
 	for i, r := range in.reqs {
-		current[r.Key] = true
+		m := in.results[i].Match
+		switch _, service := in.sorted.service[r.Key]; {
+		case service || m.Override == heed.OverrideWontAnswer:
+		case m.Gap:
+			nGaps++
+		default:
+			nAnswered++
+			if len(m.Competing) > 0 {
+				nCannibalised++
+			}
+		}
+	}
+	rep.Gaps, rep.Answered = make([]report.Request, 0, nGaps), make([]report.Request, 0, nAnswered)
+	rep.Cannibalised = make([]report.Request, 0, nCannibalised)
+	for i, r := range in.reqs {
 		c := in.classes[i]
 		m := in.results[i].Match
 		h := in.heard[i]
@@ -514,21 +530,23 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 		c.Coverage = ratio(c.Answered, c.Requests)
 		rep.Summary.BySource[k] = *c
 	}
-	textOf := make(map[string]string, len(in.reqs))
-	for _, r := range in.reqs {
-		textOf[r.Key] = r.Text
-	}
-	for _, r := range in.results {
+	for i, r := range in.results {
 		if prev, ok := in.prevResults[r.Key]; ok && prev.Gap && !r.Gap {
 			rep.Summary.ClosedGaps++
-			rep.ClosedGaps = append(rep.ClosedGaps, textOf[r.Key])
+			rep.ClosedGaps = append(rep.ClosedGaps, in.reqs[i].Text)
 		}
 	}
 	sort.Strings(rep.ClosedGaps)
 	rep.Summary.PagesSkipped = in.run.Stats.PagesSkipped
-	for _, r := range in.prevReqs {
-		if !current[r.Key] {
-			rep.Disappeared = append(rep.Disappeared, r.Text)
+	if len(in.prevReqs) > 0 {
+		current := make(map[string]bool, len(in.reqs))
+		for _, r := range in.reqs {
+			current[r.Key] = true
+		}
+		for _, r := range in.prevReqs {
+			if !current[r.Key] {
+				rep.Disappeared = append(rep.Disappeared, r.Text)
+			}
 		}
 	}
 	sort.Strings(rep.Disappeared)
