@@ -222,6 +222,13 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 		return fail(err)
 	}
 	heard := digest(reqs, sightings, p.Evidence) // from here on only the digest is kept
+	for i := range reqs {
+		reqs[i].Class = nil // the run classifies every request afresh
+	}
+	before, err := p.previous(ctx, job.Name, run.ID, reqs)
+	if err != nil {
+		return fail(err)
+	}
 	pages, err := p.Store.Pages(ctx)
 	if err != nil {
 		return fail(err)
@@ -271,30 +278,9 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 	}
 	stage.done("store results")
 
-	// 4. Compare with the previous run and report.
-	prevRuns, err := p.Store.Runs(ctx, job.Name, 30)
-	if err != nil {
-		return fail(err)
-	}
-	var prev *store.Run
-	for i := range prevRuns {
-		if prevRuns[i].ID != run.ID && prevRuns[i].Status != store.StatusFailed {
-			prev = &prevRuns[i]
-			break
-		}
-	}
-	var prevReqs []store.Request
-	var prevResults map[string]store.Result
-	if prev != nil {
-		if prevReqs, err = p.Store.RunRequests(ctx, prev.ID); err != nil {
-			return fail(err)
-		}
-		if prevResults, err = p.Store.Results(ctx, prev.ID); err != nil {
-			return fail(err)
-		}
-	}
-	in := reportInput{job: job, run: run, prev: prev, history: prevRuns, reqs: reqs, classes: classes, results: results,
-		heard: heard, pages: outline, prevReqs: prevReqs, prevResults: prevResults, crawl: crep,
+	// 4. Report.
+	in := reportInput{job: job, run: run, prev: before.run, history: before.history, reqs: reqs, classes: classes, results: results,
+		heard: heard, pages: outline, prevGap: before.gap, disappeared: before.disappeared, crawl: crep,
 		sorted: sorted}
 	rep := buildReport(in, now())
 	stage.done("report")
@@ -320,6 +306,57 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 	p.Metrics.finished(run)
 	log.Info(sum.Line())
 	return sum, nil
+}
+
+// previousRun is what a report needs of the job's previous run.
+type previousRun struct {
+	run         *store.Run  // nil when there is none
+	history     []store.Run // the job's recent runs, newest first
+	gap         map[string]bool
+	disappeared []string
+}
+
+// previous reads the job's previous (not failed) run, and keeps of it only what the report compares:
+// whether each request was a gap, and the texts of those this run did not see. It runs before
+// classification, while the heap is small: the previous run's requests and results are as many as this
+// run's.
+func (p *Pipeline) previous(ctx context.Context, job string, runID int64, reqs []store.Request) (previousRun, error) {
+	runs, err := p.Store.Runs(ctx, job, 30)
+	if err != nil {
+		return previousRun{}, err
+	}
+	out := previousRun{history: runs}
+	for i := range runs {
+		if runs[i].ID != runID && runs[i].Status != store.StatusFailed {
+			out.run = &runs[i]
+			break
+		}
+	}
+	if out.run == nil {
+		return out, nil
+	}
+	results, err := p.Store.Results(ctx, out.run.ID)
+	if err != nil {
+		return previousRun{}, err
+	}
+	out.gap = make(map[string]bool, len(results))
+	for k, r := range results {
+		out.gap[k] = r.Gap
+	}
+	prevReqs, err := p.Store.RunRequests(ctx, out.run.ID)
+	if err != nil {
+		return previousRun{}, err
+	}
+	current := make(map[string]bool, len(reqs))
+	for _, r := range reqs {
+		current[r.Key] = true
+	}
+	for _, r := range prevReqs {
+		if !current[r.Key] {
+			out.disappeared = append(out.disappeared, r.Text)
+		}
+	}
+	return out, nil
 }
 
 // finishSiteOnly records a run that only refreshed the pages.
@@ -390,8 +427,8 @@ type reportInput struct {
 	results     []store.Result
 	heard       []heard // of each request, in the order of reqs
 	pages       []heed.Page
-	prevReqs    []store.Request
-	prevResults map[string]store.Result
+	prevGap     map[string]bool // the previous run's requests: whether each was a gap; nil without one
+	disappeared []string        // texts of the previous run's requests this run did not see
 	crawl       crawler.Report
 	sorted      sorting
 }
@@ -493,7 +530,7 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 			rep.Summary.Gaps++
 			rep.Summary.GapsByKind[string(m.GapKind)]++
 			rep.Gaps = append(rep.Gaps, row)
-			if prev, ok := in.prevResults[r.Key]; in.prev != nil && (!ok || !prev.Gap) {
+			if in.prev != nil && !in.prevGap[r.Key] {
 				rep.Summary.NewGaps++
 				rep.NewGaps = append(rep.NewGaps, r.Text)
 			}
@@ -531,24 +568,14 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 		rep.Summary.BySource[k] = *c
 	}
 	for i, r := range in.results {
-		if prev, ok := in.prevResults[r.Key]; ok && prev.Gap && !r.Gap {
+		if in.prevGap[r.Key] && !r.Gap {
 			rep.Summary.ClosedGaps++
 			rep.ClosedGaps = append(rep.ClosedGaps, in.reqs[i].Text)
 		}
 	}
 	sort.Strings(rep.ClosedGaps)
 	rep.Summary.PagesSkipped = in.run.Stats.PagesSkipped
-	if len(in.prevReqs) > 0 {
-		current := make(map[string]bool, len(in.reqs))
-		for _, r := range in.reqs {
-			current[r.Key] = true
-		}
-		for _, r := range in.prevReqs {
-			if !current[r.Key] {
-				rep.Disappeared = append(rep.Disappeared, r.Text)
-			}
-		}
-	}
+	rep.Disappeared = append(rep.Disappeared, in.disappeared...)
 	sort.Strings(rep.Disappeared)
 	rep.Summary.Disappeared = len(rep.Disappeared)
 

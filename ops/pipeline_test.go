@@ -144,7 +144,7 @@ func TestTwoRunsSeeEachOther(t *testing.T) {
 	}
 	// Day 2: one request gone, one new; a new page answers the child seat gap.
 	clock = clock.Add(24 * time.Hour)
-	day2 := &listSource{name: "s", texts: map[string][]string{"lark": {"how to charge lark battery", "lark child seat", "lark puncture repair"}}}
+	day2 := &listSource{name: "s", texts: map[string][]string{"lark": {"how to charge lark battery", "lark child seat", "lark puncture repair", "lark winter storage"}}}
 	pages2 := append(append([]heed.Page{}, helpPages...), heed.Page{URL: "https://h.example/child-seat", Title: "Fit a child seat to your Lark", Type: heed.PageGuide, Body: "Child seats fit the rear rack."})
 	sum2, err := p.Run(ctx, Job{Name: "nightly", Sources: []crawler.Source{day2}, Seeds: []string{"lark"}, Pages: fixedPages{pages: pages2}, OutDir: out})
 	if err != nil {
@@ -152,14 +152,17 @@ func TestTwoRunsSeeEachOther(t *testing.T) {
 	}
 	r2 := readReport(t, out)
 	got := []int{r2.Summary.New, r2.Summary.Recurring, r2.Summary.Disappeared}
-	if diff := cmp.Diff([]int{1, 2, 1}, got); diff != "" {
+	if diff := cmp.Diff([]int{2, 2, 1}, got); diff != "" {
 		t.Errorf("new, recurring, disappeared (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"lark brakes squeal"}, r2.Disappeared); diff != "" {
 		t.Errorf("disappeared (-want +got):\n%s", diff)
 	}
-	if r2.Summary.ClosedGaps != 1 {
-		t.Errorf("closed gaps = %d, want 1 (the child seat page answers it now)", r2.Summary.ClosedGaps)
+	if r2.Summary.ClosedGaps != 1 || len(r2.ClosedGaps) != 1 || r2.ClosedGaps[0] != "lark child seat" {
+		t.Errorf("closed gaps = %d %q, want the child seat request (its page is there now)", r2.Summary.ClosedGaps, r2.ClosedGaps)
+	}
+	if diff := cmp.Diff([]string{"lark winter storage"}, r2.NewGaps); diff != "" {
+		t.Errorf("new gaps (-want +got):\n%s", diff)
 	}
 	if r2.Run.Previous != sum.Run.ID || len(r2.History) != 2 {
 		t.Errorf("run 2 previous = %d, history %d runs; want %d and 2", r2.Run.Previous, len(r2.History), sum.Run.ID)
