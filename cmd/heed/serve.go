@@ -30,6 +30,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	batchGC(e.getenv)
 	addr := cfg.Serve.Listen
 	if *listen != "" {
 		addr = *listen
