@@ -6,7 +6,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 SHARED   ?= ../shared
 FUZZTIME ?= 60s
 
-.PHONY: all build demo test vet fmt-check eval fuzz bench test-elasticsearch clean
+.PHONY: all build demo test vet fmt-check eval eval-peers fuzz bench test-elasticsearch clean
 
 all: build
 
@@ -32,6 +32,10 @@ fmt-check:
 ## eval: quality on the shared development data (../shared), failing under the floors
 eval: build
 	./$(BIN) eval --shared $(SHARED) --check
+
+## eval-peers: eval, and the scikit-learn peers of ../shared/bench on the same protocols (needs python3-sklearn)
+eval-peers: build
+	./$(BIN) eval --shared $(SHARED) --peers
 
 ## fuzz: run every fuzz target for FUZZTIME each (opt-in; not part of CI)
 fuzz:

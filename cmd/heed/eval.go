@@ -29,10 +29,12 @@ var floors = map[string]float64{
 }
 
 func cmdEval(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "eval", "[--shared DIR] [--check]")
+	fs := newFlags(e, "eval", "[--shared DIR] [--check] [--peers [--python PATH]]")
 	shared := fs.String("shared", filepath.Join("..", "shared"), "the shared material (its data/ holds the development splits)")
 	check := fs.Bool("check", false, "exit 1 when a figure falls under its floor")
 	verbose := fs.Bool("v", false, "print confusion matrices")
+	peers := fs.Bool("peers", false, "also measure the scikit-learn peers of SHARED/bench on the same protocols, and compare")
+	py := fs.String("python", "/usr/bin/python3", "the Python with scikit-learn that runs the peers")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -84,11 +86,13 @@ func cmdEval(ctx context.Context, e *env, args []string) error {
 		name  string
 		build func(string) ([]heed.Page, []evaluation.MatchCase, error)
 	}
+	protocols := map[string]protocolData{}
 	for _, p := range []protocol{{"stackfaq", evaluation.StackFAQ}, {"clinc", evaluation.CLINC}, {"banking", evaluation.Banking}} {
 		pages, cases, err := p.build(dir)
 		if err != nil {
 			return usagef("read %s: %v", p.name, err)
 		}
+		protocols[p.name] = protocolData{pages, cases}
 		r := evaluation.EvalMatch(p.name, pages, cases, cl, newM)
 		fmt.Fprintf(out, "  %-9s %4d pages, %4d answerable, %4d gaps: top-1 %.3f, answered correctly %.3f, gap precision %.3f recall %.3f F1 %.3f\n",
 			p.name, r.Pages, r.Answerable, r.Gaps, r.Top1, r.Correct, r.GapP, r.GapR, r.GapF1)
@@ -102,16 +106,34 @@ func cmdEval(ctx context.Context, e *env, args []string) error {
 			parts = append(parts, fmt.Sprintf("%s %.3f", g, r.ByGroup[g]))
 		}
 		fmt.Fprintf(out, "            by group (answered correctly, or called a gap): %s\n", strings.Join(parts, ", "))
-		switch p.name {
-		case "stackfaq":
-			got["stackfaq.top1"], got["stackfaq.answered"], got["stackfaq.gap_f1"] = r.Top1, r.Correct, r.GapF1
-		case "clinc":
-			got["clinc.in_scope"], got["clinc.oos_recall"] = r.ByGroup["in-scope"], r.ByGroup["out-of-scope"]
-		case "banking":
-			got["banking.in_scope"], got["banking.id_oos_recall"], got["banking.ood_oos"] = r.ByGroup["in-scope"], r.ByGroup["id-oos"], r.ByGroup["ood-oos"]
+		for k, v := range matchFigures(p.name, r) {
+			got[k] = v
 		}
 	}
 	fmt.Fprintf(out, "  published, CLINC150 test, out-of-scope recall of threshold methods (Larson et al. 2019): BERT 52.3%%; without a pretrained transformer: Rasa 31.2%%, CNN 30.9%%, fastText 28.3%%, SVM 18.0%%\n")
+
+	if *peers {
+		fmt.Fprintf(out, "\nThe scikit-learn peers on the same protocols (intent peer: 5-fold cross-validation on ORCAS-I dev, as it trains on it)\n")
+		pg, err := peerQuality(ctx, *py, *shared, protocols, out)
+		if err != nil {
+			return fmt.Errorf("peers: %w", err)
+		}
+		fmt.Fprintf(out, "  %-36s %6s %6s\n", "figure", "heed", "peer")
+		var worse []string
+		for _, f := range peerFigures {
+			mark := ""
+			if got[f.key] < pg[f.key] {
+				mark = "  <- the peer is better"
+				worse = append(worse, f.name)
+			}
+			fmt.Fprintf(out, "  %-36s %6.3f %6.3f%s\n", f.name, got[f.key], pg[f.key], mark)
+		}
+		if len(worse) == 0 {
+			fmt.Fprintf(out, "  heed is at or above the peer on every figure.\n")
+		} else {
+			fmt.Fprintf(out, "  heed is at or above the peer on %d of %d figures; under it on: %s\n", len(peerFigures)-len(worse), len(peerFigures), strings.Join(worse, "; "))
+		}
+	}
 
 	var below []string
 	var keys []string
