@@ -217,6 +217,8 @@ func TestReviewPagesInChromium(t *testing.T) {
 	err := chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS(`input[name="q"]`), "battery"),
 		chromedp.Submit(chromedp.CSS(`input[name="q"]`)),
+		// The filtered page, not the one the form was on: only the server writes the value attribute.
+		chromedp.WaitVisible(chromedp.CSS(`input[name="q"][value="battery"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#shown`)),
 	)
 	if err != nil {
