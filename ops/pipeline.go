@@ -49,7 +49,7 @@ type Triage interface {
 	Topics(gaps []responder.GapItem) []heed.Topic
 }
 
-// defaultTriage is responder's, for English.
+// defaultTriage is responder's, in the organisation's language.
 type defaultTriage struct{ an *analysis.Analyzer }
 
 func (t defaultTriage) ServiceIssue(text string, c heed.Classification) (bool, string) {
@@ -81,9 +81,12 @@ type Pipeline struct {
 	// NewMatcher builds a matcher over the pages: the full-text index and its calibration.
 	NewMatcher func(pages []heed.Page) Matcher
 	Evidence   Evidence
-	// Triage sorts service issues from content gaps and clusters the gaps; nil uses responder's, for
-	// English.
-	Triage  Triage
+	// Triage sorts service issues from content gaps and clusters the gaps; nil uses responder's, in
+	// Lang.
+	Triage Triage
+	// Lang is the organisation's language (organisation.lang): the analyser gap topics are clustered
+	// with. "" is English.
+	Lang    string
 	Log     *slog.Logger
 	Metrics *Metrics
 	Now     func() time.Time
@@ -269,7 +272,7 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 	}
 	triage := p.Triage
 	if triage == nil {
-		triage = defaultTriage{analysis.New("en")}
+		triage = defaultTriage{analysis.New(p.Lang)}
 	}
 	sorted := sortRequests(reqs, classes, results, heard, overrides, triage)
 	stage.done("triage")

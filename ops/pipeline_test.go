@@ -261,3 +261,33 @@ func TestSiteFailureKeepsStoredPages(t *testing.T) {
 		t.Errorf("run = %+v; want partial, the site error kept, matched against the %d stored pages", sum.Run, len(helpPages))
 	}
 }
+
+// TestGapTopicsAreClusteredInTheOrganisationsLanguage: a German site's gaps are grouped with German
+// stems ("Rechnungen" and "Rechnung" are one word), not with English ones.
+func TestGapTopicsAreClusteredInTheOrganisationsLanguage(t *testing.T) {
+	tests := []struct {
+		lang   string
+		topics int
+	}{
+		{"de", 1},
+		{"", 2}, // English: "rechnungen" and "rechnung" share nothing, "herunterladen" alone is no topic
+	}
+	for _, tt := range tests {
+		t.Run("lang="+tt.lang, func(t *testing.T) {
+			dir := t.TempDir()
+			st := openStore(t, filepath.Join(dir, "data"))
+			clock := time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC)
+			p := newPipeline(t, st, prometheus.NewRegistry(), &clock)
+			p.Lang = tt.lang
+			src := &listSource{name: "s", texts: map[string][]string{"lark": {"rechnungen herunterladen", "rechnung herunterladen"}}}
+			out := filepath.Join(dir, "out")
+			if _, err := p.Run(context.Background(), Job{Name: "nightly", Sources: []crawler.Source{src}, Seeds: []string{"lark"}, Pages: fixedPages{pages: helpPages}, OutDir: out}); err != nil {
+				t.Fatal(err)
+			}
+			r := readReport(t, out)
+			if r.Summary.Gaps != 2 || len(r.Topics) != tt.topics {
+				t.Errorf("%d gaps in %d topics %+v, want 2 gaps in %d", r.Summary.Gaps, len(r.Topics), r.Topics, tt.topics)
+			}
+		})
+	}
+}

@@ -199,6 +199,7 @@ func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st sto
 		Classify:   intent.New(intent.Options{Brands: brands}),
 		NewMatcher: func(pages []heed.Page) ops.Matcher { return newMatcher(pages, lang) },
 		Evidence:   evidence{},
+		Lang:       lang,
 		Log:        log,
 		Metrics:    ms.ops,
 		Now:        time.Now,
