@@ -245,6 +245,8 @@ func WriteJSON(w io.Writer, r *Report) error {
 	return nil
 }
 
+// writeJSON walks Report's fields in order. It knows plain `json:"name"` tags only: a field tagged
+// omitempty or "-" would need handling here (TestJSONIsStreamedAsTheEncoderWouldWriteIt would catch it).
 func writeJSON(w io.Writer, r *Report) error {
 	v := reflect.ValueOf(r).Elem()
 	t := v.Type()
