@@ -1,6 +1,7 @@
 package intent
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -127,51 +128,70 @@ func canonical(w string) string {
 	return w
 }
 
+// pairFirst holds the first words of the two-word synonyms, so that a pair of words is only looked up
+// (and built) when it may be one.
+var pairFirst = func() map[string]bool {
+	m := map[string]bool{}
+	for k := range synonyms {
+		if first, _, ok := strings.Cut(k, " "); ok {
+			m[first] = true
+		}
+	}
+	return m
+}()
+
 // phraseSet holds single words and multi-word phrases for quick lookup.
 type phraseSet struct {
 	words   map[string]bool
 	all     map[string]bool // words and phrases, as strings
 	phrases [][]string
+	joined  []string         // each phrase as a string
+	byFirst map[string][]int // first word -> the phrases it starts, by index
 }
 
 func newPhraseSet(list []string) phraseSet {
-	s := phraseSet{words: map[string]bool{}, all: map[string]bool{}}
+	s := phraseSet{words: map[string]bool{}, all: map[string]bool{}, byFirst: map[string][]int{}}
 	for _, p := range list {
 		f := strings.Fields(p)
 		s.all[strings.Join(f, " ")] = true
 		if len(f) == 1 {
 			s.words[f[0]] = true
 		} else {
+			s.byFirst[f[0]] = append(s.byFirst[f[0]], len(s.phrases))
 			s.phrases = append(s.phrases, f)
+			s.joined = append(s.joined, strings.Join(f, " "))
 		}
 	}
 	return s
 }
 
 // matches returns the entries of the set that the words contain (in any language: see synonyms), each
-// once.
+// once: the words and word pairs in the order of w, then the phrases in the order of the set.
 func (s phraseSet) matches(w []string) []string {
 	var out []string
-	seen := map[string]bool{}
 	for i, x := range w {
 		c := canonical(x)
-		if i+1 < len(w) {
+		if i+1 < len(w) && pairFirst[x] {
 			pair := x + " " + w[i+1]
 			if two := canonical(pair); two != pair {
 				c = two
 			}
 		}
-		if s.all[c] && !seen[c] {
-			seen[c] = true
+		if s.all[c] && !slices.Contains(out, c) {
 			out = append(out, c)
 		}
 	}
-	for _, p := range s.phrases {
-		if indexPhrase(w, p) < 0 {
-			continue
+	var hit []int
+	for i, x := range w {
+		for _, pi := range s.byFirst[x] {
+			if p := s.phrases[pi]; i+len(p) <= len(w) && slices.Equal(w[i:i+len(p)], p) && !slices.Contains(hit, pi) {
+				hit = append(hit, pi)
+			}
 		}
-		if k := strings.Join(p, " "); !seen[k] {
-			seen[k] = true
+	}
+	slices.Sort(hit)
+	for _, pi := range hit {
+		if k := s.joined[pi]; !slices.Contains(out, k) {
 			out = append(out, k)
 		}
 	}
@@ -488,6 +508,9 @@ func splitAddress(w []string) []string {
 }
 
 func hasTLD(x string) bool {
+	if strings.IndexByte(x, '.') < 0 {
+		return false // every TLD starts with a dot
+	}
 	x = strings.Trim(x, ",;:/")
 	for _, t := range tlds {
 		if strings.HasSuffix(x, t) && len(x) > len(t)+1 {

@@ -9,8 +9,8 @@ package intent
 
 import (
 	_ "embed"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -113,7 +113,7 @@ func (c *Classifier) Classify(text string) heed.Classification {
 	out.Confidence = float64(int(probs[best]*1000+0.5)) / 1000
 	if c.model != nil {
 		for _, ct := range c.model.Contributions(fs, best, 6) {
-			out.Reasons = append(out.Reasons, fmt.Sprintf("model %s %+.2f", ct.Feature, ct.Amount))
+			out.Reasons = append(out.Reasons, "model "+ct.Feature+" "+signed2(ct.Amount))
 		}
 		if len(fired) > 0 {
 			out.Reasons = append(out.Reasons, fired...)
@@ -165,4 +165,13 @@ func indexPhrase(w, phrase []string) int {
 		}
 	}
 	return -1
+}
+
+// signed2 formats x as fmt's "%+.2f" does, without fmt's cost (a reason is made for every request).
+func signed2(x float64) string {
+	s := strconv.FormatFloat(x, 'f', 2, 64)
+	if s[0] != '-' && s[0] != '+' {
+		s = "+" + s
+	}
+	return s
 }

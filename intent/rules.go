@@ -147,12 +147,7 @@ func questionType(w []string) (heed.QuestionType, string) {
 	if first == "por" && len(w) > 1 && w[1] == "qué" {
 		first = "why"
 	}
-	has := func(p string) bool {
-		if strings.IndexByte(p, ' ') < 0 {
-			return slices.Contains(w, p)
-		}
-		return hasPhrase(w, strings.Fields(p))
-	}
+	has := func(p string) bool { return containsPhrase(w, p) }
 	switch {
 	case has("vs") || has("versus") || has("difference between") || has("compare") || has("compared to"):
 		return heed.QComparison, "qtype:comparison-word"
@@ -187,3 +182,25 @@ func questionType(w []string) (heed.QuestionType, string) {
 
 var yesNoStarts = map[string]bool{"is": true, "are": true, "can": true, "does": true, "do": true, "will": true,
 	"should": true, "was": true, "were": true, "could": true, "would": true, "has": true, "have": true, "did": true}
+
+// containsPhrase reports whether the words w hold the words of p (single spaces apart) in a row: what
+// hasPhrase(w, strings.Fields(p)) says, without splitting p on every call.
+func containsPhrase(w []string, p string) bool {
+	if strings.IndexByte(p, ' ') < 0 {
+		return slices.Contains(w, p)
+	}
+	for i := range w {
+		rest, j := p, i
+		for {
+			tok, more, found := strings.Cut(rest, " ")
+			if j >= len(w) || w[j] != tok {
+				break
+			}
+			if !found {
+				return true
+			}
+			rest, j = more, j+1
+		}
+	}
+	return false
+}
