@@ -209,13 +209,28 @@ func strongest(centroid map[string]float64, n int) []string {
 	for t := range centroid {
 		ts = append(ts, t)
 	}
+	// Weights equal but for rounding (sums taken in another order) are a tie, broken alphabetically:
+	// a topic's key must not hang on the last bits of a float.
+	w := make(map[string]float64, len(centroid))
+	for t, x := range centroid {
+		w[t] = roundSig(x, 9)
+	}
 	slices.SortFunc(ts, func(a, b string) int {
-		if c := cmp.Compare(centroid[b], centroid[a]); c != 0 {
+		if c := cmp.Compare(w[b], w[a]); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)
 	})
 	return ts[:min(len(ts), n)]
+}
+
+// roundSig rounds x to d significant digits.
+func roundSig(x float64, d int) float64 {
+	if x == 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		return x
+	}
+	p := math.Pow(10, float64(d)-math.Ceil(math.Log10(math.Abs(x))))
+	return math.Round(x*p) / p
 }
 
 // TopicMatches reports whether a topic is the one a stored topic key names: a topic's key is its three

@@ -168,3 +168,18 @@ func BenchmarkCluster(b *testing.B) {
 		Cluster(items, an)
 	}
 }
+
+// TestStrongestTiesIgnoreRounding: weights that differ only in their last bits (the same sum taken in
+// another order) tie, and the tie goes alphabetically, so a topic's key does not hang on float rounding.
+func TestStrongestTiesIgnoreRounding(t *testing.T) {
+	third, a, b := 1.0/3, 0.1, 0.2
+	centroid := map[string]float64{"zebra": a + b, "apple": 0.3, "mango": third, "kiwi": 1 - 2*third, "fig": 0.01}
+	if centroid["zebra"] == centroid["apple"] || centroid["kiwi"] == centroid["mango"] {
+		t.Fatal("want weights that differ in their last bits")
+	}
+	got := strongest(centroid, 4)
+	want := []string{"kiwi", "mango", "apple", "zebra"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("strongest (-want +got):\n%s", diff)
+	}
+}
