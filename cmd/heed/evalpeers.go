@@ -67,6 +67,11 @@ func peerQuality(ctx context.Context, py, shared string, protocols map[string]pr
 	if err != nil {
 		return nil, err
 	}
+	for _, d := range orcas {
+		if _, ok := labels[d.Text]; !ok {
+			return nil, fmt.Errorf("peer_intent_cv.py gave no label for %q", d.Text)
+		}
+	}
 	ir := evaluation.EvalIntent(orcas, labels)
 	got["intent.accuracy"], got["intent.macro_f1"] = ir.Accuracy, ir.MacroF1
 
@@ -105,6 +110,14 @@ func peerQuality(ctx context.Context, py, shared string, protocols map[string]pr
 		for i, c := range p.cases {
 			c.Text = oneLine(c.Text)
 			cases[i] = c
+			// The peer skips blank lines: a blank request is a gap for it, as for heed. Any other
+			// request without an answer means its output was cut short.
+			if _, ok := answers[c.Text]; !ok {
+				if strings.TrimSpace(c.Text) != "" {
+					return nil, fmt.Errorf("peer_match.py on %s gave no answer for %q", name, c.Text)
+				}
+				answers[c.Text] = heed.Match{Gap: true}
+			}
 		}
 		r := evaluation.EvalMatch(name, p.pages, cases, labels, func([]heed.Page) evaluation.Matcher { return answers })
 		for k, v := range matchFigures(name, r) {

@@ -15,13 +15,14 @@ import (
 )
 
 // fakePython stands in for Python with scikit-learn: the intent peer calls every query navigational,
-// the match peer answers every request with page a, calling every second one a gap.
+// the match peer answers every request with page a, calling every second one a gap, and skips blank lines
+// as peer_match.py does.
 const fakePython = `#!/bin/sh
 case "$1" in
 -c) exit 0 ;;
 *peer_intent_cv.py) tail -n +2 "$2/orcas-i/dev.tsv" | awk -F'\t' '{printf "{\"text\":\"%s\",\"intent\":\"navigational\"}\n", $2}' > "$3" ;;
 *peer_match.py) echo "fit 0.0 s, match 0.0 s" >&2
-  awk '{printf "{\"text\":\"%s\",\"url\":\"https://x/a\",\"score\":0.5,\"gap\":%s}\n", $0, (NR%2==0 ? "true" : "false")}' "$3" ;;
+  awk 'NF {printf "{\"text\":\"%s\",\"url\":\"https://x/a\",\"score\":0.5,\"gap\":%s}\n", $0, (NR%2==0 ? "true" : "false")}' "$3" ;;
 esac
 `
 
@@ -50,6 +51,7 @@ func TestPeerQualityScoresThePeersAnswers(t *testing.T) {
 		{Text: "q2", Group: "gap"},                        // called a gap: right
 		{Text: "q3 over\ntwo lines", Want: "https://x/b"}, // page a: wrong
 		{Text: "q4", Group: "gap"},                        // called a gap: right
+		{Text: "  ", Group: "gap"},                        // blank: the peer skips it, so a gap
 	}
 	got, err := peerQuality(context.Background(), py, shared, map[string]protocolData{"stackfaq": {pages, cases}}, io.Discard)
 	if err != nil {
