@@ -21,7 +21,7 @@ func TestContainsPhraseIsHasPhrase(t *testing.T) {
 }
 
 func TestSigned2IsPrintfPlus2f(t *testing.T) {
-	for _, x := range []float64{0, -0.0, 0.004, -0.004, 0.005, 1.235, -12.5, 3, math.NaN(), math.Inf(1), math.Inf(-1)} {
+	for _, x := range []float64{0, math.Copysign(0, -1), 0.004, -0.004, 0.005, 1.235, -12.5, 3, math.NaN(), math.Inf(1), math.Inf(-1)} {
 		if got, want := signed2(x), fmt.Sprintf("%+.2f", x); got != want {
 			t.Errorf("signed2(%v) = %q, want %q", x, got, want)
 		}

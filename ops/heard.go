@@ -32,6 +32,8 @@ func digest(reqs []store.Request, sightings map[string][]heed.Sighting, ev Evide
 		if ev != nil {
 			h.ev = ev.Collect(ss, r.RunsSeen)
 			h.demand = ev.Demand(h.ev)
+		} else {
+			h.ev = heed.Evidence{Sources: []string{}, Seeds: []string{}} // [] in gaps.json, as elsewhere
 		}
 		h.examples = make([]report.Example, 0, min(len(ss), maxExamples))
 		for _, s := range ss {
