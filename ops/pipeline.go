@@ -89,7 +89,7 @@ type Pipeline struct {
 	Lang    string
 	Log     *slog.Logger
 	Metrics *Metrics
-	Now     func() time.Time
+	Now     func() time.Time // called from the crawl's workers at once: it must be safe for concurrent use
 	// Workers bounds the classify and match workers; 0 means the number of CPUs.
 	Workers int
 }

@@ -86,6 +86,7 @@ var helpPages = []heed.Page{
 }
 
 func newPipeline(t *testing.T, st store.Store, reg prometheus.Registerer, clock *time.Time) *Pipeline {
+	var mu sync.Mutex // the crawl's workers read the clock at once
 	return &Pipeline{
 		Store:    st,
 		Engine:   &crawler.Engine{Workers: 2},
@@ -95,7 +96,12 @@ func newPipeline(t *testing.T, st store.Store, reg prometheus.Registerer, clock 
 		},
 		Evidence: ev{},
 		Metrics:  NewMetrics(reg, "test"),
-		Now:      func() time.Time { *clock = clock.Add(time.Second); return *clock },
+		Now: func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			*clock = clock.Add(time.Second)
+			return *clock
+		},
 	}
 }
 
