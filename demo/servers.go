@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -152,6 +153,7 @@ func stackExchangeHandler(w *World) http.Handler {
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].q.CreationDate > items[j].q.CreationDate })
 	quota := 300
+	var quotaMu sync.Mutex // requests are served at once
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		v := r.URL.Query()
 		var want func(q seQuestion) bool
@@ -188,10 +190,13 @@ func stackExchangeHandler(w *World) http.Handler {
 		}
 		lo := min((page-1)*size, len(match))
 		hi := min(lo+size, len(match))
+		quotaMu.Lock()
 		if quota > 0 {
 			quota--
 		}
-		body := map[string]any{"items": match[lo:hi], "has_more": hi < len(match), "quota_max": 300, "quota_remaining": quota}
+		left := quota
+		quotaMu.Unlock()
+		body := map[string]any{"items": match[lo:hi], "has_more": hi < len(match), "quota_max": 300, "quota_remaining": left}
 		writeGzipJSON(rw, 200, body)
 	})
 }
