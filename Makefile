@@ -6,7 +6,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 SHARED   ?= ../shared
 FUZZTIME ?= 60s
 
-.PHONY: all build demo test vet fmt-check eval eval-peers fuzz bench test-elasticsearch clean
+.PHONY: all build demo test test-race vet fmt-check eval eval-peers fuzz bench test-elasticsearch clean
 
 all: build
 
@@ -21,6 +21,10 @@ demo: build
 ## test: formatting, vet and every test (no network, no ../shared needed)
 test: fmt-check vet
 	$(GO) test -count=1 ./...
+
+## test-race: every test under the race detector (about 4 minutes here); opt-in
+test-race:
+	$(GO) test -race -count=1 ./...
 
 vet:
 	$(GO) vet ./...
