@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -56,7 +55,7 @@ func peerQuality(ctx context.Context, py, shared string, protocols map[string]pr
 		return nil, err
 	}
 	labelsPath := filepath.Join(tmp, "intent.jsonl")
-	if err := runPeer(ctx, log, py, script, filepath.Join(shared, "data"), labelsPath); err != nil {
+	if _, err := runPeer(ctx, log, py, script, filepath.Join(shared, "data"), labelsPath); err != nil {
 		return nil, err
 	}
 	labels, err := readPeerLabels(labelsPath)
@@ -85,31 +84,31 @@ func peerQuality(ctx context.Context, py, shared string, protocols map[string]pr
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
+		// The requests as a one-request-a-line file holds them: what the peer answers for.
+		cases := make([]evaluation.MatchCase, len(p.cases))
+		for i, c := range p.cases {
+			c.Text = strings.NewReplacer("\r", " ", "\n", " ").Replace(c.Text)
+			cases[i] = c
+		}
 		pagesPath, reqsPath, outPath := filepath.Join(dir, "pages.jsonl"), filepath.Join(dir, "requests.txt"), filepath.Join(dir, "out.jsonl")
-		if err := writePeerInputs(pagesPath, reqsPath, p); err != nil {
+		if err := writePeerInputs(pagesPath, reqsPath, p.pages, cases); err != nil {
 			return nil, err
 		}
 		out, err := os.Create(outPath)
 		if err != nil {
 			return nil, err
 		}
-		cmd := exec.CommandContext(ctx, py, filepath.Join(bench, "peer_match.py"), pagesPath, reqsPath)
-		var stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = out, &stderr
-		err = cmd.Run()
+		timing, err := runPeer(ctx, out, py, filepath.Join(bench, "peer_match.py"), pagesPath, reqsPath)
 		out.Close()
 		if err != nil {
-			return nil, fmt.Errorf("peer_match.py on %s: %w: %s", name, err, bytes.TrimSpace(stderr.Bytes()))
+			return nil, fmt.Errorf("on %s: %w", name, err)
 		}
-		fmt.Fprintf(log, "  peer_match.py on %s: %s\n", name, strings.TrimSpace(stderr.String()))
+		fmt.Fprintf(log, "  peer_match.py on %s: %s\n", name, timing)
 		answers, err := readPeerMatches(outPath)
 		if err != nil {
 			return nil, fmt.Errorf("peer_match.py on %s: %w", name, err)
 		}
-		cases := make([]evaluation.MatchCase, len(p.cases))
-		for i, c := range p.cases {
-			c.Text = oneLine(c.Text)
-			cases[i] = c
+		for _, c := range cases {
 			// The peer skips blank lines: a blank request is a gap for it, as for heed. Any other
 			// request without an answer means its output was cut short.
 			if _, ok := answers[c.Text]; !ok {
@@ -192,23 +191,21 @@ func fileExists(p string) bool {
 	return err == nil && !st.IsDir()
 }
 
-func runPeer(ctx context.Context, log io.Writer, py string, args ...string) error {
+// runPeer runs a peer script with its output to stdout, and returns what it said on stderr (its timings).
+func runPeer(ctx context.Context, stdout io.Writer, py string, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, py, args...)
 	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = log, &stderr
+	cmd.Stdout, cmd.Stderr = stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%s: %w: %s", filepath.Base(args[0]), err, bytes.TrimSpace(stderr.Bytes()))
+		return "", fmt.Errorf("%s: %w: %s", filepath.Base(args[0]), err, bytes.TrimSpace(stderr.Bytes()))
 	}
-	return nil
+	return strings.TrimSpace(stderr.String()), nil
 }
 
-// oneLine is a request as a one-request-a-line file holds it.
-func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(s) }
-
-func writePeerInputs(pagesPath, reqsPath string, p protocolData) error {
+func writePeerInputs(pagesPath, reqsPath string, pages []heed.Page, cases []evaluation.MatchCase) error {
 	var pb bytes.Buffer
 	enc := json.NewEncoder(&pb)
-	for _, pg := range p.pages {
+	for _, pg := range pages {
 		if err := enc.Encode(struct {
 			URL     string   `json:"url"`
 			Title   string   `json:"title"`
@@ -222,8 +219,8 @@ func writePeerInputs(pagesPath, reqsPath string, p protocolData) error {
 		return err
 	}
 	var rb strings.Builder
-	for _, c := range p.cases {
-		rb.WriteString(oneLine(c.Text))
+	for _, c := range cases {
+		rb.WriteString(c.Text)
 		rb.WriteByte('\n')
 	}
 	return os.WriteFile(reqsPath, []byte(rb.String()), 0o644)
@@ -272,21 +269,23 @@ func readPeerMatches(path string) (peerMatches, error) {
 	return out, err
 }
 
+// eachJSONLine calls fn with each non-blank line of a peer's JSONL output.
 func eachJSONLine(path string, fn func([]byte) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for n := 1; sc.Scan(); n++ {
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
+	return heed.ReadLines(f, 16<<20, func(n int, line []byte, cut bool) error {
+		if len(bytes.TrimSpace(line)) == 0 {
+			return nil
 		}
-		if err := fn(sc.Bytes()); err != nil {
+		if cut {
+			return fmt.Errorf("%s:%d: line longer than 16 MiB", path, n)
+		}
+		if err := fn(line); err != nil {
 			return fmt.Errorf("%s:%d: %w", path, n, err)
 		}
-	}
-	return sc.Err()
+		return nil
+	})
 }
