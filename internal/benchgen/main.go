@@ -75,6 +75,31 @@ func run(n int, out string, seed uint64, nPages int, pagesOut string) error {
 	}
 	shapes := []string{"%s", "how to %s", "what is %s", "%s %w", "best %s", "%s near me", "%s vs %s", "%s price",
 		"%w %s", "why does %s %w", "%s login", "download %s", "%s reviews", "%w %w %w", "can i %w %s", "%s %w %w"}
+	return create(out, func(w *bufio.Writer) error {
+		for range n {
+			shape := shapes[rng.IntN(len(shapes))]
+			var b strings.Builder
+			for i := 0; i < len(shape); i++ {
+				if shape[i] == '%' && i+1 < len(shape) {
+					if shape[i+1] == 's' {
+						b.WriteString(phrases[rng.IntN(len(phrases))])
+					} else {
+						b.WriteString(words[rng.IntN(len(words))])
+					}
+					i++
+					continue
+				}
+				b.WriteByte(shape[i])
+			}
+			b.WriteByte('\n')
+			w.WriteString(b.String())
+		}
+		return nil
+	})
+}
+
+// create writes the file out (and its directory) through a buffer that fill writes to.
+func create(out string, fill func(*bufio.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
 	}
@@ -83,25 +108,12 @@ func run(n int, out string, seed uint64, nPages int, pagesOut string) error {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	for range n {
-		shape := shapes[rng.IntN(len(shapes))]
-		var b strings.Builder
-		for i := 0; i < len(shape); i++ {
-			if shape[i] == '%' && i+1 < len(shape) {
-				if shape[i+1] == 's' {
-					b.WriteString(phrases[rng.IntN(len(phrases))])
-				} else {
-					b.WriteString(words[rng.IntN(len(words))])
-				}
-				i++
-				continue
-			}
-			b.WriteByte(shape[i])
-		}
-		b.WriteByte('\n')
-		w.WriteString(b.String())
+	if err := fill(w); err != nil {
+		f.Close()
+		return err
 	}
 	if err := w.Flush(); err != nil {
+		f.Close()
 		return err
 	}
 	return f.Close()
@@ -110,40 +122,31 @@ func run(n int, out string, seed uint64, nPages int, pagesOut string) error {
 // writePages writes n pages of a large site: a title and headings from the phrases, a body of about 120
 // words, a type, and for one page in three a few declared queries.
 func writePages(rng *rand.Rand, phrases, words []string, n int, out string) error {
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return err
-	}
-	f, err := os.Create(out)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	enc := json.NewEncoder(w)
-	types := []string{"guide", "faq", "article", "product", "support", "pricing", "comparison", "location"}
-	pick := func() string { return phrases[rng.IntN(len(phrases))] }
-	for i := range n {
-		var body strings.Builder
-		for j := range 120 {
-			if j%15 == 0 {
-				body.WriteString(pick())
-			} else {
-				body.WriteString(words[rng.IntN(len(words))])
+	return create(out, func(w *bufio.Writer) error {
+		enc := json.NewEncoder(w)
+		types := []string{"guide", "faq", "article", "product", "support", "pricing", "comparison", "location"}
+		pick := func() string { return phrases[rng.IntN(len(phrases))] }
+		for i := range n {
+			var body strings.Builder
+			for j := range 120 {
+				if j%15 == 0 {
+					body.WriteString(pick())
+				} else {
+					body.WriteString(words[rng.IntN(len(words))])
+				}
+				body.WriteByte(' ')
 			}
-			body.WriteByte(' ')
+			p := map[string]any{
+				"url": fmt.Sprintf("https://bench.example/p/%d", i), "title": pick(), "type": types[rng.IntN(len(types))],
+				"headings": []string{pick(), pick()}, "body": body.String(),
+			}
+			if i%3 == 0 {
+				p["queries"] = []string{pick(), pick()}
+			}
+			if err := enc.Encode(p); err != nil {
+				return err
+			}
 		}
-		p := map[string]any{
-			"url": fmt.Sprintf("https://bench.example/p/%d", i), "title": pick(), "type": types[rng.IntN(len(types))],
-			"headings": []string{pick(), pick()}, "body": body.String(),
-		}
-		if i%3 == 0 {
-			p["queries"] = []string{pick(), pick()}
-		}
-		if err := enc.Encode(p); err != nil {
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
+		return nil
+	})
 }
