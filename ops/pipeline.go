@@ -436,6 +436,29 @@ type reportInput struct {
 	sorted      sorting
 }
 
+// Where each request of a run ends up: every request is answered, an open gap, a service issue or
+// dismissed ("won't answer").
+const (
+	fateAnswered = iota
+	fateGap
+	fateService
+	fateDismissed
+)
+
+// fate is where the i-th request ends up.
+func (in *reportInput) fate(i int) int {
+	m := in.results[i].Match
+	switch _, service := in.sorted.service[in.reqs[i].Key]; {
+	case service:
+		return fateService
+	case m.Override == heed.OverrideWontAnswer:
+		return fateDismissed
+	case m.Gap:
+		return fateGap
+	}
+	return fateAnswered
+}
+
 func buildReport(in reportInput, now time.Time) *report.Report {
 	rep := &report.Report{
 		Schema: report.Schema, Organisation: in.job.Organisation, Generated: now.UTC(),
@@ -462,15 +485,13 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 	// Size the lists first: on a big night they hold hundreds of thousands of rows, and growing them
 	// by doubling would leave as much again as garbage.
 	var nGaps, nAnswered, nCannibalised int
-	for i, r := range in.reqs {
-		m := in.results[i].Match
-		switch _, service := in.sorted.service[r.Key]; {
-		case service || m.Override == heed.OverrideWontAnswer:
-		case m.Gap:
+	for i := range in.reqs {
+		switch in.fate(i) {
+		case fateGap:
 			nGaps++
-		default:
+		case fateAnswered:
 			nAnswered++
-			if len(m.Competing) > 0 {
+			if len(in.results[i].Competing) > 0 {
 				nCannibalised++
 			}
 		}
@@ -505,30 +526,29 @@ func buildReport(in reportInput, now time.Time) *report.Report {
 		}
 		ic := rep.Summary.ByIntent[string(c.Intent)]
 		ic.Requests++
+		fate := in.fate(i)
 		for _, src := range ev.Sources {
 			if srcCov[src] == nil {
 				srcCov[src] = &report.Coverage{}
 			}
 			srcCov[src].Requests++
-			_, service := in.sorted.service[r.Key]
-			switch {
-			case service || m.Override == heed.OverrideWontAnswer:
-			case m.Gap:
+			switch fate {
+			case fateGap:
 				srcCov[src].Gaps++
-			default:
+			case fateAnswered:
 				srcCov[src].Answered++
 			}
 		}
 		row.Competing, row.Override, row.Topic = m.Competing, m.Override, in.sorted.topicOf[r.Key]
-		switch why, service := in.sorted.service[r.Key]; {
-		case service:
-			row.Service = why
+		switch fate {
+		case fateService:
+			row.Service = in.sorted.service[r.Key]
 			rep.Summary.ServiceIssues++
 			rep.ServiceIssues = append(rep.ServiceIssues, row)
-		case m.Override == heed.OverrideWontAnswer:
+		case fateDismissed:
 			rep.Summary.Dismissed++
 			rep.Dismissed = append(rep.Dismissed, row)
-		case m.Gap:
+		case fateGap:
 			ic.Gaps++
 			rep.Summary.Gaps++
 			rep.Summary.GapsByKind[string(m.GapKind)]++
