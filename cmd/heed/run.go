@@ -66,7 +66,7 @@ func runJob(ctx context.Context, e *env, cfg *config.File, jobName string, shard
 	if err != nil {
 		return ops.Summary{}, usageError{err}
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return ops.Summary{}, err
 	}
@@ -115,14 +115,15 @@ func exportMetrics(ctx context.Context, cfg *config.File, g prometheus.Gatherer,
 	}
 }
 
-// openStore opens the configured store.
-func openStore(ctx context.Context, cfg *config.File) (store.Store, error) {
+// openStore opens the configured store; log hears of the rows it skips as unreadable.
+func openStore(ctx context.Context, cfg *config.File, log *slog.Logger) (store.Store, error) {
 	switch cfg.Storage.Kind {
 	case "embedded":
 		s, err := embedded.Open(ctx, cfg.Storage.Data)
 		if err != nil {
 			return nil, err
 		}
+		s.SetLogger(log)
 		return s, nil
 	case "elasticsearch":
 		es := cfg.Storage.Elasticsearch

@@ -9,10 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
@@ -25,6 +27,13 @@ import (
 type Store struct {
 	db   *sql.DB
 	path string
+	// wmu lets one write transaction at a time into the database (a semaphore that honours contexts):
+	// SQLite has one writer, and writers of this process queue here instead of failing on its busy
+	// timeout.
+	wmu chan struct{}
+	// log and unreadable report rows skipped because they could not be read.
+	log        *slog.Logger
+	unreadable atomic.Int64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -32,8 +41,16 @@ var _ store.Store = (*Store)(nil)
 // FileName is the database's name inside the data directory.
 const FileName = "heed.db"
 
+// busyTimeout is how long a write waits for another process's write transaction to end. Writes in one
+// process never wait on it: they take turns (Store.wmu), and every transaction is bounded.
+const busyTimeout = 10 * time.Second
+
 // Open opens (creating when needed) the store in dir.
 func Open(ctx context.Context, dir string) (*Store, error) {
+	return open(ctx, dir, busyTimeout)
+}
+
+func open(ctx context.Context, dir string, busy time.Duration) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("open store: no data directory")
 	}
@@ -41,8 +58,11 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, FileName)
+	if err := checkNotEmptied(dir, path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "synchronous(NORMAL)", "foreign_keys(ON)"} {
+	for _, p := range []string{"journal_mode(WAL)", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()), "synchronous(NORMAL)", "foreign_keys(ON)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -51,12 +71,49 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(4)
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, wmu: make(chan struct{}, 1), log: slog.New(slog.DiscardHandler)}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// checkNotEmptied refuses an empty heed.db in a data directory that holds anything else (a lock, the
+// HTTP cache): a store truncated or replaced by an empty file would otherwise start afresh and drop the
+// history without a word. A new directory, or one holding only an empty heed.db (a first open that
+// died before writing), starts a new store.
+func checkNotEmptied(dir, path string) error {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Size() > 0 {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("open store %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), FileName) {
+			return fmt.Errorf("open store %s: %s is empty but the data directory was used before (it holds %s): "+
+				"the store's history is gone; restore heed.db from a backup, or remove it to start a new store", dir, FileName, e.Name())
+		}
+	}
+	return nil
+}
+
+// SetLogger makes the store log what it skips.
+func (s *Store) SetLogger(l *slog.Logger) {
+	if l != nil {
+		s.log = l
+	}
+}
+
+// Unreadable is how many stored rows were skipped because they could not be read.
+func (s *Store) Unreadable() int64 { return s.unreadable.Load() }
+
+func (s *Store) skip(what string, err error) {
+	s.unreadable.Add(1)
+	s.log.Warn("store: skipped an unreadable row", "row", what, "err", err)
 }
 
 // Path is the database file.
@@ -147,8 +204,16 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// tx runs fn in a transaction, committing when it returns nil.
+// tx runs fn in a write transaction, committing when it returns nil. Write transactions of this process
+// take turns; each must be bounded (see chunk), so that a writer in another process waits less than the
+// busy timeout.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	select {
+	case s.wmu <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.wmu }()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -158,6 +223,17 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// exec runs one write statement in its turn.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		res, err = tx.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
 }
 
 const timeFormat = time.RFC3339Nano
@@ -183,6 +259,10 @@ func (s *Store) BeginRun(ctx context.Context, job string, now time.Time) (store.
 	resumed := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		r, err := scanRun(tx.QueryRowContext(ctx, `SELECT id, job, started, finished, status, stats FROM runs WHERE job = ? ORDER BY id DESC LIMIT 1`, job))
+		var bad *badRow
+		if errors.As(err, &bad) {
+			err = nil // only the status matters here
+		}
 		if err == nil && r.Status == store.StatusRunning {
 			run, resumed = r, true
 			return nil
@@ -217,10 +297,16 @@ func scanRun(row rowScanner) (store.Run, error) {
 	}
 	r.Started, r.Finished = parseTime(started), parseTime(finished)
 	if err := json.Unmarshal([]byte(stats), &r.Stats); err != nil {
-		return store.Run{}, fmt.Errorf("run %d stats: %w", r.ID, err)
+		return r, &badRow{fmt.Errorf("run %d stats: %w", r.ID, err)}
 	}
 	return r, nil
 }
+
+// badRow is a row that was read but whose data could not be decoded.
+type badRow struct{ err error }
+
+func (e *badRow) Error() string { return e.err.Error() }
+func (e *badRow) Unwrap() error { return e.err }
 
 // FinishRun records the run's end.
 func (s *Store) FinishRun(ctx context.Context, run store.Run) error {
@@ -231,7 +317,7 @@ func (s *Store) FinishRun(ctx context.Context, run store.Run) error {
 	if run.Finished.IsZero() {
 		run.Finished = time.Now()
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE runs SET finished = ?, status = ?, stats = ? WHERE id = ?`,
+	res, err := s.exec(ctx, `UPDATE runs SET finished = ?, status = ?, stats = ? WHERE id = ?`,
 		fmtTime(run.Finished), run.Status, string(stats), run.ID)
 	if err != nil {
 		return fmt.Errorf("finish run %d: %w", run.ID, err)
@@ -258,6 +344,11 @@ func (s *Store) Runs(ctx context.Context, job string, limit int) ([]store.Run, e
 	var out []store.Run
 	for rows.Next() {
 		r, err := scanRun(rows)
+		var bad *badRow
+		if errors.As(err, &bad) {
+			s.skip("runs", err)
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("list runs of %q: %w", job, err)
 		}
@@ -284,22 +375,85 @@ func (s *Store) DoneUnits(ctx context.Context, runID int64) (map[string]bool, er
 	return out, rows.Err()
 }
 
-// PutUnit stores a unit's sightings and marks it done.
-func (s *Store) PutUnit(ctx context.Context, runID int64, unitKey string, sightings []heed.Sighting, now time.Time) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var one int
-		switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM units WHERE run_id = ? AND unit = ?`, runID, unitKey).Scan(&one); {
-		case err == nil:
-			return nil // stored before: nothing to do
-		case !errors.Is(err, sql.ErrNoRows):
+// chunk is the most rows one write transaction holds: a few tens of milliseconds of work, so that a
+// writer in another process (heed override, the review pages) never waits near the busy timeout.
+const chunk = 2000
+
+// chunks runs fn over [0, n) in write transactions of at most chunk rows each; last tells fn it holds
+// the final one (n == 0 makes one call with an empty range).
+func (s *Store) chunks(ctx context.Context, n int, fn func(tx *sql.Tx, lo, hi int, last bool) error) error {
+	for lo := 0; lo == 0 || lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		if err := s.tx(ctx, func(tx *sql.Tx) error { return fn(tx, lo, hi, hi >= n) }); err != nil {
 			return err
 		}
-		insS, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO sightings(run_id, unit, key, data) VALUES(?, ?, ?, ?)`)
+		if hi >= n {
+			break
+		}
+	}
+	return nil
+}
+
+// PutUnit stores a unit's sightings and marks it done. A large unit (an import) is written in bounded
+// transactions: first its sightings, which readers ignore until the unit is done; then the requests they
+// name, the last transaction marking the unit done. Every step can be repeated: a process killed half-way
+// leaves nothing a reader sees, and the next attempt of the run completes the unit.
+func (s *Store) PutUnit(ctx context.Context, runID int64, unitKey string, sightings []heed.Sighting, now time.Time) error {
+	if err := s.putUnit(ctx, runID, unitKey, sightings, now); err != nil {
+		return fmt.Errorf("store unit of run %d: %w", runID, err)
+	}
+	return nil
+}
+
+func (s *Store) putUnit(ctx context.Context, runID int64, unitKey string, sightings []heed.Sighting, now time.Time) error {
+	var one int
+	switch err := s.db.QueryRowContext(ctx, `SELECT 1 FROM units WHERE run_id = ? AND unit = ?`, runID, unitKey).Scan(&one); {
+	case err == nil:
+		return nil // stored before: nothing to do
+	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
+	// The unit's requests: the first sighting of each key stands, as a repeated one is ignored.
+	type req struct{ key, text string }
+	reqs := make([]req, 0, len(sightings))
+	data := make([]string, 0, len(sightings))
+	seen := make(map[string]bool, len(sightings))
+	for _, sg := range sightings {
+		key := heed.Normalize(sg.Text)
+		if key == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		b, err := json.Marshal(sg)
 		if err != nil {
 			return err
 		}
-		defer insS.Close()
-		upR, err := tx.PrepareContext(ctx, `INSERT INTO requests(key, text, first_run, last_run, runs_seen, first_seen, last_seen)
+		reqs = append(reqs, req{key, sg.Text})
+		data = append(data, string(b))
+	}
+	seen = nil
+	err := s.chunks(ctx, len(reqs), func(tx *sql.Tx, lo, hi int, _ bool) error {
+		st, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO sightings(run_id, unit, key, data) VALUES(?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for i := lo; i < hi; i++ {
+			if _, err := st.ExecContext(ctx, runID, unitKey, reqs[i].key, data[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	data = nil
+	ts := fmtTime(now)
+	return s.chunks(ctx, len(reqs), func(tx *sql.Tx, lo, hi int, last bool) error {
+		// runs_seen counts a run once however often its units name the request, so repeating this
+		// step after a crash changes nothing.
+		st, err := tx.PrepareContext(ctx, `INSERT INTO requests(key, text, first_run, last_run, runs_seen, first_seen, last_seen)
 			VALUES(?, ?, ?, ?, 1, ?, ?)
 			ON CONFLICT(key) DO UPDATE SET
 				runs_seen = runs_seen + (CASE WHEN last_run = excluded.last_run THEN 0 ELSE 1 END),
@@ -308,43 +462,27 @@ func (s *Store) PutUnit(ctx context.Context, runID int64, unitKey string, sighti
 		if err != nil {
 			return err
 		}
-		defer upR.Close()
-		ts := fmtTime(now)
-		n := 0
-		for _, sg := range sightings {
-			key := heed.Normalize(sg.Text)
-			if key == "" {
-				continue
-			}
-			data, err := json.Marshal(sg)
-			if err != nil {
-				return err
-			}
-			res, err := insS.ExecContext(ctx, runID, unitKey, key, string(data))
-			if err != nil {
-				return err
-			}
-			if c, _ := res.RowsAffected(); c == 0 {
-				continue // the same request twice in one unit: the first sighting stands
-			}
-			n++
-			if _, err := upR.ExecContext(ctx, key, sg.Text, runID, runID, ts, ts); err != nil {
+		defer st.Close()
+		for i := lo; i < hi; i++ {
+			if _, err := st.ExecContext(ctx, reqs[i].key, reqs[i].text, runID, runID, ts, ts); err != nil {
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO units(run_id, unit, stored, sightings) VALUES(?, ?, ?, ?)`, runID, unitKey, ts, n)
+		if !last {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO units(run_id, unit, stored, sightings) VALUES(?, ?, ?, ?)`, runID, unitKey, ts, len(reqs))
 		return err
 	})
-	if err != nil {
-		return fmt.Errorf("store unit of run %d: %w", runID, err)
-	}
-	return nil
 }
+
+// unitDone keeps, in a query of sightings, those of units stored whole.
+const unitDone = `EXISTS (SELECT 1 FROM units u WHERE u.run_id = sightings.run_id AND u.unit = sightings.unit)`
 
 // RunRequests returns the requests sighted in a run.
 func (s *Store) RunRequests(ctx context.Context, runID int64) ([]store.Request, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT key, text, first_run, last_run, runs_seen, first_seen, last_seen, class
-		FROM requests WHERE key IN (SELECT key FROM sightings WHERE run_id = ?) ORDER BY key`, runID)
+		FROM requests WHERE key IN (SELECT key FROM sightings WHERE run_id = ? AND `+unitDone+`) ORDER BY key`, runID)
 	if err != nil {
 		return nil, fmt.Errorf("requests of run %d: %w", runID, err)
 	}
@@ -370,7 +508,7 @@ func (s *Store) RunRequests(ctx context.Context, runID int64) ([]store.Request, 
 
 // RunSightings returns a run's sightings by request key, in the order stored.
 func (s *Store) RunSightings(ctx context.Context, runID int64) (map[string][]heed.Sighting, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT key, data FROM sightings WHERE run_id = ? ORDER BY unit, key`, runID)
+	rows, err := s.db.QueryContext(ctx, `SELECT key, data FROM sightings WHERE run_id = ? AND `+unitDone+` ORDER BY unit, key`, runID)
 	if err != nil {
 		return nil, fmt.Errorf("sightings of run %d: %w", runID, err)
 	}
@@ -390,16 +528,20 @@ func (s *Store) RunSightings(ctx context.Context, runID int64) (map[string][]hee
 	return out, rows.Err()
 }
 
-// PutClasses stores classifications.
+// PutClasses stores classifications, in bounded transactions (storing one twice changes nothing).
 func (s *Store) PutClasses(ctx context.Context, classes map[string]heed.Classification) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	keys := make([]string, 0, len(classes))
+	for k := range classes {
+		keys = append(keys, k)
+	}
+	err := s.chunks(ctx, len(keys), func(tx *sql.Tx, lo, hi int, _ bool) error {
 		st, err := tx.PrepareContext(ctx, `UPDATE requests SET class = ? WHERE key = ?`)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
-		for key, c := range classes {
-			data, err := json.Marshal(c)
+		for _, key := range keys[lo:hi] {
+			data, err := json.Marshal(classes[key])
 			if err != nil {
 				return err
 			}
@@ -415,28 +557,37 @@ func (s *Store) PutClasses(ctx context.Context, classes map[string]heed.Classifi
 	return nil
 }
 
-// ReplacePages makes pages the current pages.
+// ReplacePages makes pages the current pages, atomically: they are staged in bounded transactions, then
+// swapped in by one short transaction, so that a crash leaves the old pages or the new ones.
 func (s *Store) ReplacePages(ctx context.Context, pages []heed.Page) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM pages`); err != nil {
-			return err
-		}
-		st, err := tx.PrepareContext(ctx, `INSERT INTO pages(ord, url, data) VALUES(?, ?, ?) ON CONFLICT(url) DO UPDATE SET data = excluded.data`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for i, p := range pages {
-			data, err := json.Marshal(p)
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS pages_staged (ord INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+			DELETE FROM pages_staged`)
+		return err
+	})
+	if err == nil {
+		err = s.chunks(ctx, len(pages), func(tx *sql.Tx, lo, hi int, last bool) error {
+			st, err := tx.PrepareContext(ctx, `INSERT INTO pages_staged(ord, url, data) VALUES(?, ?, ?) ON CONFLICT(url) DO UPDATE SET data = excluded.data`)
 			if err != nil {
 				return err
 			}
-			if _, err := st.ExecContext(ctx, i, p.URL, string(data)); err != nil {
-				return err
+			defer st.Close()
+			for i := lo; i < hi; i++ {
+				data, err := json.Marshal(pages[i])
+				if err != nil {
+					return err
+				}
+				if _, err := st.ExecContext(ctx, i, pages[i].URL, string(data)); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
-	})
+			if !last {
+				return nil
+			}
+			_, err = tx.ExecContext(ctx, `DELETE FROM pages; INSERT INTO pages(ord, url, data) SELECT ord, url, data FROM pages_staged; DELETE FROM pages_staged`)
+			return err
+		})
+	}
 	if err != nil {
 		return fmt.Errorf("store pages: %w", err)
 	}
@@ -465,28 +616,32 @@ func (s *Store) Pages(ctx context.Context) ([]heed.Page, error) {
 	return out, rows.Err()
 }
 
-// PutResults replaces a run's results.
+// PutResults replaces a run's results, in bounded transactions: a run's results are read only once it
+// has finished, and a run that was interrupted stores them again.
 func (s *Store) PutResults(ctx context.Context, runID int64, results []store.Result) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM results WHERE run_id = ?`, runID); err != nil {
-			return err
-		}
-		st, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO results(run_id, key, data) VALUES(?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for _, r := range results {
-			data, err := json.Marshal(r.Match)
+		_, err := tx.ExecContext(ctx, `DELETE FROM results WHERE run_id = ?`, runID)
+		return err
+	})
+	if err == nil {
+		err = s.chunks(ctx, len(results), func(tx *sql.Tx, lo, hi int, _ bool) error {
+			st, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO results(run_id, key, data) VALUES(?, ?, ?)`)
 			if err != nil {
 				return err
 			}
-			if _, err := st.ExecContext(ctx, runID, r.Key, string(data)); err != nil {
-				return err
+			defer st.Close()
+			for _, r := range results[lo:hi] {
+				data, err := json.Marshal(r.Match)
+				if err != nil {
+					return err
+				}
+				if _, err := st.ExecContext(ctx, runID, r.Key, string(data)); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
-	})
+			return nil
+		})
+	}
 	if err != nil {
 		return fmt.Errorf("store results of run %d: %w", runID, err)
 	}
@@ -524,7 +679,7 @@ func (s *Store) PutOverride(ctx context.Context, o heed.Override) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT OR REPLACE INTO overrides(scope, key, data) VALUES(?, ?, ?)`, string(o.Scope), o.Key, string(data))
+	_, err = s.exec(ctx, `INSERT OR REPLACE INTO overrides(scope, key, data) VALUES(?, ?, ?)`, string(o.Scope), o.Key, string(data))
 	if err != nil {
 		return fmt.Errorf("store override %s %q: %w", o.Scope, o.Key, err)
 	}
@@ -533,7 +688,7 @@ func (s *Store) PutOverride(ctx context.Context, o heed.Override) error {
 
 // DeleteOverride removes a decision.
 func (s *Store) DeleteOverride(ctx context.Context, scope heed.OverrideScope, key string) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM overrides WHERE scope = ? AND key = ?`, string(scope), key); err != nil {
+	if _, err := s.exec(ctx, `DELETE FROM overrides WHERE scope = ? AND key = ?`, string(scope), key); err != nil {
 		return fmt.Errorf("delete override %s %q: %w", scope, key, err)
 	}
 	return nil
@@ -554,7 +709,8 @@ func (s *Store) Overrides(ctx context.Context) ([]heed.Override, error) {
 		}
 		var o heed.Override
 		if err := json.Unmarshal([]byte(data), &o); err != nil {
-			return nil, fmt.Errorf("read overrides: %w", err)
+			s.skip("overrides", err)
+			continue
 		}
 		out = append(out, o)
 	}
