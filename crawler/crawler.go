@@ -66,6 +66,8 @@ var (
 	ErrBlocked = errors.New("blocked by the source")
 	// ErrBadInput: a file the source reads is unreadable or not in a known format.
 	ErrBadInput = errors.New("bad input")
+	// ErrStore: the sink could not store a unit (a full disk, a broken database): not the source's fault.
+	ErrStore = errors.New("store failed")
 	errCanceled = context.Canceled
 )
 
@@ -261,10 +263,15 @@ func (e *Engine) Run(ctx context.Context, sources []Source, seeds []string, done
 					started[j.src] = now()
 				}
 				skip := stopped[j.src] || sinkErr != nil
+				storeFailed := sinkErr
 				mu.Unlock()
 				var found []heed.Sighting
 				err := ctx.Err()
-				if skip && err == nil {
+				switch {
+				case err != nil:
+				case storeFailed != nil:
+					err = fmt.Errorf("%w: not fetched, the store failed earlier: %w", ErrStore, storeFailed)
+				case skip:
 					err = fmt.Errorf("%w: source given up for this run after an earlier refusal", ErrRateLimited)
 				}
 				if err == nil {
@@ -276,6 +283,9 @@ func (e *Engine) Run(ctx context.Context, sources []Source, seeds []string, done
 					kept, skipped = clean(found, src, j.u, maxText)
 					e.Metrics.Skipped(src.Name(), "empty_or_duplicate", skipped)
 					if perr := sink.Put(ctx, j.u, kept); perr != nil {
+						if !errors.Is(perr, ErrStore) {
+							perr = fmt.Errorf("%w: %w", ErrStore, perr)
+						}
 						mu.Lock()
 						if sinkErr == nil {
 							sinkErr = perr

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -129,10 +130,22 @@ func TestEngineCountsFailuresAndGivesUpOnRateLimits(t *testing.T) {
 }
 
 func TestEngineStopsOnSinkFailure(t *testing.T) {
-	src := &fakeSource{name: "s", answers: map[string][]string{"a": {"x"}}}
-	_, err := (&Engine{}).Run(context.Background(), []Source{src}, []string{"a"}, nil, &memSink{fail: errors.New("disk full")})
+	src := &fakeSource{name: "s", answers: map[string][]string{"a": {"x"}, "b": {"y"}, "c": {"z"}}}
+	rep, err := (&Engine{Workers: 1}).Run(context.Background(), []Source{src}, []string{"a", "b", "c"}, nil,
+		&memSink{fail: errors.New("write heed.db: no space left on device")})
 	if err == nil {
 		t.Fatal("a failing store was not reported")
+	}
+	if !errors.Is(err, ErrStore) {
+		t.Errorf("Run error = %v, want it to wrap ErrStore", err)
+	}
+	// A store failure is counted as one, never as the network or a source's refusal.
+	r := rep.Sources[0]
+	if r.Errors["store"] != 3 || len(r.Errors) != 1 {
+		t.Errorf("errors by reason = %v, want 3 store failures and nothing else", r.Errors)
+	}
+	if strings.Contains(r.LastError, "rate limited") || !strings.Contains(r.LastError, "no space left") {
+		t.Errorf("last error = %q, want the store's error, not a rate limit", r.LastError)
 	}
 }
 

@@ -54,11 +54,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}, []string{"source", "result"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "heed_crawl_source_errors_total",
-			Help: "Failed crawl units by source and reason: network, http_4xx, http_5xx, rate_limited, blocked, parse, robots, too_large, bad_input, canceled, forbidden_host (a redirect to a private address).",
+			Help: "Failed crawl units by source and reason: network, http_4xx, http_5xx, rate_limited, blocked, parse, robots, too_large, bad_input, canceled, store (the sink could not store the unit), forbidden_host (a redirect to a private address).",
 		}, []string{"source", "reason"}),
 		skipped: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "heed_crawl_items_skipped_total",
-			Help: "Items of a response the crawler skipped, by source and reason: empty, invalid, duplicate.",
+			Help: "Items of a response the crawler skipped, by source and reason: empty_or_duplicate, invalid, recursion_query_failed, page_REASON (a later page of a listing failed; the earlier pages are kept).",
 		}, []string{"source", "reason"}),
 		duration: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "heed_crawl_source_duration_seconds",
@@ -131,7 +131,8 @@ func (m *Metrics) failed(source string, err error) {
 	}
 }
 
-// Skipped counts n items of a response that a source skipped, for reason (empty, invalid, duplicate).
+// Skipped counts n items of a response that a source skipped, for reason (empty_or_duplicate, invalid,
+// page_REASON, ...).
 func (m *Metrics) Skipped(source, reason string, n int) {
 	if m != nil && n > 0 {
 		m.skipped.WithLabelValues(source, reason).Add(float64(n))
@@ -174,6 +175,8 @@ func Reason(err error) string {
 		return "canceled"
 	case errors.Is(err, ErrBadInput):
 		return "bad_input"
+	case errors.Is(err, ErrStore):
+		return "store"
 	}
 	return "network"
 }
