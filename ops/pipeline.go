@@ -224,6 +224,9 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 	if err != nil {
 		return fail(err)
 	}
+	// Each source's sightings are counted from the store, so that a resumed run counts the units an
+	// earlier attempt stored too, not only what this process fetched.
+	countSightings(&crep, run.Stats.Sources, sightings)
 	heard := digest(reqs, sightings, p.Evidence) // from here on only the digest is kept
 	for i := range reqs {
 		reqs[i].Class = nil // the run classifies every request afresh
@@ -317,6 +320,24 @@ type previousRun struct {
 	history     []store.Run // the job's recent runs, newest first
 	gap         map[string]bool
 	disappeared []string
+}
+
+// countSightings sets each source's sightings to what the run stored under its name.
+func countSightings(crep *crawler.Report, stats map[string]store.SourceStats, sightings map[string][]heed.Sighting) {
+	n := make(map[string]int, len(crep.Sources))
+	for _, ss := range sightings {
+		for _, sg := range ss {
+			n[sg.Name()]++
+		}
+	}
+	for i := range crep.Sources {
+		s := &crep.Sources[i]
+		s.Sightings = n[s.Name]
+		if st, ok := stats[s.Name]; ok {
+			st.Sightings = s.Sightings
+			stats[s.Name] = st
+		}
+	}
 }
 
 // previous reads the job's previous (not failed) run, and keeps of it only what the report compares:

@@ -231,6 +231,10 @@ func TestInterruptedRunIsResumedToTheSameResult(t *testing.T) {
 	if resumed.Summary.Requests != 24 {
 		t.Errorf("resumed run has %d requests, want 24", resumed.Summary.Requests)
 	}
+	// Each source's counts are the run's, not only what the resuming process fetched.
+	if diff := cmp.Diff(whole.Sources, resumed.Sources); diff != "" {
+		t.Errorf("sources of a resumed run differ from an uninterrupted one's (-whole +resumed):\n%s", diff)
+	}
 }
 
 func TestEverySourceFailing(t *testing.T) {

@@ -48,7 +48,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 		jobs = append(jobs, s)
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
