@@ -95,6 +95,10 @@ type GetOptions struct {
 	// If-Modified-Since), so that a rerun does not download unchanged pages and feeds again. It needs a
 	// cache directory in the FetchConfig.
 	Revalidate bool
+	// Origin is the host the configuration named that led to this URL (a site's host, for the sitemaps
+	// and pages found on it); empty means the URL's own host. Only the origin and the trusted hosts may
+	// be private addresses: a URL that a document named is not configuration.
+	Origin string
 }
 
 // ErrRobots is returned for a URL that robots.txt forbids heed to fetch.
@@ -112,6 +116,7 @@ type Fetcher struct {
 	metrics *Metrics
 	pauses  *pauses
 	cache   *cache
+	guard   *guard
 }
 
 // NewFetcher builds a fetcher. metrics may be nil.
@@ -145,6 +150,7 @@ func NewFetcher(cfg FetchConfig, log *slog.Logger, metrics *Metrics) (*Fetcher, 
 	if cfg.CacheDir != "" {
 		f.cache = &cache{dir: cfg.CacheDir}
 	}
+	f.guard = newGuard(cfg.Trusted)
 
 	// colly reads COLLY_* environment variables in NewCollector; set every field heed relies on after it,
 	// so that the code, not the environment, decides.
@@ -162,7 +168,7 @@ func NewFetcher(cfg FetchConfig, log *slog.Logger, metrics *Metrics) (*Fetcher, 
 	c.DisableCookies()
 
 	inner := &http.Client{
-		Transport: &gate{next: newBaseTransport(cfg.Timeout, newGuard(cfg.Trusted)), pauses: f.pauses, maxBody: int64(cfg.MaxBody)},
+		Transport: &gate{next: newBaseTransport(cfg.Timeout, f.guard), pauses: f.pauses, maxBody: int64(cfg.MaxBody), guard: f.guard},
 		// Redirects are followed by colly's client, outside the retries, with colly's checks.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
@@ -211,7 +217,17 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, opt GetOptions) (*Resp
 	c := f.base.Clone()
 	c.Context = withSource(ctx, opt.Source)
 	if u, err := url.Parse(rawURL); err == nil {
-		c.Context = withOrigin(c.Context, u.Host)
+		origin := opt.Origin
+		if origin == "" {
+			origin = u.Host
+		}
+		c.Context = withOrigin(c.Context, origin)
+		// colly fetches robots.txt without the fetch's context (the gate takes its origin from its own
+		// URL): check the host against the fetch's origin before anything is sent.
+		if err := f.guard.check(c.Context, u.Host); err != nil {
+			f.metrics.fetch(opt.Source, nil, err, 0)
+			return nil, fmt.Errorf("fetch %s: %w", redact(u), err)
+		}
 	}
 	c.IgnoreRobotsTxt = !opt.Robots
 	var resp *Response
@@ -290,18 +306,22 @@ func (f *Fetcher) Skipped(source, reason string, n int) {
 // ErrTooLarge is returned, with the cut response, when a body reaches the size limit.
 var ErrTooLarge = errors.New("response body too large")
 
-// Pause makes every fetch to host wait until d from now: a source's own backoff signal (Stack Exchange
-// "backoff", Reddit's X-Ratelimit-Reset, Discourse's wait_seconds). A pause longer than MaxRetryAfter
-// defers the host: its fetches fail with ErrRateLimited until the pause ends.
-func (f *Fetcher) Pause(host string, d time.Duration, source string) {
+// Pause makes every fetch within scope wait until d from now: a source's own backoff signal (Stack
+// Exchange "backoff", Reddit's X-Ratelimit-Reset, Discourse's wait_seconds). scope is a URL prefix, the
+// part of a host the signal is about ("https://api.stackexchange.com/2.3/": a URL is within it when it
+// starts with it, a prefix without a trailing slash covering itself and what is below it), or a bare host
+// ("api.stackexchange.com": every path, either scheme). Other paths of the host are not held back, so that
+// sources sharing one host (loopback stand-ins) do not wait for each other. A pause longer than
+// MaxRetryAfter defers the scope: its fetches fail with ErrRateLimited until the pause ends.
+func (f *Fetcher) Pause(scope string, d time.Duration, source string) {
 	if d <= 0 {
 		return
 	}
-	f.pauses.pause(host, time.Now().Add(d))
+	f.pauses.pause(scope, time.Now().Add(d))
 	if d <= f.cfg.MaxRetryAfter {
 		f.metrics.rateLimitWait(source, d)
 	}
-	f.log.Info("pausing host at its request", "source", source, "host", host, "seconds", d.Seconds(), "deferred", d > f.cfg.MaxRetryAfter)
+	f.log.Info("pausing at the source's request", "source", source, "scope", pauseScope(scope), "seconds", d.Seconds(), "deferred", d > f.cfg.MaxRetryAfter)
 }
 
 // checkRetry retries network errors, 429 and 5xx (retryablehttp's policy), except when a Retry-After asks
@@ -370,32 +390,50 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// pauses remembers, per host, when fetching may resume. A host that asked for a longer wait than maxWait
-// is deferred: its fetches fail at once with ErrRateLimited until the pause ends.
+// pauses remembers, per scope (a URL prefix or a bare host, as Fetcher.Pause takes them), when fetching
+// may resume. A scope that asked for a longer wait than maxWait is deferred: its fetches fail at once with
+// ErrRateLimited until the pause ends. A URL within several paused scopes waits for the longest.
 type pauses struct {
 	mu      sync.Mutex
-	until   map[string]time.Time
+	until   map[string]time.Time // by pauseScope
 	maxWait time.Duration
 }
 
-func (p *pauses) pause(host string, t time.Time) {
+func (p *pauses) pause(scope string, t time.Time) {
+	key := pauseScope(scope)
 	p.mu.Lock()
-	if t.After(p.until[host]) {
-		p.until[host] = t
+	now := time.Now()
+	for k, end := range p.until {
+		if !end.After(now) {
+			delete(p.until, k) // ended: forget it, so that the map holds only live pauses
+		}
+	}
+	if t.After(p.until[key]) {
+		p.until[key] = t
 	}
 	p.mu.Unlock()
 }
 
-func (p *pauses) wait(ctx context.Context, host string) error {
+// wait waits until no pause covers u, or fails at once with ErrRateLimited when one that does ends later
+// than maxWait from now.
+func (p *pauses) wait(ctx context.Context, u *url.URL) error {
+	host := strings.ToLower(u.Host)
+	target := strings.ToLower(u.Scheme) + "://" + host + u.EscapedPath()
+	var scope string
+	var t time.Time
 	p.mu.Lock()
-	t := p.until[host]
+	for k, end := range p.until {
+		if end.After(t) && pauseCovers(k, host, target) {
+			scope, t = k, end
+		}
+	}
 	p.mu.Unlock()
 	d := time.Until(t)
 	if d <= 0 {
 		return nil
 	}
 	if p.maxWait > 0 && d > p.maxWait {
-		return fmt.Errorf("%w: %s asked to wait %s, longer than the %s heed waits within a run: deferred", ErrRateLimited, host, d.Round(time.Second), p.maxWait)
+		return fmt.Errorf("%w: %s asked to wait %s, longer than the %s heed waits within a run: deferred", ErrRateLimited, scope, d.Round(time.Second), p.maxWait)
 	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
@@ -407,16 +445,44 @@ func (p *pauses) wait(ctx context.Context, host string) error {
 	}
 }
 
+// pauseScope is the form pauses keep a scope in: a bare host lower-cased, or a URL prefix with its scheme
+// and host lower-cased and its path escaped, its query and fragment dropped.
+func pauseScope(scope string) string {
+	scope = strings.TrimSpace(scope)
+	if !strings.Contains(scope, "://") {
+		return strings.ToLower(scope)
+	}
+	u, err := url.Parse(scope)
+	if err != nil {
+		return strings.ToLower(scope)
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + u.EscapedPath()
+}
+
+// pauseCovers reports whether a paused scope covers a request to host whose URL without its query, in
+// pauseScope form, is target. A prefix covers itself and what is below it ("…/forum" covers "…/forum/x",
+// not "…/forum2").
+func pauseCovers(scope, host, target string) bool {
+	if !strings.Contains(scope, "://") {
+		return scope == host
+	}
+	if !strings.HasPrefix(target, scope) {
+		return false
+	}
+	return len(target) == len(scope) || strings.HasSuffix(scope, "/") || target[len(scope)] == '/'
+}
+
 // gate is the innermost transport: it waits out host pauses and bounds the decompression of gzip
 // documents (sitemaps served as .gz), which colly would otherwise inflate without limit.
 type gate struct {
 	next    http.RoundTripper
 	pauses  *pauses
 	maxBody int64
+	guard   *guard
 }
 
 func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := g.pauses.wait(req.Context(), req.URL.Host); err != nil {
+	if err := g.pauses.wait(req.Context(), req.URL); err != nil {
 		return nil, err
 	}
 	if originOf(req.Context()) == "" {
@@ -427,6 +493,10 @@ func (g *gate) RoundTrip(req *http.Request) (*http.Response, error) {
 			first = first.Response.Request
 		}
 		req = req.WithContext(withOrigin(req.Context(), first.URL.Host))
+	}
+	// Every request passes the guard, redirect hops and requests on pooled connections included.
+	if err := g.guard.check(req.Context(), req.URL.Host); err != nil {
+		return nil, err
 	}
 	resp, err := g.next.RoundTrip(req)
 	if err != nil || resp.Uncompressed {

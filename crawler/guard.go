@@ -37,23 +37,13 @@ func newGuard(hosts []string) *guard {
 
 // allow names a host (with or without a port, or as a URL's host) as one the configuration trusts.
 func (g *guard) allow(h string) {
-	h = strings.ToLower(strings.TrimSpace(h))
-	if host, _, err := net.SplitHostPort(h); err == nil {
-		h = host
-	}
-	h = strings.Trim(h, "[]")
+	h = hostOnly(h)
 	if h == "" {
 		return
 	}
 	g.mu.Lock()
 	g.allowed[h] = true
 	g.mu.Unlock()
-}
-
-func (g *guard) isAllowed(host string) bool {
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	return g.allowed[strings.ToLower(strings.Trim(host, "[]"))]
 }
 
 // private reports whether an address is one the crawler must not reach unless told to.
@@ -73,7 +63,7 @@ func (g *guard) dialContext(d *net.Dialer) func(ctx context.Context, network, ad
 		if err != nil {
 			return nil, err
 		}
-		trusted := g.isAllowed(host) || strings.EqualFold(strings.Trim(host, "[]"), originOf(ctx))
+		trusted := g.trusts(ctx, hostOnly(host))
 		var addrs []netip.Addr
 		if ip, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
 			addrs = []netip.Addr{ip}
@@ -112,4 +102,52 @@ func withOrigin(ctx context.Context, host string) context.Context {
 func originOf(ctx context.Context) string {
 	s, _ := ctx.Value(originKey{}).(string)
 	return s
+}
+
+// check refuses a request to host (as a URL names it, with or without a port) when the host is, or
+// resolves to, a private address and is neither the fetch's origin nor trusted. It runs for every
+// request, redirect hops included, before it is sent: a keep-alive connection that an earlier fetch
+// (whose origin the host was) left open must not carry a request the dial check would have refused.
+// The dial check stays, for the address actually connected to (a second DNS answer may differ).
+func (g *guard) check(ctx context.Context, host string) error {
+	h := hostOnly(host)
+	if g.trusts(ctx, h) {
+		return nil
+	}
+	if ip, err := netip.ParseAddr(h); err == nil {
+		if private(ip) {
+			return fmt.Errorf("request to %s: %w", h, ErrForbiddenHost)
+		}
+		return nil
+	}
+	addrs, err := g.resolve(ctx, h)
+	if err != nil {
+		return fmt.Errorf("request to %s: %w", h, err)
+	}
+	for _, a := range addrs {
+		if private(a) {
+			return fmt.Errorf("request to %s (%s): %w", h, a, ErrForbiddenHost)
+		}
+	}
+	return nil
+}
+
+// trusts reports whether host (as hostOnly gives it) may be private: the fetch's origin, or trusted.
+func (g *guard) trusts(ctx context.Context, host string) bool {
+	if o := originOf(ctx); o != "" && hostOnly(o) == host {
+		return true
+	}
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.allowed[host]
+}
+
+// hostOnly is a URL's host, or a host and port, as a lower-case name or IP literal without the port,
+// the brackets of an IPv6 literal, or the final dot of a fully qualified name.
+func hostOnly(h string) string {
+	h = strings.ToLower(strings.TrimSpace(h))
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		h = host
+	}
+	return strings.TrimSuffix(strings.Trim(h, "[]"), ".")
 }

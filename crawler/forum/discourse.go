@@ -66,53 +66,68 @@ func (d *Discourse) Units(seeds []string) []crawler.Unit {
 	return out
 }
 
-// Fetch pages through the latest topics (following more_topics_url) or the search results.
+// Fetch pages through the latest topics (following more_topics_url) or the search results. A later page
+// that fails ends the listing and is counted; the pages read are kept (see readPages).
 func (d *Discourse) Fetch(ctx context.Context, u crawler.Unit) ([]heed.Sighting, error) {
-	var out []heed.Sighting
 	next := d.root + "/latest.json?page=0"
 	if u.Query != "" {
 		next = d.root + "/search.json?" + url.Values{"q": {u.Query}, "page": {"1"}}.Encode()
 	}
-	for page := 1; page <= d.pages && next != ""; page++ {
-		body, err := d.get(ctx, next)
-		if err != nil {
-			return nil, fmt.Errorf("discourse %q page %d: %w", u.Query, page, err)
-		}
+	return readPages(ctx, d.f, d.name, d.pages, func(page int) ([]heed.Sighting, bool, error) {
 		var topics []DiscourseTopic
-		if u.Query == "" {
-			l, err := ParseDiscourseLatest(body)
-			if err != nil {
-				return nil, fmt.Errorf("discourse latest page %d: %w", page, err)
-			}
-			topics, next = l.Topics, d.nextLatest(l.MoreTopicsURL)
-		} else {
-			s, err := ParseDiscourseSearch(body)
-			if err != nil {
-				return nil, fmt.Errorf("discourse %q page %d: %w", u.Query, page, err)
-			}
-			topics, next = s.Topics, ""
-			if s.More && len(s.Topics) > 0 {
-				next = d.root + "/search.json?" + url.Values{"q": {u.Query}, "page": {strconv.Itoa(page + 1)}}.Encode()
-			}
+		var err error
+		topics, next, err = d.page(ctx, u, page, next)
+		if err != nil {
+			return nil, false, fmt.Errorf("discourse %q page %d: %w", u.Query, page, err)
 		}
+		out := make([]heed.Sighting, 0, len(topics))
 		for i, t := range topics {
 			out = append(out, t.sighting(u, i+1, d.root))
 		}
-	}
-	return out, nil
+		return out, next != "", nil
+	})
 }
 
-// get fetches one page, waiting out a 429 whose wait_seconds is within the limit once.
+// page reads the topics at link, page number page of the unit's listing, and the URL of the next page
+// ("" on the last).
+func (d *Discourse) page(ctx context.Context, u crawler.Unit, page int, link string) ([]DiscourseTopic, string, error) {
+	body, err := d.get(ctx, link)
+	if err != nil {
+		return nil, "", err
+	}
+	if u.Query == "" {
+		l, err := ParseDiscourseLatest(body)
+		if err != nil {
+			return nil, "", err
+		}
+		return l.Topics, d.nextLatest(l.MoreTopicsURL), nil
+	}
+	s, err := ParseDiscourseSearch(body)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if s.More && len(s.Topics) > 0 {
+		next = d.root + "/search.json?" + url.Values{"q": {u.Query}, "page": {strconv.Itoa(page + 1)}}.Encode()
+	}
+	return s.Topics, next, nil
+}
+
+// get fetches one page. A 429's wait_seconds pauses the forum (only: other sources on the same host go
+// on); a wait within the limit is waited out and the page asked again once, a longer one defers the forum
+// for the run.
 func (d *Discourse) get(ctx context.Context, link string) ([]byte, error) {
 	for attempt := 0; ; attempt++ {
 		resp, err := d.f.Get(ctx, link, crawler.GetOptions{Source: d.name, Header: map[string][]string{"Accept": {"application/json"}}})
 		if err != nil {
 			return nil, err
 		}
-		if resp.Status == 429 && attempt == 0 {
-			if wait, ok := DiscourseWait(resp.Body); ok && wait <= d.maxWait {
-				d.f.Pause(resp.URL.Host, wait, d.name)
-				continue
+		if resp.Status == 429 {
+			if wait, ok := DiscourseWait(resp.Body); ok {
+				d.f.Pause(d.root+"/", wait, d.name)
+				if attempt == 0 && wait <= d.maxWait {
+					continue
+				}
 			}
 		}
 		if err := crawler.CheckStatus(resp); err != nil {

@@ -93,52 +93,59 @@ func (s *HTMLForum) Units(seeds []string) []crawler.Unit {
 	return out
 }
 
-// Fetch reads the list and follows next-page links on the same host, up to the pages option.
+// Fetch reads the list and follows next-page links on the same host, up to the pages option. A later
+// page that fails ends the listing and is counted; the pages read are kept (see readPages).
 func (s *HTMLForum) Fetch(ctx context.Context, u crawler.Unit) ([]heed.Sighting, error) {
 	link := strings.ReplaceAll(s.template, "{q}", url.QueryEscape(u.Query))
-	var out []heed.Sighting
-	visited := map[string]bool{}
-	for page := 1; page <= s.pages && link != "" && !visited[link]; page++ {
-		visited[link] = true
-		resp, err := s.f.Get(ctx, link, crawler.GetOptions{Source: s.name, Robots: true,
-			Header: map[string][]string{"Accept": {"text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}}})
+	visited := map[string]bool{link: true}
+	return readPages(ctx, s.f, s.name, s.pages, func(int) ([]heed.Sighting, bool, error) {
+		items, next, err := s.page(ctx, u, link)
 		if err != nil {
-			if page > 1 {
-				break // keep the pages read; a refused or failing later page ends the listing
-			}
-			return nil, fmt.Errorf("html forum %s: %w", crawler.Redact(link), err)
+			return nil, false, fmt.Errorf("html forum %s: %w", crawler.Redact(link), err)
 		}
-		if err := crawler.CheckStatus(resp); err != nil {
-			if page > 1 {
-				break
-			}
-			return nil, fmt.Errorf("html forum %s: %w", crawler.Redact(link), err)
+		link = next
+		if next == "" || visited[next] {
+			return items, false, nil
 		}
-		items, next, err := ParseHTMLForum(resp.URL, resp.Body, s.sel)
-		if err != nil {
-			return nil, fmt.Errorf("html forum %s: %w", crawler.Redact(link), err)
+		visited[next] = true
+		return items, true, nil
+	})
+}
+
+// page reads the questions at link and the next page's URL when it is on the same host ("" otherwise).
+func (s *HTMLForum) page(ctx context.Context, u crawler.Unit, link string) ([]heed.Sighting, string, error) {
+	resp, err := s.f.Get(ctx, link, crawler.GetOptions{Source: s.name, Robots: true,
+		Header: map[string][]string{"Accept": {"text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}}})
+	if err != nil {
+		return nil, "", err
+	}
+	if err := crawler.CheckStatus(resp); err != nil {
+		return nil, "", err
+	}
+	items, next, err := ParseHTMLForum(resp.URL, resp.Body, s.sel)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]heed.Sighting, 0, len(items))
+	for i, it := range items {
+		sg := heed.Sighting{Text: it.Title, Source: "html", URL: it.Link, Seed: u.Seed, Position: i + 1,
+			Score: it.Votes, Answers: it.Answers, Views: it.Views}
+		if it.Answers != nil {
+			answered := *it.Answers > 0
+			sg.Answered = &answered
 		}
-		for i, it := range items {
-			sg := heed.Sighting{Text: it.Title, Source: "html", URL: it.Link, Seed: u.Seed, Position: i + 1,
-				Score: it.Votes, Answers: it.Answers, Views: it.Views}
-			if it.Answers != nil {
-				answered := *it.Answers > 0
-				sg.Answered = &answered
-			}
-			if !it.Date.IsZero() {
-				d := it.Date
-				sg.Created = &d
-			}
-			out = append(out, sg)
+		if !it.Date.IsZero() {
+			d := it.Date
+			sg.Created = &d
 		}
-		link = ""
-		if next != "" {
-			if nu, err := url.Parse(next); err == nil && nu.Host == resp.URL.Host {
-				link = next
-			}
+		out = append(out, sg)
+	}
+	if next != "" {
+		if nu, err := url.Parse(next); err != nil || nu.Host != resp.URL.Host {
+			next = ""
 		}
 	}
-	return out, nil
+	return out, next, nil
 }
 
 // HTMLItem is one question found on a forum page.

@@ -141,41 +141,49 @@ func (r *Reddit) pageURL(q, after string) string {
 }
 
 // Fetch pages through the unit's listing with after, up to the pages option, and slows down as the
-// X-Ratelimit headers ask.
+// X-Ratelimit headers ask. A later page that fails ends the listing and is counted; the pages read are
+// kept (see readPages).
 func (r *Reddit) Fetch(ctx context.Context, u crawler.Unit) ([]heed.Sighting, error) {
-	var out []heed.Sighting
 	after := ""
-	for page := 1; page <= r.pages; page++ {
-		link := r.pageURL(u.Query, after)
-		resp, err := r.f.Get(ctx, link, crawler.GetOptions{Source: r.name, Header: map[string][]string{"Accept": {"application/json"}}})
+	return readPages(ctx, r.f, r.name, r.pages, func(page int) ([]heed.Sighting, bool, error) {
+		items, next, err := r.page(ctx, u, after)
 		if err != nil {
-			return nil, fmt.Errorf("reddit %q page %d: %w", u.Query, page, err)
+			return nil, false, fmt.Errorf("reddit %q page %d: %w", u.Query, page, err)
 		}
-		if wait, ok := RedditWait(resp.Header); ok {
-			r.f.Pause(resp.URL.Host, wait, r.name)
-		}
-		if err := crawler.CheckStatus(resp); err != nil {
-			return nil, fmt.Errorf("reddit %q page %d: %w", u.Query, page, err)
-		}
-		if err := crawler.DetectBlock(resp.Body, "a Reddit listing"); err != nil {
-			return nil, fmt.Errorf("reddit %q page %d: %w", u.Query, page, err)
-		}
-		l, err := ParseRedditListing(resp.Body)
-		if err != nil {
-			return nil, fmt.Errorf("reddit %q page %d: %w", u.Query, page, err)
-		}
-		if l.Bad > 0 {
-			r.f.Skipped(r.name, "invalid", l.Bad)
-		}
-		for i, p := range l.Posts {
-			out = append(out, p.sighting(u, i+1, r.endpoint))
-		}
-		if l.After == "" || len(l.Posts) == 0 {
-			break
-		}
-		after = l.After
+		after = next
+		return items, after != "" && len(items) > 0, nil
+	})
+}
+
+// page reads the page of the unit's listing after the post named after, and the name to ask the next
+// page after ("" on the last).
+func (r *Reddit) page(ctx context.Context, u crawler.Unit, after string) ([]heed.Sighting, string, error) {
+	resp, err := r.f.Get(ctx, r.pageURL(u.Query, after), crawler.GetOptions{Source: r.name, Header: map[string][]string{"Accept": {"application/json"}}})
+	if err != nil {
+		return nil, "", err
 	}
-	return out, nil
+	if wait, ok := RedditWait(resp.Header); ok {
+		// The limit is the API's (per client), not the host's other paths'.
+		r.f.Pause(r.endpoint+"/", wait, r.name)
+	}
+	if err := crawler.CheckStatus(resp); err != nil {
+		return nil, "", err
+	}
+	if err := crawler.DetectBlock(resp.Body, "a Reddit listing"); err != nil {
+		return nil, "", err
+	}
+	l, err := ParseRedditListing(resp.Body)
+	if err != nil {
+		return nil, "", err
+	}
+	if l.Bad > 0 {
+		r.f.Skipped(r.name, "invalid", l.Bad)
+	}
+	out := make([]heed.Sighting, 0, len(l.Posts))
+	for i, p := range l.Posts {
+		out = append(out, p.sighting(u, i+1, r.endpoint))
+	}
+	return out, l.After, nil
 }
 
 // RedditWait reads Reddit's rate-limit headers: when no request remains in the window, wait until it

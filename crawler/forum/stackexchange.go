@@ -20,7 +20,8 @@ import (
 // getter is what a forum source needs of the crawler's fetcher.
 type getter interface {
 	Get(ctx context.Context, rawURL string, opt crawler.GetOptions) (*crawler.Response, error)
-	Pause(host string, d time.Duration, source string)
+	// Pause holds back the fetches within scope, a URL prefix (or a bare host), for d.
+	Pause(scope string, d time.Duration, source string)
 	Skipped(source, reason string, n int)
 }
 
@@ -132,49 +133,55 @@ func (s *StackExchange) pageURL(q string, page int) string {
 	return s.endpoint + path + "?" + v.Encode()
 }
 
-// Fetch pages through the unit's listing while has_more, up to the pages option, honouring backoff.
+// Fetch pages through the unit's listing while has_more, up to the pages option, honouring backoff. A
+// later page that fails ends the listing and is counted; the pages read are kept (see readPages).
 func (s *StackExchange) Fetch(ctx context.Context, u crawler.Unit) ([]heed.Sighting, error) {
-	var out []heed.Sighting
-	for page := 1; page <= s.pages; page++ {
-		link := s.pageURL(u.Query, page)
-		resp, err := s.f.Get(ctx, link, crawler.GetOptions{Source: s.name, Header: map[string][]string{"Accept": {"application/json"}}})
+	return readPages(ctx, s.f, s.name, s.pages, func(page int) ([]heed.Sighting, bool, error) {
+		items, more, err := s.page(ctx, u, page)
 		if err != nil {
-			return nil, fmt.Errorf("stackexchange %s %q page %d: %w", s.site, u.Query, page, err)
+			return nil, false, fmt.Errorf("stackexchange %s %q page %d: %w", s.site, u.Query, page, err)
 		}
-		w, perr := ParseStackExchange(resp.Body)
-		if perr != nil {
-			if serr := crawler.CheckStatus(resp); serr != nil {
-				return nil, fmt.Errorf("stackexchange %s %q page %d: %w", s.site, u.Query, page, serr)
-			}
-			return nil, fmt.Errorf("stackexchange %s %q page %d: %w", s.site, u.Query, page, perr)
-		}
-		if w.Bad > 0 {
-			s.f.Skipped(s.name, "invalid", w.Bad)
-		}
-		if w.Backoff > 0 {
-			s.f.Pause(resp.URL.Host, time.Duration(w.Backoff)*time.Second, s.name)
-		}
-		if w.ErrorID != 0 {
-			err := fmt.Errorf("API error %d %s: %s", w.ErrorID, w.ErrorName, w.ErrorMessage)
-			if w.ErrorID == 502 || w.ErrorName == "throttle_violation" {
-				err = fmt.Errorf("%w: %w", crawler.ErrRateLimited, err)
-			}
-			return nil, fmt.Errorf("stackexchange %s %q page %d: %w", s.site, u.Query, page, err)
-		}
-		if err := crawler.CheckStatus(resp); err != nil {
-			return nil, fmt.Errorf("stackexchange %s %q page %d: %w", s.site, u.Query, page, err)
-		}
-		for i, q := range w.Items {
-			out = append(out, q.sighting(u, i+1))
-		}
-		if !w.HasMore || len(w.Items) == 0 {
-			break
-		}
-		if w.QuotaRemaining <= 0 && w.QuotaMax > 0 {
-			return out, nil // the day's quota is spent: keep what was read, stop paging
-		}
+		return items, more, nil
+	})
+}
+
+// page reads one page of the unit's listing and says whether another follows.
+func (s *StackExchange) page(ctx context.Context, u crawler.Unit, page int) ([]heed.Sighting, bool, error) {
+	resp, err := s.f.Get(ctx, s.pageURL(u.Query, page), crawler.GetOptions{Source: s.name, Header: map[string][]string{"Accept": {"application/json"}}})
+	if err != nil {
+		return nil, false, err
 	}
-	return out, nil
+	w, perr := ParseStackExchange(resp.Body)
+	if perr != nil {
+		if serr := crawler.CheckStatus(resp); serr != nil {
+			return nil, false, serr
+		}
+		return nil, false, perr
+	}
+	if w.Bad > 0 {
+		s.f.Skipped(s.name, "invalid", w.Bad)
+	}
+	if w.Backoff > 0 {
+		// backoff is about the API's methods, not the rest of the host.
+		s.f.Pause(s.endpoint+"/2.3/", time.Duration(w.Backoff)*time.Second, s.name)
+	}
+	if w.ErrorID != 0 {
+		err := fmt.Errorf("API error %d %s: %s", w.ErrorID, w.ErrorName, w.ErrorMessage)
+		if w.ErrorID == 502 || w.ErrorName == "throttle_violation" {
+			err = fmt.Errorf("%w: %w", crawler.ErrRateLimited, err)
+		}
+		return nil, false, err
+	}
+	if err := crawler.CheckStatus(resp); err != nil {
+		return nil, false, err
+	}
+	out := make([]heed.Sighting, 0, len(w.Items))
+	for i, q := range w.Items {
+		out = append(out, q.sighting(u, i+1))
+	}
+	// Stop at the last page, and when the day's quota is spent.
+	more := w.HasMore && len(w.Items) > 0 && !(w.QuotaRemaining <= 0 && w.QuotaMax > 0)
+	return out, more, nil
 }
 
 // SEWrapper is the common wrapper of every Stack Exchange API response.

@@ -66,8 +66,14 @@ type Report struct {
 	Fetched   int            // pages fetched
 	Unchanged int            // pages the server said had not changed since the last crawl (kept copies used)
 	Pages     int            // pages kept
-	Skipped   map[string]int // by reason: noindex, not_html, duplicate, off_site, http_error, robots, error, limit
-	LastError string
+	Skipped   map[string]int // by reason: noindex, not_html, duplicate, off_site, http_error, robots, forbidden_host, error, limit
+	// SitemapErrors counts the sitemaps that could not be read, by reason (crawler.Reason: forbidden_host
+	// for one on a private address other than the site's, network, parse, ...).
+	SitemapErrors map[string]int
+	// OffsiteCanonical counts pages whose canonical link pointed off the site: ignored, the page kept
+	// its own URL.
+	OffsiteCanonical int
+	LastError        string
 }
 
 func (r *Report) skip(reason string) { r.Skipped[reason]++ }
@@ -78,20 +84,20 @@ var ErrNoPages = errors.New("no pages found")
 
 // Crawl crawls the site at root and returns its pages in sitemap order.
 func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, error) {
-	rep := Report{Skipped: map[string]int{}}
+	rep := Report{Skipped: map[string]int{}, SitemapErrors: map[string]int{}}
 	base, err := url.Parse(root)
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return nil, rep, fmt.Errorf("crawl site %q: %w: want an http(s) URL", root, crawler.ErrBadInput)
 	}
-	onSite := func(u *url.URL) bool {
-		h := strings.TrimPrefix(strings.ToLower(u.Host), "www.")
-		return h == strings.TrimPrefix(strings.ToLower(base.Host), "www.")
-	}
+	onSite := func(u *url.URL) bool { return sameSite(u, base) }
+	// Everything fetched is fetched for the configured site: a URL that robots.txt, a sitemap or a page
+	// names is not configuration, and only the site's own host (and the trusted hosts) may be private.
+	origin := base.Host
 
 	// Sitemaps: from robots.txt, else the usual place.
 	var sitemaps []string
 	robotsURL := base.ResolveReference(&url.URL{Path: "/robots.txt"}).String()
-	if resp, err := c.f.Get(ctx, robotsURL, crawler.GetOptions{Source: c.name}); err == nil && resp.Status == 200 {
+	if resp, err := c.f.Get(ctx, robotsURL, crawler.GetOptions{Source: c.name, Origin: origin}); err == nil && resp.Status == 200 {
 		sitemaps = RobotsSitemaps(resp.Body)
 	}
 	if len(sitemaps) == 0 {
@@ -106,8 +112,9 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 				continue
 			}
 			seenMap[sm] = true
-			resp, err := c.f.Get(ctx, sm, crawler.GetOptions{Source: c.name, Revalidate: true})
+			resp, err := c.f.Get(ctx, sm, crawler.GetOptions{Source: c.name, Revalidate: true, Origin: origin})
 			if err != nil {
+				rep.SitemapErrors[crawler.Reason(err)]++
 				rep.LastError = err.Error()
 				c.log.Warn("sitemap unreadable", "source", c.name, "url", crawler.Redact(sm), "err", err)
 				continue
@@ -117,6 +124,7 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 			}
 			doc, err := ParseSitemap(resp.Body)
 			if err != nil {
+				rep.SitemapErrors[crawler.Reason(err)]++
 				rep.LastError = err.Error()
 				c.log.Warn("sitemap unreadable", "source", c.name, "url", crawler.Redact(sm), "err", err)
 				continue
@@ -179,7 +187,7 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 			go func() {
 				defer wg.Done()
 				for i := range work {
-					ex, reason, cached, err := c.page(ctx, batch[i])
+					ex, reason, cached, err := c.page(ctx, base, batch[i])
 					mu.Lock()
 					rep.Fetched++
 					if cached {
@@ -240,8 +248,17 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 		p := r.ex.Page
 		self := true
 		if r.ex.Canonical != "" && r.ex.Canonical != p.URL {
-			self = false
-			p.URL = r.ex.Canonical
+			// A canonical link is honoured within the site only: another site's URL would stand in the
+			// report and the review pages for a page it is not (any page author could point a link
+			// there). The same site is what onSite says, as for sitemaps and links.
+			if u, err := url.Parse(r.ex.Canonical); err == nil && onSite(u) {
+				self = false
+				p.URL = r.ex.Canonical
+			} else {
+				rep.OffsiteCanonical++
+				c.log.Warn("off-site canonical link ignored", "source", c.name, "url", crawler.Redact(p.URL),
+					"canonical", crawler.Redact(r.ex.Canonical))
+			}
 		}
 		if e, ok := lastmod[r.ex.Page.URL]; ok && !e.LastMod.IsZero() {
 			p.Modified = e.LastMod
@@ -264,19 +281,27 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 	return pages, rep, nil
 }
 
-// page fetches and reads one page. A non-empty reason with a nil error is a page deliberately skipped;
-// cached says the server confirmed the copy kept from the last crawl.
-func (c *Crawler) page(ctx context.Context, link string) (ex Extracted, reason string, cached bool, err error) {
-	resp, err := c.f.Get(ctx, link, crawler.GetOptions{Source: c.name, Robots: true, Revalidate: true,
+// page fetches and reads one page of the site at base. A non-empty reason with a nil error is a page
+// deliberately skipped; cached says the server confirmed the copy kept from the last crawl.
+func (c *Crawler) page(ctx context.Context, base *url.URL, link string) (ex Extracted, reason string, cached bool, err error) {
+	resp, err := c.f.Get(ctx, link, crawler.GetOptions{Source: c.name, Robots: true, Revalidate: true, Origin: base.Host,
 		Header: map[string][]string{"Accept": {"text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}}})
 	if err != nil {
-		if errors.Is(err, crawler.ErrRobots) {
+		switch {
+		case errors.Is(err, crawler.ErrRobots):
 			return Extracted{}, "robots", false, nil
+		case errors.Is(err, crawler.ErrForbiddenHost):
+			return Extracted{}, "forbidden_host", false, err
 		}
 		return Extracted{}, "error", false, err
 	}
 	if resp.Status != 200 {
 		return Extracted{}, "http_error", false, fmt.Errorf("page %s: HTTP %d", crawler.Redact(link), resp.Status)
+	}
+	if !sameSite(resp.URL, base) {
+		// Redirected to another site: that site's page is not one of ours.
+		c.log.Warn("page redirected off the site", "source", c.name, "url", crawler.Redact(link), "to", crawler.Redact(resp.URL.String()))
+		return Extracted{}, "off_site", resp.Cached, nil
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" {
 		mt, _, _ := mime.ParseMediaType(ct)
@@ -292,6 +317,24 @@ func (c *Crawler) page(ctx context.Context, link string) (ex Extracted, reason s
 		return Extracted{}, "noindex", resp.Cached, nil
 	}
 	return ex, "", resp.Cached, nil
+}
+
+// sameSite reports whether two URLs are on the same site: the same host name, compared without case, a
+// final dot or a leading "www.", and the same port, a scheme's default port counting as none. The scheme
+// does not matter: a site moved to https, or served under "www." and without it, is the same site, as
+// search engines treat it. Any other host, a sub-domain of the site's included, is another site.
+func sameSite(a, b *url.URL) bool {
+	return a != nil && b != nil && siteKey(a) == siteKey(b)
+}
+
+func siteKey(u *url.URL) string {
+	h := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	h = strings.TrimPrefix(h, "www.")
+	port := u.Port()
+	if (port == "80" && strings.EqualFold(u.Scheme, "http")) || (port == "443" && strings.EqualFold(u.Scheme, "https")) {
+		port = ""
+	}
+	return h + ":" + port
 }
 
 // looksLikePage rules out links to files that are not pages.

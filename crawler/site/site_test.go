@@ -5,10 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,7 +57,7 @@ func TestCrawlThroughSitemaps(t *testing.T) {
 			fmt.Fprint(w, page("Page A", ""))
 		case "/b":
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprint(w, page("Page B", `<link rel="canonical" href="https://www.h.example/b">`))
+			fmt.Fprint(w, page("Page B", `<link rel="canonical" href="`+u+`/b">`))
 		case "/private/x":
 			t.Error("a page robots.txt disallows was fetched")
 		case "/hidden":
@@ -80,7 +83,7 @@ func TestCrawlThroughSitemaps(t *testing.T) {
 	for _, p := range pages {
 		got = append(got, p.URL+" "+p.Title)
 	}
-	want := []string{srv.URL + "/a Page A", "https://www.h.example/b Page B"}
+	want := []string{srv.URL + "/a Page A", srv.URL + "/b Page B"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("pages (-want +got):\n%s", diff)
 	}
@@ -221,5 +224,190 @@ func TestSecondCrawlRevalidates(t *testing.T) {
 	}
 	if diff := cmp.Diff(first, second); diff != "" {
 		t.Errorf("the second crawl's pages differ (-first +second):\n%s", diff)
+	}
+}
+
+// TestCrawlReachesNoPrivateHostTheSiteNamed: robots.txt and sitemap indexes name URLs, they are not
+// configuration: a sitemap on another private or loopback host is not fetched (only the configured
+// site's host may be private), and the refusal is counted.
+func TestCrawlReachesNoPrivateHostTheSiteNamed(t *testing.T) {
+	tests := []struct {
+		name  string
+		other func(t *testing.T, h http.Handler) string // the base URL of another private host
+	}{
+		{"loopback under a name", func(t *testing.T, h http.Handler) string {
+			srv := httptest.NewServer(h)
+			t.Cleanup(srv.Close)
+			_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+			return "http://localhost:" + port
+		}},
+		{"another loopback address", func(t *testing.T, h http.Handler) string {
+			l, err := net.Listen("tcp", "127.0.0.2:0")
+			if err != nil {
+				t.Skipf("cannot listen on 127.0.0.2: %v", err)
+			}
+			srv := httptest.NewUnstartedServer(h)
+			srv.Listener.Close()
+			srv.Listener = l
+			srv.Start()
+			t.Cleanup(srv.Close)
+			return srv.URL
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var hits atomic.Int32
+			other := tt.other(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				fmt.Fprintf(w, `<urlset><url><loc>%s/secret</loc></url></urlset>`, "http://"+r.Host)
+			}))
+			var srv *httptest.Server
+			srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch r.URL.Path {
+				case "/robots.txt":
+					fmt.Fprintf(w, "Sitemap: %s/robots-sitemap.xml\nSitemap: %s/index.xml\n", other, srv.URL)
+				case "/index.xml":
+					fmt.Fprintf(w, `<sitemapindex><sitemap><loc>%s/child.xml</loc></sitemap><sitemap><loc>%s/s.xml</loc></sitemap></sitemapindex>`, other, srv.URL)
+				case "/s.xml":
+					fmt.Fprintf(w, `<urlset><url><loc>%s/a</loc></url></urlset>`, srv.URL)
+				case "/a":
+					w.Header().Set("Content-Type", "text/html")
+					fmt.Fprint(w, page("Page A", ""))
+				default:
+					http.NotFound(w, r)
+				}
+			}))
+			defer srv.Close()
+			pages, rep, err := New(fetcher(t), Options{}).Crawl(context.Background(), srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pages) != 1 || pages[0].URL != srv.URL+"/a" {
+				t.Errorf("pages = %+v, want the site's page /a only", pages)
+			}
+			if hits.Load() != 0 {
+				t.Errorf("the other private host saw %d requests, want none", hits.Load())
+			}
+			if diff := cmp.Diff(map[string]int{"forbidden_host": 2}, rep.SitemapErrors); diff != "" {
+				t.Errorf("sitemap errors (-want +got):\n%s", diff)
+			}
+			if rep.Sitemaps != 2 {
+				t.Errorf("%d sitemaps read, want 2 (the site's index and its own sitemap)", rep.Sitemaps)
+			}
+		})
+	}
+}
+
+// TestCrawlHonoursCanonicalsOnTheSiteOnly: a canonical link to another site is ignored (the page keeps
+// its own URL) and counted; one to the same site, under https or "www.", is honoured.
+func TestCrawlHonoursCanonicalsOnTheSiteOnly(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := strings.TrimPrefix(srv.URL, "http://")
+		w.Header().Set("Content-Type", "text/html")
+		switch r.URL.Path {
+		case "/robots.txt":
+			fmt.Fprintf(w, "Sitemap: %s/sitemap.xml\n", srv.URL)
+		case "/sitemap.xml":
+			w.Header().Set("Content-Type", "application/xml")
+			fmt.Fprintf(w, `<urlset><url><loc>%[1]s/a</loc></url><url><loc>%[1]s/b</loc></url><url><loc>%[1]s/c</loc></url><url><loc>%[1]s/d</loc></url></urlset>`, srv.URL)
+		case "/a":
+			fmt.Fprint(w, page("Page A", `<link rel="canonical" href="https://evil.example/phish">`))
+		case "/b":
+			fmt.Fprint(w, page("Page B", `<link rel="canonical" href="https://www.`+host+`/b-canonical">`))
+		case "/c":
+			h, port, _ := net.SplitHostPort(host)
+			fmt.Fprint(w, page("Page C", `<link rel="canonical" href="//`+h+`.evil.example:`+port+`/c">`))
+		case "/d":
+			fmt.Fprint(w, page("Page D", `<link rel="canonical" href="/d-canonical">`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	pages, rep, err := New(fetcher(t), Options{}).Crawl(context.Background(), srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range pages {
+		got = append(got, p.URL)
+	}
+	want := []string{srv.URL + "/a", "https://www." + host + "/b-canonical", srv.URL + "/c", srv.URL + "/d-canonical"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("page URLs (-want +got):\n%s", diff)
+	}
+	if rep.OffsiteCanonical != 2 {
+		t.Errorf("off-site canonicals counted = %d, want 2", rep.OffsiteCanonical)
+	}
+}
+
+func TestSameSite(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"https://help.example/x", "https://help.example/y", true},
+		{"http://help.example/x", "https://help.example/y", true},
+		{"https://www.help.example/", "https://help.example/", true},
+		{"https://HELP.example./", "https://help.example/", true},
+		{"https://help.example:443/", "http://help.example/", true},
+		{"http://127.0.0.1:8080/", "https://127.0.0.1:8080/", true},
+		{"http://127.0.0.1:8080/", "http://127.0.0.1:8081/", false},
+		{"https://help.example/", "https://evil.example/", false},
+		{"https://help.example/", "https://help.example.evil.example/", false},
+		{"https://help.example/", "https://evilhelp.example/", false},
+		{"https://help.example/", "https://www2.help.example/", false},
+		{"https://help.example/", "https://support.help.example/", false},
+	}
+	for _, tt := range tests {
+		a, _ := url.Parse(tt.a)
+		b, _ := url.Parse(tt.b)
+		if got := sameSite(a, b); got != tt.want {
+			t.Errorf("sameSite(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// TestCrawlSkipsPagesRedirectedOffSite: a page that redirects to another site does not become a page
+// under that site's URL. (The other site here is a trusted loopback host, standing in for a public one.)
+func TestCrawlSkipsPagesRedirectedOffSite(t *testing.T) {
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, page("Elsewhere", ""))
+	}))
+	defer other.Close()
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(other.URL, "http://"))
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/robots.txt":
+			fmt.Fprintf(w, "Sitemap: %s/sitemap.xml\n", srv.URL)
+		case "/sitemap.xml":
+			fmt.Fprintf(w, `<urlset><url><loc>%[1]s/a</loc></url><url><loc>%[1]s/moved</loc></url></urlset>`, srv.URL)
+		case "/moved":
+			http.Redirect(w, r, "http://localhost:"+port+"/elsewhere", http.StatusMovedPermanently)
+		case "/a":
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, page("Page A", ""))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	f, err := crawler.NewFetcher(crawler.FetchConfig{Retries: 0, Delay: time.Millisecond, Trusted: []string{"localhost"}}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, rep, err := New(f, Options{}).Crawl(context.Background(), srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 1 || pages[0].URL != srv.URL+"/a" {
+		t.Errorf("pages = %+v, want the site's page /a only", pages)
+	}
+	if rep.Skipped["off_site"] != 1 {
+		t.Errorf("skipped = %v, want one off_site", rep.Skipped)
 	}
 }
