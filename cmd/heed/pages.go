@@ -42,7 +42,7 @@ func (s *sitePages) Pages(ctx context.Context) ([]heed.Page, error) {
 	if s.site != "" {
 		crawled, rep, err := s.crawler.Crawl(ctx, s.site)
 		s.log.Info("site crawled", "site", s.site, "sitemaps", rep.Sitemaps, "listed", rep.Listed, "fetched", rep.Fetched, "unchanged", rep.Unchanged,
-			"pages", rep.Pages, "skipped", rep.Skipped)
+			"pages", rep.Pages, "skipped", rep.Skipped, "sitemap_errors", rep.SitemapErrors, "offsite_canonicals", rep.OffsiteCanonical)
 		if err != nil {
 			return nil, err
 		}
