@@ -139,6 +139,9 @@ type Serve struct {
 	ReviewToken    string `yaml:"review_token"`
 	ReviewUser     string `yaml:"review_user"`
 	ReviewPassword string `yaml:"review_password"`
+	// AllowedHosts are the host names requests may use besides localhost, listen's host and IP
+	// addresses: "heed.internal", ".example.com" (it and its subdomains), "*" (any name).
+	AllowedHosts []string `yaml:"allowed_hosts"`
 }
 
 // Defaults.

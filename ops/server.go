@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,7 +33,10 @@ type Server struct {
 	// Handlers are served beside the built-in ones, by pattern ("/api/respond", "/review/").
 	Handlers map[string]http.Handler
 	Listen   string
-	Log      *slog.Logger
+	// AllowedHosts are the host names requests may name besides localhost, the host of Listen and IP
+	// addresses (serve.allowed_hosts): "heed.internal", ".example.com" (it and its subdomains), "*" (any).
+	AllowedHosts []string
+	Log          *slog.Logger
 	// ShutdownTimeout bounds how long shutdown waits for HTTP requests in flight (default 10s).
 	ShutdownTimeout time.Duration
 	// Ready is told the address the server listens on once it does (for tests and the start message).
@@ -45,7 +50,8 @@ func (s *Server) log() *slog.Logger {
 	return s.Log
 }
 
-// Handler is the server's HTTP handler: every endpoint, each timed into heed_http_request_duration_seconds.
+// Handler is the server's HTTP handler: every endpoint, each timed into heed_http_request_duration_seconds,
+// behind the host check (checkHost).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	handle := func(pattern, name string, h http.Handler) {
@@ -78,7 +84,74 @@ func (s *Server) Handler() http.Handler {
 		}
 		plain(w, http.StatusOK, "heed: /metrics /healthz /readyz /api/respond?q=... /review/\n")
 	}))
-	return mux
+	return s.checkHost(mux)
+}
+
+// checkHost refuses, with 421 Misdirected Request, a request whose Host header names this server by a name
+// it does not know: that is how a web page on another name reads a server on localhost or the internal
+// network (DNS rebinding: the page's name is made to resolve to this server, and the browser sends that
+// name). Served are
+//   - IP addresses: a browser sends one only to a page loaded from that address and port, this server;
+//     Prometheus and Kubernetes, which scrape and probe the pod's address, need no configuration;
+//   - localhost, the host of Listen when it is a name, and AllowedHosts;
+//   - a request without Host (HTTP/1.0): no browser sends one;
+//   - /healthz and /readyz under any name: they tell nothing but "ok", and load balancers and probes may
+//     send any name.
+func (s *Server) checkHost(next http.Handler) http.Handler {
+	allowed := map[string]bool{"localhost": true}
+	var suffixes []string
+	anyHost := false
+	if host, _, err := net.SplitHostPort(s.Listen); err == nil && host != "" {
+		allowed[hostName(host)] = true
+	}
+	for _, h := range s.AllowedHosts {
+		h = strings.TrimSpace(h)
+		switch {
+		case h == "*":
+			anyHost = true
+		case strings.HasPrefix(h, ".") && len(h) > 1:
+			d := hostName(h[1:])
+			allowed[d] = true
+			suffixes = append(suffixes, "."+d)
+		case h != "":
+			allowed[hostName(h)] = true
+		}
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if anyHost || r.Host == "" || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		name := hostName(r.Host)
+		if _, err := netip.ParseAddr(name); err == nil || allowed[name] ||
+			slices.ContainsFunc(suffixes, func(suf string) bool { return strings.HasSuffix(name, suf) }) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		s.log().Debug("request refused: unknown host name", "host", r.Host, "path", r.URL.Path)
+		plain(w, http.StatusMisdirectedRequest, "misdirected request: this server does not answer to that host name; list it in serve.allowed_hosts of the config\n")
+	})
+}
+
+// hostName is the name of a Host header or a host[:port], as compared: without the port, the brackets of
+// an IPv6 address and a final dot, in lower case.
+func hostName(hostport string) string {
+	h := hostport
+	if host, _, err := net.SplitHostPort(hostport); err == nil {
+		h = host
+	}
+	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
+	return strings.ToLower(strings.TrimSuffix(h, "."))
+}
+
+// listensEverywhere reports whether addr is a wildcard address (":9464", "0.0.0.0:9464", "[::]:9464").
+func listensEverywhere(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip, err := netip.ParseAddr(host)
+	return host == "" || (err == nil && ip.IsUnspecified())
 }
 
 // handlerName is a pattern as a metric label: "/api/respond" is api_respond.
@@ -138,6 +211,9 @@ func (s *Server) Run(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.Listen, err)
+	}
+	if listensEverywhere(s.Listen) && len(s.AllowedHosts) == 0 {
+		log.Warn("listening on every address, but only IP addresses and localhost are served: list the names other machines use for this server in serve.allowed_hosts (requests naming others are refused with 421)", "listen", s.Listen)
 	}
 	srv := &http.Server{
 		Handler:           http.MaxBytesHandler(s.Handler(), 1<<20),

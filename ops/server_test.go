@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -178,5 +179,111 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if _, ok := ReadHolder(s.LockDir, "nightly"); ok {
 		t.Error("the lock is still held after shutdown")
+	}
+}
+
+// TestHostCheck: a web page on another name that its DNS points at this machine (DNS rebinding) must not
+// read the metrics or the review pages, nor post decisions: only the names the server is known by are
+// served. IP literals are served (a browser sends one only to a page of this very server), and so are
+// the health checks, which Kubernetes sends with the pod's address.
+func TestHostCheck(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		listen  string
+		allowed []string
+		host    string
+		path    string
+		code    int
+	}{
+		{"rebound name, metrics", "127.0.0.1:9464", nil, "evil.example", "/metrics", http.StatusMisdirectedRequest},
+		{"rebound name and port, review", "127.0.0.1:9464", nil, "evil.example:9464", "/review/", http.StatusMisdirectedRequest},
+		{"rebound name, decision", "127.0.0.1:9464", nil, "evil.example:9464", "/review/decide", http.StatusMisdirectedRequest},
+		{"rebound name, respond", "127.0.0.1:9464", nil, "evil.example", "/api/respond?q=x", http.StatusMisdirectedRequest},
+		{"rebound name, index", "127.0.0.1:9464", nil, "evil.example", "/", http.StatusMisdirectedRequest},
+		{"rebound name, unknown path", "127.0.0.1:9464", nil, "evil.example", "/nothing", http.StatusMisdirectedRequest},
+		{"localhost under another name", "127.0.0.1:9464", nil, "localhost.evil.example", "/metrics", http.StatusMisdirectedRequest},
+		{"loopback address", "127.0.0.1:9464", nil, "127.0.0.1:9464", "/metrics", 200},
+		{"localhost", "127.0.0.1:9464", nil, "localhost:9464", "/review/", 200},
+		{"LOCALHOST.", "127.0.0.1:9464", nil, "LOCALHOST.:9464", "/review/", 200},
+		{"ipv6 loopback", "127.0.0.1:9464", nil, "[::1]:9464", "/metrics", 200},
+		{"pod address", "0.0.0.0:9464", nil, "10.1.2.3:9464", "/metrics", 200},
+		{"ipv6 pod address", "[::]:9464", nil, "[fd00::3]:9464", "/metrics", 200},
+		{"health under any name", "127.0.0.1:9464", nil, "evil.example", "/healthz", 200},
+		{"readiness under any name", "127.0.0.1:9464", nil, "evil.example", "/readyz", 200},
+		{"the listen name", "heed.internal:9464", nil, "heed.internal:9464", "/metrics", 200},
+		{"the listen name, other case", "heed.internal:9464", nil, "Heed.Internal", "/metrics", 200},
+		{"wildcard listen, no list", "0.0.0.0:9464", nil, "heed.internal:9464", "/metrics", http.StatusMisdirectedRequest},
+		{"wildcard listen, no list, localhost", ":9464", nil, "localhost:9464", "/metrics", 200},
+		{"allowed name", "0.0.0.0:9464", []string{"heed", "heed.internal"}, "heed:9464", "/metrics", 200},
+		{"allowed name with port", "0.0.0.0:9464", []string{"heed.internal:9464"}, "heed.internal", "/review/", 200},
+		{"not in the list", "0.0.0.0:9464", []string{"heed.internal"}, "evil.example", "/review/", http.StatusMisdirectedRequest},
+		{"allowed subdomains", "0.0.0.0:9464", []string{".heed.example"}, "eu.heed.example", "/review/", 200},
+		{"allowed subdomains, the domain", "0.0.0.0:9464", []string{".heed.example"}, "heed.example", "/review/", 200},
+		{"allowed subdomains, another domain", "0.0.0.0:9464", []string{".heed.example"}, "evilheed.example", "/review/", http.StatusMisdirectedRequest},
+		{"any name", "0.0.0.0:9464", []string{"*"}, "evil.example", "/review/", 200},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, _ := newTestServer(t)
+			s.Listen, s.AllowedHosts = tt.listen, tt.allowed
+			s.Handlers["/review/"] = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("review")) })
+			req := httptest.NewRequest("GET", tt.path, nil)
+			req.Host = tt.host
+			rec := httptest.NewRecorder()
+			s.Handler().ServeHTTP(rec, req)
+			if rec.Code != tt.code {
+				t.Fatalf("GET %s with Host %q = %d %q, want %d", tt.path, tt.host, rec.Code, rec.Body, tt.code)
+			}
+			if rec.Code == http.StatusMisdirectedRequest {
+				if body := rec.Body.String(); !strings.Contains(body, "serve.allowed_hosts") || strings.Contains(body, "evil") {
+					t.Errorf("refusal body %q: want it to name serve.allowed_hosts and not echo the host", body)
+				}
+			}
+		})
+	}
+}
+
+// TestHostCheckOverTheNetwork: the server as Prometheus and a browser reach it.
+func TestHostCheckOverTheNetwork(t *testing.T) {
+	s, _, _ := newTestServer(t)
+	s.Listen = "127.0.0.1:0"
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	for host, want := range map[string]int{"": 200, "evil.example": http.StatusMisdirectedRequest} {
+		req, _ := http.NewRequest("GET", srv.URL+"/metrics", nil)
+		if host != "" {
+			req.Host = host
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("Host %q: %d, want %d", host, res.StatusCode, want)
+		}
+	}
+}
+
+// TestWildcardListenWarns: listening on every address without serve.allowed_hosts is told at start: other
+// machines reach the server only by its IP address until their names are listed.
+func TestWildcardListenWarns(t *testing.T) {
+	for _, tt := range []struct {
+		listen  string
+		allowed []string
+		warn    bool
+	}{{"0.0.0.0:0", nil, true}, {"0.0.0.0:0", []string{"heed"}, false}, {"127.0.0.1:0", nil, false}} {
+		s, _, _ := newTestServer(t)
+		s.Jobs = nil
+		s.Listen, s.AllowedHosts = tt.listen, tt.allowed
+		var logs strings.Builder
+		s.Log = slog.New(slog.NewTextHandler(&logs, nil))
+		ctx, cancel := context.WithCancel(context.Background())
+		s.Ready = func(string) { cancel() }
+		if err := s.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(logs.String(), "serve.allowed_hosts"); got != tt.warn {
+			t.Errorf("listen %s, allowed %v: warned %v, want %v\n%s", tt.listen, tt.allowed, got, tt.warn, logs.String())
+		}
 	}
 }

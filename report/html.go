@@ -65,8 +65,13 @@ func Href(u string) string {
 }
 
 // WriteHTML writes report.html: one self-contained file that needs no network to open.
+// Crawled text reaches it escaped, linked only when http(s), and without bidi controls (BidiStripper).
 func WriteHTML(w io.Writer, r *Report) error {
-	if err := tmpl.Execute(w, r); err != nil {
+	sw := NewBidiStripper(w)
+	if err := tmpl.Execute(sw, r); err != nil {
+		return fmt.Errorf("write %s: %w", HTMLFile, err)
+	}
+	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("write %s: %w", HTMLFile, err)
 	}
 	return nil

@@ -16,6 +16,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/internal/atomicfile"
@@ -349,14 +352,22 @@ func WriteCSV(w io.Writer, r *Report) error {
 func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // SafeCell neutralises a text cell that a spreadsheet would run as a formula: one starting with =, +, -
-// or @ (or a tab or carriage return before them) gets a leading single quote, as OWASP advises.
+// or @, or with a tab, carriage return or line feed (which spreadsheets skip before them), gets a leading
+// single quote, as OWASP advises. Spreadsheets also read the fullwidth and small forms of those signs
+// (＝ ＋ － ＠, ﹦ ﹢ ﹣ ﹫: what a Japanese or Chinese input method types) as the signs themselves, so a
+// first character whose compatibility form (NFKC) is one of them is neutralised too.
 func SafeCell(s string) string {
 	if s == "" {
 		return s
 	}
 	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	case '=', '+', '-', '@', '\t', '\r', '\n':
 		return "'" + s
+	}
+	if r, _ := utf8.DecodeRuneInString(s); r >= utf8.RuneSelf {
+		if k := norm.NFKC.String(string(r)); k != "" && strings.ContainsRune("=+-@", rune(k[0])) {
+			return "'" + s
+		}
 	}
 	return s
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -149,9 +150,87 @@ func TestWriteIsAtomicAndComplete(t *testing.T) {
 }
 
 func TestSafeCell(t *testing.T) {
-	for in, want := range map[string]string{"=1+2": "'=1+2", "+x": "'+x", "-x": "'-x", "@SUM": "'@SUM", "\t=x": "'\t=x", "plain": "plain", "": ""} {
-		if got := SafeCell(in); got != want {
-			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
+	for _, tt := range []struct{ name, in, want string }{
+		{"equals", "=1+2", "'=1+2"},
+		{"plus", "+x", "'+x"},
+		{"minus", "-x", "'-x"},
+		{"at", "@SUM", "'@SUM"},
+		{"tab", "\t=x", "'\t=x"},
+		{"carriage return", "\r=x", "'\r=x"},
+		{"line feed", "\n=x", "'\n=x"},
+		{"fullwidth equals", "＝HYPERLINK(\"http://evil.example\")", "'＝HYPERLINK(\"http://evil.example\")"},
+		{"fullwidth plus", "＋1", "'＋1"},
+		{"fullwidth minus", "－1+cmd", "'－1+cmd"},
+		{"fullwidth at", "＠SUM(A1)", "'＠SUM(A1)"},
+		{"small equals", "﹦1+1", "'﹦1+1"},
+		{"small plus", "﹢1", "'﹢1"},
+		{"small minus", "﹣1", "'﹣1"},
+		{"small at", "﹫SUM", "'﹫SUM"},
+		{"equals later", "a=1", "a=1"},
+		{"fullwidth equals later", "a＝1", "a＝1"},
+		{"fullwidth letter", "ｌａｒｋ", "ｌａｒｋ"},
+		{"plain", "plain", "plain"},
+		{"empty", "", ""},
+	} {
+		if got := SafeCell(tt.in); got != tt.want {
+			t.Errorf("%s: SafeCell(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
+
+// bidiControls are the Unicode bidi controls: each reorders what is shown after it.
+var bidiControls = []rune{'\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'}
+
+// TestHTMLHasNoBidiControls: crawled text carrying U+202E RIGHT-TO-LEFT OVERRIDE (and its kin) would show
+// reordered, and reorder what follows it; report.html shows the text without them.
+func TestHTMLHasNoBidiControls(t *testing.T) {
+	r := sample()
+	spoof := "lark \u202eexe.tnemyap\u202c \u2066x\u2069\u200e\u200f\u061c\u202a\u202b\u202d\u2067\u2068 end"
+	r.Organisation += spoof
+	r.Gaps[0].Text, r.Gaps[0].Reason, r.Gaps[0].PageTitle = spoof, spoof, spoof
+	r.Gaps[1].URL = "https://help.example/\u202efdp.exe"
+	r.Answered[0].PageTitle = spoof
+	r.Topics = []Topic{{Topic: heed.Topic{Key: spoof, Label: spoof, Title: spoof, Texts: []string{spoof}, Requests: []string{"k"}, Demand: 1}}}
+	r.Pages[0].Requests = []string{spoof}
+	r.Disappeared = append(r.Disappeared, spoof)
+	r.Sources[0].LastError = spoof
+	var b bytes.Buffer
+	if err := WriteHTML(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	if strings.ContainsFunc(htmlTemplate+reportJS+reportCSS, func(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }) {
+		t.Error("the report's own template, script or style holds a bidi control: stripping it would change them (and the script's hash)")
+	}
+	if !strings.Contains(html, "lark exe.tnemyap x end") {
+		t.Error("report.html does not show the text less its controls")
+	}
+	for _, c := range bidiControls {
+		if n := strings.Count(html, string(c)); n > 0 {
+			t.Errorf("report.html holds %U %d times", c, n)
+		}
+	}
+}
+
+// TestBidiStripperAcrossWrites: a control split between two writes is still taken out, and everything
+// else, invalid UTF-8 included, passes unchanged.
+func TestBidiStripperAcrossWrites(t *testing.T) {
+	in := "a\u202eb\u061cc\xe2\x80d\u2069\u2028é中\xe2"
+	want := "abc\xe2\x80d\u2028é中\xe2"
+	for size := 1; size <= len(in); size++ {
+		var b bytes.Buffer
+		s := NewBidiStripper(&b)
+		for i := 0; i < len(in); i += size {
+			chunk := in[i:min(i+size, len(in))]
+			if n, err := s.Write([]byte(chunk)); n != len(chunk) || err != nil {
+				t.Fatalf("Write = %d, %v", n, err)
+			}
+		}
+		if err := s.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if got := b.String(); got != want {
+			t.Errorf("in writes of %d bytes: %q, want %q", size, got, want)
 		}
 	}
 }

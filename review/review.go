@@ -5,8 +5,9 @@
 // Anyone who can reach the pages can read them. Writing needs the credentials of the config (a token, or
 // a user name and password, both checked by HTTP basic auth; the token also as a bearer token); without
 // credentials configured, the pages are read-only. Forms carry a token derived from the credentials, and
-// cross-site posts are refused. The pages need no script: filtering is a plain GET form, and every
-// crawled text is escaped by html/template under a Content-Security-Policy that runs no script at all.
+// cross-site posts are refused. A pin must name one of the pages in the store. The pages need no script:
+// filtering is a plain GET form, and every crawled text is escaped by html/template, without bidi
+// controls, under a Content-Security-Policy that runs no script at all.
 package review
 
 import (
@@ -21,6 +22,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -37,6 +39,8 @@ type Store interface {
 	PutOverride(ctx context.Context, o heed.Override) error
 	DeleteOverride(ctx context.Context, scope heed.OverrideScope, key string) error
 	Overrides(ctx context.Context) ([]heed.Override, error)
+	// Pages are the organisation's pages as the last run stored them: a pin must name one.
+	Pages(ctx context.Context) ([]heed.Page, error)
 }
 
 // Auth is who may write. Empty means read-only.
@@ -200,8 +204,8 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request) {
 	case "remove":
 		err = h.Store.DeleteOverride(r.Context(), o.Scope, o.Key)
 	case heed.OverridePin:
-		if rep, lerr := h.load(); lerr == nil && !slices.ContainsFunc(rep.Pages, func(p report.Page) bool { return p.URL == o.URL }) {
-			http.Error(w, "pin: that page is not among the organisation's pages", http.StatusBadRequest)
+		if msg, code := h.checkPin(r.Context(), o.URL); msg != "" {
+			http.Error(w, msg, code)
 			return
 		}
 		err = h.Store.PutOverride(r.Context(), o)
@@ -216,6 +220,28 @@ func (h *Handler) decide(w http.ResponseWriter, r *http.Request) {
 	h.log().Info("review decision stored", "scope", o.Scope, "action", o.Action, "by", o.By)
 	// A fixed target: nothing from the request decides where the browser goes next.
 	http.Redirect(w, r, "/review/?saved=1", http.StatusSeeOther)
+}
+
+// checkPin says why a pin to pageURL is refused, with the status to answer, or "" when it is not. The
+// page must be one of the store's pages, report or no report: the next run answers the request with it,
+// and the report and these pages link it.
+func (h *Handler) checkPin(ctx context.Context, pageURL string) (string, int) {
+	u, err := url.Parse(pageURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "pin: want the http(s) address of one of the organisation's pages", http.StatusBadRequest
+	}
+	pages, err := h.Store.Pages(ctx)
+	if err != nil {
+		h.log().Error("review: pages unreadable", "err", err)
+		return "pin: the organisation's pages cannot be read now; try again later", http.StatusServiceUnavailable
+	}
+	if len(pages) == 0 {
+		return "pin: no pages are stored yet; a run stores the organisation's pages, then pins can name them", http.StatusBadRequest
+	}
+	if !slices.ContainsFunc(pages, func(p heed.Page) bool { return p.URL == pageURL }) {
+		return fmt.Sprintf("pin: that address is none of the %d stored pages of the organisation; pick one from the list", len(pages)), http.StatusBadRequest
+	}
+	return "", 0
 }
 
 // view is what the page template shows.
@@ -255,7 +281,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	if errors.Is(err, os.ErrNotExist) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusOK)
-		pageTmpl.Execute(w, view{})
+		execute(w, view{})
 		return
 	}
 	if err != nil {
@@ -292,9 +318,19 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 		h.log().Error("review: overrides unreadable", "err", err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := pageTmpl.Execute(w, v); err != nil {
+	if err := execute(w, v); err != nil {
 		h.log().Error("review page", "err", err)
 	}
+}
+
+// execute writes the page of v without the bidi controls crawled text can carry (see
+// report.BidiStripper): a U+202E in a request would otherwise reorder what the page shows after it.
+func execute(w http.ResponseWriter, v view) error {
+	sw := report.NewBidiStripper(w)
+	if err := pageTmpl.Execute(sw, v); err != nil {
+		return err
+	}
+	return sw.Flush()
 }
 
 var pageTmpl = template.Must(template.New("review").Funcs(template.FuncMap{

@@ -18,9 +18,19 @@ import (
 )
 
 type memStore struct {
-	mu sync.Mutex
-	os []heed.Override
+	mu    sync.Mutex
+	os    []heed.Override
+	pages []heed.Page
 }
+
+func (m *memStore) Pages(context.Context) ([]heed.Page, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]heed.Page{}, m.pages...), nil
+}
+
+// storedPages are the organisation's pages as a run stored them.
+var storedPages = []heed.Page{{URL: "https://lark.example/charge", Title: "Charge"}, {URL: "https://lark.example/cargo", Title: "Cargo"}}
 
 func (m *memStore) PutOverride(_ context.Context, o heed.Override) error {
 	if err := o.Validate(); err != nil {
@@ -132,7 +142,7 @@ func TestFilter(t *testing.T) {
 }
 
 func TestDecisions(t *testing.T) {
-	st := &memStore{}
+	st := &memStore{pages: storedPages}
 	h := &Handler{Store: st, ReportDir: writeReport(t), Auth: Auth{Username: "ana", Password: "s3cret", Token: "tok"}}
 	basic := func(r *http.Request) { r.SetBasicAuth("ana", "s3cret") }
 	// Not signed in: read-only page, 401 on post and login.
@@ -202,3 +212,84 @@ func TestNoReportYet(t *testing.T) {
 		t.Errorf("%d %s", res.StatusCode, body)
 	}
 }
+
+// TestPinsNeedAStoredPage: a pin names one of the pages the store holds, report or no report; anything
+// else (a script or data url, a foreign page, a page before any run stored pages) is refused and nothing
+// is stored.
+func TestPinsNeedAStoredPage(t *testing.T) {
+	basic := func(r *http.Request) { r.SetBasicAuth("ana", "s3cret") }
+	for _, tt := range []struct {
+		name   string
+		pages  []heed.Page
+		report bool
+		url    string
+		code   int
+	}{
+		{"javascript, no report", storedPages, false, "javascript:alert(document.cookie)", 400},
+		{"data, no report", storedPages, false, "data:text/html,<script>alert(1)</script>", 400},
+		{"foreign page, no report", storedPages, false, "https://evil.example/", 400},
+		{"relative, no report", storedPages, false, "/charge", 400},
+		{"nothing stored yet", nil, false, "https://lark.example/cargo", 400},
+		{"javascript, with a report", storedPages, true, "javascript:alert(1)", 400},
+		{"in the report, no longer stored", storedPages[:1], true, "https://lark.example/cargo", 400},
+		{"stored page, no report", storedPages, false, "https://lark.example/cargo", http.StatusSeeOther},
+		{"stored page, with a report", storedPages, true, "https://lark.example/charge", http.StatusSeeOther},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st := &memStore{pages: tt.pages}
+			dir := t.TempDir()
+			if tt.report {
+				dir = writeReport(t)
+			}
+			h := &Handler{Store: st, ReportDir: dir, Auth: Auth{Username: "ana", Password: "s3cret"}}
+			form := url.Values{"csrf": {h.csrf()}, "scope": {"request"}, "key": {"lark child seat"}, "action": {"pin"}, "url": {tt.url}}
+			res, body := do(t, h, "POST", "/review/decide", form, basic)
+			if res.StatusCode != tt.code {
+				t.Fatalf("pin %q = %d %q, want %d", tt.url, res.StatusCode, body, tt.code)
+			}
+			if tt.code != 400 {
+				if len(st.os) != 1 || st.os[0].URL != tt.url {
+					t.Errorf("stored %+v", st.os)
+				}
+				return
+			}
+			if len(st.os) != 0 {
+				t.Errorf("a refused pin was stored: %+v", st.os)
+			}
+			if !strings.Contains(body, "pin:") {
+				t.Errorf("the refusal does not say why: %q", body)
+			}
+		})
+	}
+}
+
+// TestBidiControlsDoNotReachThePage: crawled text can carry bidi controls (U+202E RIGHT-TO-LEFT OVERRIDE
+// and its kin) that would reorder what the page shows after them; none reaches the page.
+func TestBidiControlsDoNotReachThePage(t *testing.T) {
+	dir := t.TempDir()
+	spoof := "lark \u202eexe.tnemyap\u202c seat \u2067x\u2069 \u200f\u061c"
+	r := &report.Report{Schema: report.Schema, Organisation: "Lark\u202e",
+		Gaps:     []report.Request{{Key: "k", Text: spoof, Reason: spoof, GapKind: heed.GapNoContent, URL: "https://lark.example/\u202ex", PageTitle: spoof}},
+		Answered: []report.Request{{Key: "a", Text: spoof, URL: "https://lark.example/charge", PageTitle: spoof}},
+		Topics:   []report.Topic{{Topic: heed.Topic{Key: "k\u202e", Label: spoof, Texts: []string{spoof}}}},
+		Pages:    []report.Page{{URL: "https://lark.example/charge", Title: spoof}},
+	}
+	var b bytes.Buffer
+	if err := report.WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, report.JSONFile), b.Bytes(), 0o644)
+	st := &memStore{pages: storedPages, os: []heed.Override{{Scope: heed.ScopeRequest, Key: "k", Action: heed.OverrideWontAnswer, Note: spoof, By: "ana\u202e"}}}
+	h := &Handler{Store: st, ReportDir: dir, Auth: Auth{Token: "tok"}}
+	_, body := do(t, h, "GET", "/review/?q=lark", nil, func(r *http.Request) { r.Header.Set("Authorization", "Bearer tok") })
+	if !strings.Contains(body, "exe.tnemyap") {
+		t.Fatalf("the text is not shown at all:\n%s", body)
+	}
+	for _, c := range bidiControls {
+		if strings.ContainsRune(body, c) {
+			t.Errorf("the page holds %U", c)
+		}
+	}
+}
+
+var bidiControls = []rune{'\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'}

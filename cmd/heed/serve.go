@@ -17,8 +17,9 @@ import (
 	"github.com/heed-dev/heed/review"
 )
 
-// cmdServe runs the config's schedules and serves metrics, health, the responder API and (later) the
-// review pages, until SIGINT or SIGTERM.
+// cmdServe runs the config's schedules and serves metrics, health, the responder API and the review
+// pages, until SIGINT or SIGTERM. Requests must name the server by an IP address, localhost, the listen
+// host or one of serve.allowed_hosts (ops.Server.AllowedHosts).
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "serve", "[-c FILE] [--listen ADDR] [--shard I/N]")
 	f := addJobFlags(fs, true)
@@ -86,7 +87,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	rev := &review.Handler{Store: st, ReportDir: cfg.Report.Dir, Auth: auth, Log: log}
 	srv := &ops.Server{
 		Store: st, Gatherer: ms.reg, Metrics: ms.ops, Jobs: jobs, LockDir: cfg.Storage.Data, Listen: addr, Log: log,
-		Handlers: map[string]http.Handler{"/api/respond": respond, "/review/": rev, "/review": rev},
+		AllowedHosts: cfg.Serve.AllowedHosts,
+		Handlers:     map[string]http.Handler{"/api/respond": respond, "/review/": rev, "/review": rev},
 		RunJob: func(ctx context.Context, name string) (ops.Summary, error) {
 			job, err := cfg.Job(jobOf[name])
 			if err != nil {
