@@ -81,7 +81,10 @@ func cmdOverride(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if len(pages) > 0 && !slices.ContainsFunc(pages, func(p heed.Page) bool { return p.URL == *pageURL }) {
+		if len(pages) == 0 {
+			return usagef("-url %q: no pages are stored yet, so none can be pinned (heed run stores them first)", *pageURL)
+		}
+		if !slices.ContainsFunc(pages, func(p heed.Page) bool { return p.URL == *pageURL }) {
 			return usagef("-url %q is none of the %d stored pages (heed run stores them; check the address)", *pageURL, len(pages))
 		}
 	case "wont-answer":

@@ -109,3 +109,18 @@ func TestOverridesPersistAcrossRuns(t *testing.T) {
 		t.Error("the pin did not outlive the other decision's removal")
 	}
 }
+
+// A pin needs a stored page to point at: on a store that has none yet, no address can be checked, so none
+// is taken (a javascript: or data: URL, or a page that does not exist, would otherwise be stored).
+func TestPinNeedsStoredPages(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	for _, u := range []string{"https://h.example/charge", "javascript:alert(1)", "data:text/html,x"} {
+		code, _, errs := heedRun(t, "", "override", "pin", "--data", data, "--request", "lark child seat", "--url", u)
+		if code != exitUsage {
+			t.Errorf("pin %q on a store with no pages: code %d (%s), want %d", u, code, errs, exitUsage)
+		}
+	}
+	if code, stdout, _ := heedRun(t, "", "override", "list", "--data", data); code != 0 || strings.TrimSpace(stdout) != "" {
+		t.Errorf("after refused pins, list = code %d %q, want nothing stored", code, stdout)
+	}
+}
