@@ -67,7 +67,7 @@ var (
 	// ErrBadInput: a file the source reads is unreadable or not in a known format.
 	ErrBadInput = errors.New("bad input")
 	// ErrStore: the sink could not store a unit (a full disk, a broken database): not the source's fault.
-	ErrStore = errors.New("store failed")
+	ErrStore    = errors.New("store failed")
 	errCanceled = context.Canceled
 )
 

@@ -303,6 +303,15 @@ func (f *Fetcher) Skipped(source, reason string, n int) {
 	}
 }
 
+// PageFailed counts and logs a later page of a listing that failed, the pages before it kept: counted
+// in heed_crawl_items_skipped_total as page_REASON, logged with the page and the error.
+func (f *Fetcher) PageFailed(source string, page int, err error) {
+	reason := "page_" + Reason(err)
+	f.metrics.Skipped(source, reason, 1)
+	f.log.Warn("listing cut short: a later page failed, the pages before it are kept", "source", source,
+		"page", page, "reason", reason, "err", err)
+}
+
 // ErrTooLarge is returned, with the cut response, when a body reaches the size limit.
 var ErrTooLarge = errors.New("response body too large")
 

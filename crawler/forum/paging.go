@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/heed-dev/heed"
-	"github.com/heed-dev/heed/crawler"
 )
 
 // readPages reads a listing page by page, at most pages of them, for the source named source. read reads
@@ -24,7 +23,7 @@ func readPages(ctx context.Context, f getter, source string, pages int, read fun
 			if page == 1 || ctx.Err() != nil {
 				return nil, err
 			}
-			f.Skipped(source, "page_"+crawler.Reason(err), 1)
+			f.PageFailed(source, page, err)
 			return out, nil
 		}
 		out = append(out, items...)

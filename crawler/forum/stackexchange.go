@@ -23,6 +23,8 @@ type getter interface {
 	// Pause holds back the fetches within scope, a URL prefix (or a bare host), for d.
 	Pause(scope string, d time.Duration, source string)
 	Skipped(source, reason string, n int)
+	// PageFailed counts a later page of a listing that failed.
+	PageFailed(source string, page int, err error)
 }
 
 // StackExchange reads questions from the Stack Exchange API 2.3: search/advanced per seed, or a site's
