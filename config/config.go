@@ -7,15 +7,19 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/heed-dev/heed/analysis"
 	"github.com/heed-dev/heed/crawler"
 )
 
@@ -153,6 +157,90 @@ const (
 	DefaultListen   = "127.0.0.1:9464"
 )
 
+// Ranges are the values every numeric and duration setting may take, by key ("sources[].delay" is each
+// source's delay): the one place they are set, documented in the README's configuration reference.
+// Bounds keep a typo or a stray zero from exhausting memory, hammering a site or stalling a run; a key
+// whose Zero is set may also be 0, or left out, for the default.
+var Ranges = map[string]Range{
+	"organisation.max_pages": {Min: 1, Max: 10_000_000, Zero: "the default"},
+	"crawl.timeout":          {Min: int64(time.Second), Max: int64(10 * time.Minute), Unit: Duration, Zero: "the default"},
+	"crawl.workers":          {Min: 1, Max: 256, Zero: "the default"},
+	"crawl.parallel":         {Min: 1, Max: 64, Zero: "the default"},
+	"crawl.delay":            {Min: int64(time.Millisecond), Max: int64(time.Hour), Unit: Duration, Zero: "the default"},
+	"crawl.retries":          {Min: 1, Max: 10, Zero: "the default"},
+	"crawl.max_retry_after":  {Min: int64(time.Second), Max: int64(24 * time.Hour), Unit: Duration, Zero: "the default"},
+	"crawl.max_body":         {Min: 1 << 10, Max: 256 << 20, Unit: Bytes, Zero: "the default"},
+	"crawl.max_text":         {Min: 1, Max: 100_000, Zero: "the default"},
+	"sources[].parallel":     {Min: 1, Max: 64, Zero: "crawl.parallel"},
+	"sources[].delay":        {Min: int64(time.Millisecond), Max: int64(time.Hour), Unit: Duration, Zero: "crawl.delay"},
+	"jobs[].jitter":          {Min: 0, Max: int64(12 * time.Hour), Unit: Duration},
+}
+
+// Range is the values a numeric or duration setting may take: Min to Max, and 0 when Zero is set.
+type Range struct {
+	Min, Max int64 // nanoseconds for a Duration
+	Unit     Unit
+	// Zero, when set, says what 0 (or the key left out) stands for, such as "the default".
+	Zero string
+}
+
+// Unit is how a Range's numbers read.
+type Unit int
+
+// The units of a Range.
+const (
+	Count Unit = iota
+	Bytes
+	Duration
+)
+
+func (r Range) contains(v int64) bool { return v >= r.Min && v <= r.Max || v == 0 && r.Zero != "" }
+
+// String says what the range allows, such as "1 to 256, or 0 for the default".
+func (r Range) String() string {
+	s := r.format(r.Min) + " to " + r.format(r.Max)
+	if r.Unit == Bytes {
+		s += " bytes (" + binarySize(r.Min) + " to " + binarySize(r.Max) + ")"
+	}
+	if r.Zero != "" {
+		s += ", or 0 for " + r.Zero
+	}
+	return s
+}
+
+// format writes a value of the range as the config would.
+func (r Range) format(v int64) string {
+	if r.Unit == Duration {
+		return shortDuration(time.Duration(v))
+	}
+	return strconv.FormatInt(v, 10)
+}
+
+// shortDuration is d as the config would write it: 10m rather than 10m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// binarySize writes a byte count in KiB, MiB or GiB when it is a whole number of them.
+func binarySize(n int64) string {
+	for _, u := range []struct {
+		name string
+		size int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= u.size && n%u.size == 0 {
+			return strconv.FormatInt(n/u.size, 10) + " " + u.name
+		}
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
 // Load reads and checks a configuration file.
 func Load(path string) (*File, error) {
 	data, err := os.ReadFile(path)
@@ -165,6 +253,7 @@ func Load(path string) (*File, error) {
 var (
 	unknownField = regexp.MustCompile(`line (\d+): field (\S+) not found in type (\S+)`)
 	lineMsg      = regexp.MustCompile(`line (\d+): (.*)`)
+	wrongType    = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `(.*)`)? into (\\S+)$")
 )
 
 // Parse reads and checks a configuration; name is used in errors and to resolve relative paths.
@@ -172,14 +261,14 @@ func Parse(name string, data []byte) (*File, error) {
 	f := &File{path: name}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(name, err)
+		return nil, yamlError(name, err, nil)
 	}
 	f.root = &root
 	if len(bytes.TrimSpace(data)) > 0 {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(f); err != nil {
-			return nil, yamlError(name, err)
+			return nil, yamlError(name, err, &root)
 		}
 	}
 	f.ApplyDefaults()
@@ -190,8 +279,9 @@ func Parse(name string, data []byte) (*File, error) {
 	return f, nil
 }
 
-// yamlError rewrites the YAML library's errors as "file:line: message", one line per problem.
-func yamlError(name string, err error) error {
+// yamlError rewrites the YAML library's errors as "file:line: message", one line per problem, naming
+// the key of a value of the wrong type when root, the document, is given.
+func yamlError(name string, err error, root *yaml.Node) error {
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
 		var msgs []string
@@ -199,7 +289,7 @@ func yamlError(name string, err error) error {
 			if m := unknownField.FindStringSubmatch(e); m != nil {
 				msgs = append(msgs, fmt.Sprintf("%s:%s: unknown key %q%s", name, m[1], m[2], sectionOf(m[3])))
 			} else if m := lineMsg.FindStringSubmatch(e); m != nil {
-				msgs = append(msgs, fmt.Sprintf("%s:%s: %s", name, m[1], m[2]))
+				msgs = append(msgs, fmt.Sprintf("%s:%s: %s", name, m[1], typeError(root, m[1], m[2])))
 			} else {
 				msgs = append(msgs, name+": "+e)
 			}
@@ -325,7 +415,9 @@ func (f *File) ApplyDefaults() {
 	}
 }
 
-// Check validates settings that do not depend on which source kinds exist (cmd/heed checks those).
+// Check validates every setting that does not depend on which source kinds exist or on how schedules
+// are parsed (cmd/heed checks those, through the sources and ops): every number against its Ranges,
+// the language, the listen address, and how the parts refer to each other.
 func (f *File) Check() error {
 	var errs []error
 	bad := func(path []any, format string, args ...any) {
@@ -353,15 +445,16 @@ func (f *File) Check() error {
 	if f.Storage.Kind != "embedded" && f.Storage.Kind != "elasticsearch" {
 		bad([]any{"storage", "kind"}, "storage kind %q: want embedded or elasticsearch", f.Storage.Kind)
 	}
-	c := f.Crawl
-	for _, x := range []struct {
-		key string
-		v   int64
-	}{{"workers", int64(c.Workers)}, {"parallel", int64(c.Parallel)}, {"retries", int64(c.Retries)}, {"max_body", int64(c.MaxBody)},
-		{"max_text", int64(c.MaxText)}, {"timeout", int64(c.Timeout)}, {"delay", int64(c.Delay)}} {
-		if x.v < 0 {
-			bad([]any{"crawl", x.key}, "%s must not be negative", x.key)
+	for _, n := range f.numbers() {
+		if r := Ranges[n.key]; !r.contains(n.v) {
+			bad(n.path, "%s is out of range: want %s", f.raw(n.path, r.format(n.v)), r)
 		}
+	}
+	if langs := analysis.Languages(); !slices.Contains(langs, f.Organisation.Lang) {
+		bad([]any{"organisation", "lang"}, "%q is not a language heed analyses: want %s", f.Organisation.Lang, orList(langs))
+	}
+	if msg := checkListen(f.Serve.Listen); msg != "" {
+		bad([]any{"serve", "listen"}, "%q%s", f.Serve.Listen, msg)
 	}
 	jobs := map[string]bool{}
 	for i, j := range f.Jobs {
@@ -379,9 +472,6 @@ func (f *File) Check() error {
 			if _, ok := names[s]; !ok {
 				bad([]any{"jobs", i, "sources"}, "job %q names source %q, which is not configured", j.Name, s)
 			}
-		}
-		if j.Jitter < 0 {
-			bad([]any{"jobs", i, "jitter"}, "jitter must not be negative")
 		}
 		if j.Crawl != nil && !*j.Crawl && j.Site != nil && !*j.Site {
 			bad([]any{"jobs", i, "crawl"}, "job %q neither crawls nor refreshes the site: it would do nothing", j.Name)
@@ -447,8 +537,15 @@ func keyPath(path []any) string {
 // Line returns the line of the key at path, or of its closest ancestor present in the file; 0 when the
 // configuration has no file.
 func (f *File) Line(path ...any) int {
+	line, _ := f.find(path)
+	return line
+}
+
+// find returns the line of the key at path (or of its closest ancestor present in the file) and the
+// key's value, nil when the key is not in the file.
+func (f *File) find(path []any) (int, *yaml.Node) {
 	if f.root == nil || len(f.root.Content) == 0 {
-		return 0
+		return 0, nil
 	}
 	n := f.root.Content[0]
 	line := n.Line
@@ -456,7 +553,7 @@ func (f *File) Line(path ...any) int {
 		switch x := p.(type) {
 		case string:
 			if n.Kind != yaml.MappingNode {
-				return line
+				return line, nil
 			}
 			found := false
 			for i := 0; i+1 < len(n.Content); i += 2 {
@@ -468,15 +565,178 @@ func (f *File) Line(path ...any) int {
 				}
 			}
 			if !found {
-				return line
+				return line, nil
 			}
 		case int:
 			if n.Kind != yaml.SequenceNode || x >= len(n.Content) {
-				return line
+				return line, nil
 			}
 			n = n.Content[x]
 			line = n.Line
 		}
 	}
-	return line
+	return line, n
+}
+
+// raw is the value at path as written in the file, or def when it is not there.
+func (f *File) raw(path []any, def string) string {
+	if _, n := f.find(path); n != nil && n.Kind == yaml.ScalarNode {
+		return n.Value
+	}
+	return def
+}
+
+// number is one numeric or duration setting of the configuration, for Check.
+type number struct {
+	key  string // its key in Ranges
+	path []any  // its place in the file
+	v    int64
+}
+
+// numbers lists every numeric and duration setting; TestRangesCoverEveryNumber keeps it complete.
+func (f *File) numbers() []number {
+	c := f.Crawl
+	out := []number{
+		{"organisation.max_pages", []any{"organisation", "max_pages"}, int64(f.Organisation.MaxPages)},
+		{"crawl.timeout", []any{"crawl", "timeout"}, int64(c.Timeout)},
+		{"crawl.workers", []any{"crawl", "workers"}, int64(c.Workers)},
+		{"crawl.parallel", []any{"crawl", "parallel"}, int64(c.Parallel)},
+		{"crawl.delay", []any{"crawl", "delay"}, int64(c.Delay)},
+		{"crawl.retries", []any{"crawl", "retries"}, int64(c.Retries)},
+		{"crawl.max_retry_after", []any{"crawl", "max_retry_after"}, int64(c.MaxRetryAfter)},
+		{"crawl.max_body", []any{"crawl", "max_body"}, int64(c.MaxBody)},
+		{"crawl.max_text", []any{"crawl", "max_text"}, int64(c.MaxText)},
+	}
+	for i, s := range f.Sources {
+		out = append(out,
+			number{"sources[].parallel", []any{"sources", i, "parallel"}, int64(s.Parallel)},
+			number{"sources[].delay", []any{"sources", i, "delay"}, int64(s.Delay)})
+	}
+	for i, j := range f.Jobs {
+		out = append(out, number{"jobs[].jitter", []any{"jobs", i, "jitter"}, int64(j.Jitter)})
+	}
+	return out
+}
+
+// checkListen says what is wrong with a listen address ("" when nothing is): it must be host:port with
+// a port from 0 to 65535 and a host that is empty, an IP address or a host name.
+func checkListen(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return " is not host:port (such as 127.0.0.1:9464, [::1]:9464 or :9464)"
+	}
+	if port == "" || strings.Trim(port, "0123456789") != "" {
+		return fmt.Sprintf(": port %q is not a number: want 0 to 65535", port)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n > 65535 {
+		return fmt.Sprintf(": port %s is out of range: want 0 to 65535", port)
+	}
+	if host != "" && !isHostName(host) {
+		if _, err := netip.ParseAddr(host); err != nil {
+			return fmt.Sprintf(": host %q is not an IP address or a host name", host)
+		}
+	}
+	return ""
+}
+
+// isHostName reports whether s is a DNS name: dot-separated labels of letters, digits, hyphens and
+// underscores (container names have them).
+func isHostName(s string) bool {
+	if len(s) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(s, "."), ".") {
+		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
+			return false
+		}
+		for _, c := range label {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// orList writes "a, b or c".
+func orList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+// typeError rewrites the YAML library's message about a value of the wrong type at line to name the
+// value's key, and to say how a duration is written.
+func typeError(root *yaml.Node, line, msg string) string {
+	m := wrongType.FindStringSubmatch(msg)
+	if m == nil || root == nil {
+		return msg
+	}
+	n, err := strconv.Atoi(line)
+	if err != nil {
+		return msg
+	}
+	path, value := keyAt(root, n, "!!"+m[1], m[2])
+	if path == nil {
+		return msg
+	}
+	key := keyPath(path)
+	if m[3] == "time.Duration" && value.Kind == yaml.ScalarNode {
+		return fmt.Sprintf("%s: %q is not a duration: want a number and a unit, such as 30s or 1h30m", key, value.Value)
+	}
+	return key + ": " + msg
+}
+
+// keyAt finds the key whose value is at line, with the tag and, for a scalar, the value given (which
+// the YAML library cuts to "1234567..." when it is long), and returns the key's path and its value.
+func keyAt(root *yaml.Node, line int, tag, value string) ([]any, *yaml.Node) {
+	var found *yaml.Node
+	match := func(n *yaml.Node) bool {
+		if n.Line != line || n.ShortTag() != tag {
+			return false
+		}
+		if n.Kind == yaml.ScalarNode && n.Value != value {
+			cut, ok := strings.CutSuffix(value, "...")
+			if !ok || !strings.HasPrefix(n.Value, cut) {
+				return false
+			}
+		}
+		found = n
+		return true
+	}
+	var walk func(n *yaml.Node, path []any) []any
+	walk = func(n *yaml.Node, path []any) []any {
+		switch n.Kind {
+		case yaml.DocumentNode:
+			for _, c := range n.Content {
+				if p := walk(c, path); p != nil {
+					return p
+				}
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				p := append(slices.Clip(path), n.Content[i].Value)
+				if match(n.Content[i+1]) {
+					return p
+				}
+				if q := walk(n.Content[i+1], p); q != nil {
+					return q
+				}
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				p := append(slices.Clip(path), i)
+				if match(c) {
+					return p
+				}
+				if q := walk(c, p); q != nil {
+					return q
+				}
+			}
+		}
+		return nil
+	}
+	path := walk(root, nil)
+	return path, found
 }

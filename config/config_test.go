@@ -4,12 +4,14 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/heed-dev/heed/analysis"
 	"github.com/heed-dev/heed/crawler"
 )
 
@@ -114,4 +116,155 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("a config without defaults was accepted")
 		}
 	})
+}
+
+// TestBadCmdConfigsPassConfig: the configs of testdata/bad-cmd are wrong only in what cmd/heed judges
+// (schedules, source kinds and options), so the config package alone accepts them.
+func TestBadCmdConfigsPassConfig(t *testing.T) {
+	files, err := filepath.Glob("testdata/bad-cmd/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatal("no bad-cmd configs", err)
+	}
+	for _, file := range files {
+		if _, err := Load(file); err != nil {
+			t.Errorf("%s: %v", file, err)
+		}
+	}
+}
+
+// TestRangesCoverEveryNumber: every numeric or duration key of the config has a range, and Check
+// looks at each of them: a number added without one fails here.
+func TestRangesCoverEveryNumber(t *testing.T) {
+	want := map[string]bool{}
+	var walk func(prefix string, typ reflect.Type)
+	walk = func(prefix string, typ reflect.Type) {
+		for i := range typ.NumField() {
+			fd := typ.Field(i)
+			name, _, _ := strings.Cut(fd.Tag.Get("yaml"), ",")
+			if !fd.IsExported() || name == "" || name == "-" {
+				continue
+			}
+			key := name
+			if prefix != "" {
+				key = prefix + "." + name
+			}
+			ft := fd.Type
+			switch {
+			case ft == reflect.TypeFor[time.Duration]():
+				want[key] = true
+			case ft.Kind() == reflect.Struct:
+				walk(key, ft)
+			case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+				walk(key+"[]", ft.Elem())
+			case ft.Kind() >= reflect.Int && ft.Kind() <= reflect.Float64:
+				want[key] = true
+			}
+		}
+	}
+	walk("", reflect.TypeFor[File]())
+	got := map[string]bool{}
+	for k := range Ranges {
+		got[k] = true
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("numeric keys without a range, or ranges without a key (-keys +ranges):\n%s", diff)
+	}
+	f, err := Parse("heed.yaml", []byte("sources: [{kind: a}]\njobs: [{name: a}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := map[string]bool{}
+	for _, n := range f.numbers() {
+		checked[n.key] = true
+	}
+	if diff := cmp.Diff(want, checked); diff != "" {
+		t.Errorf("keys Check does not look at (-keys +checked):\n%s", diff)
+	}
+}
+
+// TestBoundsAccepted: the ends of every range load.
+func TestBoundsAccepted(t *testing.T) {
+	for name, doc := range map[string]string{
+		"highest": `organisation: {max_pages: 10000000, lang: sv}
+sources: [{kind: a, parallel: 64, delay: 1h}]
+crawl: {timeout: 10m, workers: 256, parallel: 64, delay: 1h, retries: 10, max_retry_after: 24h, max_body: 268435456, max_text: 100000}
+jobs: [{name: a, jitter: 12h}]
+serve: {listen: "0.0.0.0:65535"}
+`,
+		"lowest": `organisation: {max_pages: 1, lang: da}
+sources: [{kind: a, parallel: 1, delay: 1ms}]
+crawl: {timeout: 1s, workers: 1, parallel: 1, delay: 1ms, retries: 1, max_retry_after: 1s, max_body: 1024, max_text: 1}
+jobs: [{name: a, jitter: 0s}]
+serve: {listen: ":0"}
+`,
+	} {
+		if _, err := Parse(name+".yaml", []byte(doc)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestZeroMeansDefault: a number written as 0 means what leaving it out means.
+func TestZeroMeansDefault(t *testing.T) {
+	zero, err := Parse("zero.yaml", []byte(`organisation: {max_pages: 0}
+sources: [{kind: a, parallel: 0, delay: 0s}]
+crawl: {timeout: 0s, workers: 0, parallel: 0, delay: 0s, retries: 0, max_retry_after: 0s, max_body: 0, max_text: 0}
+jobs: [{name: a, jitter: 0s}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	left, err := Parse("left.yaml", []byte("sources: [{kind: a}]\njobs: [{name: a}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(left.Crawl, zero.Crawl); diff != "" {
+		t.Errorf("crawl with zeros (-left out +zero):\n%s", diff)
+	}
+	if zero.Organisation.MaxPages != 0 || zero.Sources[0].Parallel != 0 || zero.Sources[0].Delay != 0 || zero.Jobs[0].Jitter != 0 {
+		t.Errorf("zeros that mean a default further on were changed: %+v %+v %+v", zero.Organisation, zero.Sources[0], zero.Jobs[0])
+	}
+	if def := crawler.DefaultFetchConfig(); zero.Crawl.Timeout != def.Timeout || zero.Crawl.Retries != def.Retries || zero.Crawl.Workers != 4 {
+		t.Errorf("defaults not applied: %+v", zero.Crawl)
+	}
+}
+
+// TestLanguages: every language the analysis package stems is accepted, in lower case as README says.
+func TestLanguages(t *testing.T) {
+	for _, lang := range analysis.Languages() {
+		if _, err := Parse("heed.yaml", []byte("organisation: {lang: "+lang+"}\n")); err != nil {
+			t.Errorf("%s: %v", lang, err)
+		}
+	}
+}
+
+func TestListenAddresses(t *testing.T) {
+	for addr, ok := range map[string]bool{
+		":9464": true, "127.0.0.1:0": true, "[::1]:9464": true, "localhost:9464": true, "heed.internal.example:80": true,
+		"0.0.0.0:65535": true, "[fe80::1%eth0]:9464": true,
+		"9464": false, "127.0.0.1:65536": false, "127.0.0.1:-1": false, "127.0.0.1:": false, "::1:9464": false,
+		"host_name:80": true, "bad host:80": false, "http://127.0.0.1:9464": false,
+	} {
+		_, err := Parse("heed.yaml", []byte("serve: {listen: \""+addr+"\"}\n"))
+		if (err == nil) != ok {
+			t.Errorf("listen %q: err %v, want ok %v", addr, err, ok)
+		}
+	}
+}
+
+// TestReadmeConfigLoads: the configuration reference in the README is a config heed accepts.
+func TestReadmeConfigLoads(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ref, ok := strings.Cut(string(b), "## Configuration reference")
+	_, block, ok2 := strings.Cut(ref, "```yaml\n")
+	block, _, ok3 := strings.Cut(block, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("no yaml block under the README's configuration reference")
+	}
+	if _, err := Parse("README.md", []byte(block)); err != nil {
+		t.Errorf("the README's configuration reference does not load:\n%v", err)
+	}
 }

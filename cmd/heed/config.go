@@ -5,37 +5,135 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/heed-dev/heed/config"
 	"github.com/heed-dev/heed/crawler"
+	"github.com/heed-dev/heed/ops"
 )
 
-// loadConfig reads a config file and checks its source kinds; every error is a usage error naming the
-// file and line.
+// loadConfig reads a config file and checks what the config package cannot judge on its own: the
+// source kinds and their numeric options, and the jobs' schedules. Every error is a usage error naming
+// the file, the line and the key.
 func loadConfig(path string) (*config.File, error) {
 	cfg, err := config.Load(path)
 	if err != nil {
 		return nil, usageError{err}
 	}
-	if err := checkConfigKinds(cfg); err != nil {
+	if err := checkConfigStages(cfg); err != nil {
 		return nil, err
 	}
 	return cfg, nil
 }
 
-func checkConfigKinds(cfg *config.File) error {
+func checkConfigStages(cfg *config.File) error {
 	var errs []error
 	for i, s := range cfg.Sources {
 		if err := checkKind(s.Kind); err != nil {
 			errs = append(errs, cfg.Errorf([]any{"sources", i, "kind"}, "%v", err))
+			continue
+		}
+		for _, e := range sourceOptionErrors(s) {
+			errs = append(errs, cfg.Errorf([]any{"sources", i, "options", e.key}, "%s", e.msg))
+		}
+	}
+	for i, j := range cfg.Jobs {
+		if msg := scheduleError(j.Schedule); msg != "" {
+			errs = append(errs, cfg.Errorf([]any{"jobs", i, "schedule"}, "%s", msg))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return usageError{err}
 	}
 	return nil
+}
+
+// scheduleForms says how a schedule is written.
+const scheduleForms = "five fields (minute hour day-of-month month day-of-week) or a descriptor such as @daily or @every 6h"
+
+// minEvery is the shortest @every: no five-field schedule fires more often.
+const minEvery = time.Minute
+
+// scheduleError says what is wrong with a job's schedule ("" when nothing is). It parses the schedule
+// as heed serve does (ops.ParseSchedule), so that heed run and heed serve accept the same configs.
+func scheduleError(spec string) string {
+	switch {
+	case strings.TrimSpace(spec) == "":
+		return "a job needs a schedule: " + scheduleForms
+	case strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ="):
+		return fmt.Sprintf("%q: give the time zone as the job's tz, not in the schedule", spec)
+	}
+	if _, err := ops.ParseSchedule(ops.Scheduled{Spec: spec, TZ: "UTC"}, time.Now()); err != nil {
+		if cause := errors.Unwrap(err); cause != nil {
+			err = cause
+		}
+		return fmt.Sprintf("%q is not a schedule: %v; want %s", spec, err, scheduleForms)
+	}
+	if every, ok := strings.CutPrefix(spec, "@every "); ok {
+		if d, err := time.ParseDuration(every); err == nil && d < minEvery {
+			return fmt.Sprintf("%q runs too often: want @every %s or longer", spec, strings.TrimSuffix(minEvery.String(), "0s"))
+		}
+	}
+	return ""
+}
+
+// optionRange is the whole numbers a numeric source option may take.
+type optionRange struct {
+	min, max int
+	// onlyHere marks a range the source does not check itself (it passes the value on to the service).
+	onlyHere bool
+}
+
+// sourceNumbers are the numeric options of each source kind and their ranges, checked as the config
+// loads so that an error names the line. The sources check the same ranges as they are built;
+// TestSourceNumbersMatchBuilders keeps the two in step.
+var sourceNumbers = map[string]map[string]optionRange{
+	"stackexchange": {"pages": {min: 1, max: 100}, "pagesize": {min: 1, max: 100}},
+	"reddit":        {"pages": {min: 1, max: 10}, "limit": {min: 1, max: 100}},
+	"discourse":     {"pages": {min: 1, max: 50}},
+	"html":          {"pages": {min: 1, max: 100}},
+	"amazon":        {"limit": {min: 1, max: 100, onlyHere: true}},
+	"wikipedia":     {"limit": {min: 1, max: 500, onlyHere: true}}, // the most the MediaWiki API allows
+}
+
+// optionError is a numeric source option out of its range.
+type optionError struct{ key, msg string }
+
+func (e optionError) Error() string { return "option " + e.key + ": " + e.msg }
+
+// sourceOptionErrors checks a source's numeric options, in the order of their names.
+func sourceOptionErrors(spec crawler.Spec) []optionError {
+	var out []optionError
+	ranges := sourceNumbers[spec.Kind]
+	for _, key := range slices.Sorted(maps.Keys(ranges)) {
+		v := spec.Options[key]
+		if v == "" {
+			continue // the source's default
+		}
+		r := ranges[key]
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil:
+			out = append(out, optionError{key, fmt.Sprintf("%q is not a whole number: want %d to %d", v, r.min, r.max)})
+		case n < r.min || n > r.max:
+			out = append(out, optionError{key, fmt.Sprintf("%d is out of range: want a whole number from %d to %d", n, r.min, r.max)})
+		}
+	}
+	return out
+}
+
+// checkSourceOptions returns the errors of sourceOptionErrors as one.
+func checkSourceOptions(spec crawler.Spec) error {
+	var errs []error
+	for _, e := range sourceOptionErrors(spec) {
+		errs = append(errs, e)
+	}
+	return errors.Join(errs...)
 }
 
 // runFlags are the flags of run (and serve) that describe or extend a configuration.
@@ -121,6 +219,9 @@ func resolveConfig(f runFlags) (*config.File, error) {
 			return nil, usagef("-source: %v", err)
 		}
 		if err := checkKind(spec.Kind); err != nil {
+			return nil, usagef("-source %q: %v", raw, err)
+		}
+		if err := checkSourceOptions(spec); err != nil {
 			return nil, usagef("-source %q: %v", raw, err)
 		}
 		if spec.Name == "" {
