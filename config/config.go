@@ -194,6 +194,19 @@ const (
 	Duration
 )
 
+// CheckFlag checks a command-line value against the range of the config key it stands for, and says
+// what is wrong with it ("" when nothing is), as "-flag 100000000 is out of range: want 1 to 256".
+func CheckFlag(flag, key string, v int64) string {
+	r, ok := Ranges[key]
+	if !ok || r.contains(v) {
+		return ""
+	}
+	return fmt.Sprintf("-%s %s is out of range: want %s", flag, r.format(v), r)
+}
+
+// CheckListen says what is wrong with a listen address, host:port ("" when nothing is).
+func CheckListen(addr string) string { return checkListen(addr) }
+
 func (r Range) contains(v int64) bool { return v >= r.Min && v <= r.Max || v == 0 && r.Zero != "" }
 
 // String says what the range allows, such as "1 to 256, or 0 for the default".

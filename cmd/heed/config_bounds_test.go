@@ -170,3 +170,25 @@ func TestSourceNumbersMatchBuilders(t *testing.T) {
 		}
 	}
 }
+
+// The flags that stand for bounded settings are bounded the same way: heed crawl --workers and --delay,
+// a source's numeric options given on the command line, heed serve --listen.
+func TestFlagsAreBoundedLikeTheConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"crawl workers", []string{"crawl", "--workers", "100000000", "--source", "wikipedia=http://127.0.0.1:9", "--seed", "x"}, "-workers 100000000 is out of range: want 1 to 256"},
+		{"crawl delay", []string{"crawl", "--delay", "3h", "--source", "wikipedia=http://127.0.0.1:9", "--seed", "x"}, "-delay 3h is out of range"},
+		{"crawl source option", []string{"crawl", "--source", "wikipedia=http://127.0.0.1:9;limit=100000", "--seed", "x"}, "limit"},
+		{"serve listen", []string{"serve", "--listen", "not an address", "--data", t.TempDir()}, "is not host:port"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errs := heedRun(t, "", tc.args...)
+			if code != exitUsage || !strings.Contains(errs, tc.want) {
+				t.Errorf("heed %v: code %d, stderr %q; want %d naming %q", tc.args, code, errs, exitUsage, tc.want)
+			}
+		})
+	}
+}

@@ -74,6 +74,14 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 		}
 		cfg.Sources = append(cfg.Sources, spec)
 	}
+	for _, c := range []struct {
+		flag, key string
+		v         int64
+	}{{"workers", "crawl.workers", int64(*workers)}, {"delay", "crawl.delay", int64(*delay)}} {
+		if msg := config.CheckFlag(c.flag, c.key, c.v); msg != "" {
+			return usagef("%s", msg)
+		}
+	}
 	cfg.ApplyDefaults()
 	if *delay > 0 {
 		cfg.Crawl.Delay = *delay

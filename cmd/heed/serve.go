@@ -34,6 +34,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	batchGC(e.getenv)
 	addr := cfg.Serve.Listen
 	if *listen != "" {
+		if msg := config.CheckListen(*listen); msg != "" {
+			return usagef("-listen %q%s", *listen, msg)
+		}
 		addr = *listen
 	}
 	if addr == "" {

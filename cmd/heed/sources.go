@@ -68,6 +68,9 @@ func buildSources(specs []crawler.Spec, d sourceDeps) ([]crawler.Source, error) 
 		if err := checkKind(s.Kind); err != nil {
 			return nil, usageError{err}
 		}
+		if err := checkSourceOptions(s); err != nil {
+			return nil, usageError{fmt.Errorf("source %s: %w", s.Name, err)}
+		}
 		src, err := kinds[s.Kind](s, d)
 		if err != nil {
 			return nil, usageError{err}
