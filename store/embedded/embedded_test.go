@@ -268,3 +268,46 @@ func TestUnreadableRowsAreSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Pages are staged and swapped in: a staging table a killed process left behind changes nothing that a
+// reader sees, and the next replacement starts it afresh.
+func TestReplacePagesAfterAnInterruptedReplacement(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := []heed.Page{{URL: "https://h.example/a", Title: "A"}, {URL: "https://h.example/b", Title: "B"}}
+	if err := s.ReplacePages(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	// A replacement killed half-way: its staging table holds part of the new pages.
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE pages_staged (ord INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+		INSERT INTO pages_staged VALUES (0, 'https://h.example/half', '{"url":"https://h.example/half"}')`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = Open(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.Pages(ctx)
+	if err != nil || len(got) != 2 || got[0].URL != old[0].URL {
+		t.Fatalf("pages after an interrupted replacement = %+v, %v; want the old two", got, err)
+	}
+	for _, want := range [][]heed.Page{{{URL: "https://h.example/c", Title: "C"}}, nil, old} {
+		if err := s.ReplacePages(ctx, want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Pages(ctx)
+		if err != nil || len(got) != len(want) {
+			t.Fatalf("pages = %+v, %v; want %+v", got, err, want)
+		}
+		for i := range want {
+			if got[i].URL != want[i].URL {
+				t.Errorf("page %d = %s, want %s", i, got[i].URL, want[i].URL)
+			}
+		}
+	}
+}
