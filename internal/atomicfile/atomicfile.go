@@ -5,9 +5,9 @@
 // A writer killed half-way (kill -9, the OOM killer, a lost machine) leaves its temporary file behind, and
 // a report's can weigh hundreds of megabytes; so each Create removes the leftovers of earlier writers of the
 // same destination. A writer holds an flock on its temporary file from creation to rename; the kernel
-// drops it when the process dies, however it dies. A leftover is removed only when nobody holds its lock
-// (and it is over a minute old: its writer may be between creating it and locking it), so the file of a
-// writer still at work, in this process or another, is never touched. Files of the naming of earlier
+// drops it when the process dies, however it dies. A leftover is removed only when nobody holds its lock,
+// so the file of a writer still at work, in this process or another, is never touched (a writer between
+// creating its file and locking it, whose file a sweep removed, notices and makes another). Files of the naming of earlier
 // versions, which took no lock, are removed once nobody has written them for six hours.
 package atomicfile
 
@@ -23,9 +23,6 @@ import (
 )
 
 const (
-	// lockGrace is how old an unlocked temporary file must be before it counts as abandoned: its writer
-	// takes the lock right after creating it.
-	lockGrace = time.Minute
 	// unlockedAge is how long a temporary file nobody can prove abandoned (an earlier version's, or on a
 	// file system without flock) must have gone unwritten before it is removed.
 	unlockedAge = 6 * time.Hour
@@ -50,14 +47,38 @@ func Create(dest string) (*File, error) {
 		return nil, fmt.Errorf("create %s: %w", dest, err)
 	}
 	sweep(dest, time.Now())
-	f, err := os.CreateTemp(dir, tempPrefix(dest)+strconv.Itoa(os.Getpid())+"-*")
-	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", dest, err)
+	for range 10 {
+		f, err := os.CreateTemp(dir, tempPrefix(dest)+strconv.Itoa(os.Getpid())+"-*")
+		if err != nil {
+			return nil, fmt.Errorf("create %s: %w", dest, err)
+		}
+		// Held until the file is renamed or removed. Between creating the file and locking it, another
+		// writer's sweep may take it for a leftover (it is unlocked) and remove it: then the lock fails,
+		// or the name no longer leads to this file, and another is made.
+		switch err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); {
+		case errors.Is(err, syscall.EWOULDBLOCK):
+			f.Close()
+			continue
+		case err != nil:
+			// A file system without flock: sweep cannot lock it either and falls back to its age.
+			return &File{File: f, dest: dest}, nil
+		}
+		if named(f) {
+			return &File{File: f, dest: dest}, nil
+		}
+		f.Close()
 	}
-	// Held until the file is renamed or removed. A file system without flock leaves it unlocked: sweep
-	// then cannot lock it either and falls back to its age.
-	syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-	return &File{File: f, dest: dest}, nil
+	return nil, fmt.Errorf("create %s: temporary files keep disappearing (another process sweeping?)", dest)
+}
+
+// named reports whether f's name still leads to f.
+func named(f *os.File) bool {
+	a, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	b, err := os.Lstat(f.Name())
+	return err == nil && os.SameFile(a, b)
 }
 
 // sweep removes the abandoned temporary files of dest. It is best effort: what it cannot read or remove
@@ -91,9 +112,7 @@ func sweep(dest string, now time.Time) {
 			}
 			continue
 		}
-		if idle > lockGrace {
-			removeUnlocked(path, idle)
-		}
+		removeUnlocked(path, idle)
 	}
 }
 
