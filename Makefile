@@ -6,7 +6,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 SHARED   ?= ../shared
 FUZZTIME ?= 60s
 
-.PHONY: all build demo test test-race vet fmt-check eval eval-peers fuzz bench test-elasticsearch clean
+.PHONY: all build demo test test-race vet fmt-check eval eval-peers fuzz bench crashcheck test-elasticsearch clean
 
 all: build
 
@@ -59,6 +59,12 @@ test-elasticsearch:
 ## bench: time heed on large generated inputs (1M requests; opt-in, not part of CI)
 bench: build
 	./scripts/bench.sh
+
+## crashcheck: kill -9 `heed run` at 22 points of a large run (200,000 requests beside a live suggestion
+##   source) and check each rerun ends as an uninterrupted run (opt-in; 20-40 minutes); smaller:
+##   make crashcheck CRASHCHECK_FLAGS='-requests 20000 -pages 2000 -points 4'
+crashcheck: build
+	$(GO) run ./internal/crashcheck -heed $(BIN) $(CRASHCHECK_FLAGS)
 
 clean:
 	rm -rf bin out
