@@ -60,6 +60,9 @@ type Organisation struct {
 	Site string `yaml:"site"`
 	// Pages is a page export (JSONL, or CSV when it ends in .csv) used instead of, or as well as, Site.
 	Pages string `yaml:"pages"`
+	// CanonicalHosts are host names besides Site's own that the site's canonical links may name: the
+	// public host when Site is a staging or mirror copy. A canonical link to any other host is ignored.
+	CanonicalHosts []string `yaml:"canonical_hosts"`
 	// MaxPages bounds the pages crawled from Site.
 	MaxPages int `yaml:"max_pages"`
 	// Lang is the language of the pages and requests, as an ISO 639-1 code (default en).
@@ -454,6 +457,11 @@ func (f *File) Check() error {
 	}
 	if f.Organisation.Site != "" && !strings.HasPrefix(f.Organisation.Site, "http://") && !strings.HasPrefix(f.Organisation.Site, "https://") {
 		bad([]any{"organisation", "site"}, "site %q: want an http(s) URL", f.Organisation.Site)
+	}
+	for i, h := range f.Organisation.CanonicalHosts {
+		if !isHostName(h) {
+			bad([]any{"organisation", "canonical_hosts", i}, "%q: want a host name such as help.example.com (no scheme, port or path)", h)
+		}
 	}
 	if f.Storage.Kind != "embedded" && f.Storage.Kind != "elasticsearch" {
 		bad([]any{"storage", "kind"}, "storage kind %q: want embedded or elasticsearch", f.Storage.Kind)

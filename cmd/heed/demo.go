@@ -23,6 +23,8 @@ organisation:
   name: {{.World.Organisation}}
   brands: [{{range $i, $b := .World.Brands}}{{if $i}}, {{end}}"{{$b}}"{{end}}]
   site: {{.Servers.Site}}
+  # the loopback copy's canonical links name the help centre's public host: the report links those
+  canonical_hosts: [{{.World.Host}}]
   lang: en
 sources:
   - name: search-suggest

@@ -425,6 +425,14 @@ func TestDemo(t *testing.T) {
 		t.Errorf("demo report: %d pages, %d answered, %d gaps, status %s; want 30+ pages, both answered requests and gaps, ok",
 			r.Summary.Pages, len(r.Answered), len(r.Gaps), r.Run.Status)
 	}
+	// The sample site is served from loopback, but its pages are the help centre's: the report links
+	// the public URLs its canonical links name, not the loopback copy that is gone once the demo ends.
+	for _, pg := range r.Pages {
+		if !strings.HasPrefix(pg.URL, "https://help.larkcycles.example/") {
+			t.Errorf("demo page %s: want the help centre's canonical URL", pg.URL)
+			break
+		}
+	}
 	kinds := map[string]int{}
 	for _, g := range r.Gaps {
 		kinds[string(g.GapKind)]++

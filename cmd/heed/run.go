@@ -186,7 +186,7 @@ func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st sto
 	if *job.Site && (cfg.Organisation.Site != "" || cfg.Organisation.Pages != "") {
 		j.Pages = &sitePages{
 			site: cfg.Organisation.Site, export: cfg.Organisation.Pages, log: log,
-			crawler: site.New(fetch, site.Options{MaxPages: cfg.Organisation.MaxPages, Log: log}),
+			crawler: site.New(fetch, site.Options{MaxPages: cfg.Organisation.MaxPages, CanonicalHosts: cfg.Organisation.CanonicalHosts, Log: log}),
 		}
 	}
 	brands := cfg.Organisation.Brands

@@ -31,6 +31,8 @@ type Crawler struct {
 	maxPages int
 	workers  int
 	log      *slog.Logger
+	// canonical are other hosts the site's canonical links may name (siteKey form, any port).
+	canonical map[string]bool
 }
 
 // Options tune a site crawl.
@@ -38,12 +40,18 @@ type Options struct {
 	Name     string // source name for metrics and logs; "site" by default
 	MaxPages int    // most pages fetched; 0 means 10,000
 	Workers  int    // pages fetched at once (the fetcher's per-host limit still applies); 0 means 4
-	Log      *slog.Logger
+	// CanonicalHosts are host names besides the crawled site's own that its canonical links may name:
+	// the public host, when the crawl reads a staging or mirror copy of the site.
+	CanonicalHosts []string
+	Log            *slog.Logger
 }
 
 // New returns a site crawler fetching through f.
 func New(f getter, opt Options) *Crawler {
-	c := &Crawler{f: f, name: opt.Name, maxPages: opt.MaxPages, workers: opt.Workers, log: opt.Log}
+	c := &Crawler{f: f, name: opt.Name, maxPages: opt.MaxPages, workers: opt.Workers, log: opt.Log, canonical: map[string]bool{}}
+	for _, h := range opt.CanonicalHosts {
+		c.canonical[hostKey(h)] = true
+	}
 	if c.name == "" {
 		c.name = "site"
 	}
@@ -251,7 +259,7 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 			// A canonical link is honoured within the site only: another site's URL would stand in the
 			// report and the review pages for a page it is not (any page author could point a link
 			// there). The same site is what onSite says, as for sitemaps and links.
-			if u, err := url.Parse(r.ex.Canonical); err == nil && onSite(u) {
+			if u, err := url.Parse(r.ex.Canonical); err == nil && (onSite(u) || c.canonical[hostKey(u.Hostname())]) {
 				self = false
 				p.URL = r.ex.Canonical
 			} else {
@@ -328,13 +336,17 @@ func sameSite(a, b *url.URL) bool {
 }
 
 func siteKey(u *url.URL) string {
-	h := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-	h = strings.TrimPrefix(h, "www.")
+	h := hostKey(u.Hostname())
 	port := u.Port()
 	if (port == "80" && strings.EqualFold(u.Scheme, "http")) || (port == "443" && strings.EqualFold(u.Scheme, "https")) {
 		port = ""
 	}
 	return h + ":" + port
+}
+
+// hostKey is a host name compared as sameSite compares them: without case, a final dot or a leading "www.".
+func hostKey(h string) string {
+	return strings.TrimPrefix(strings.TrimSuffix(strings.ToLower(h), "."), "www.")
 }
 
 // looksLikePage rules out links to files that are not pages.

@@ -411,3 +411,43 @@ func TestCrawlSkipsPagesRedirectedOffSite(t *testing.T) {
 		t.Errorf("skipped = %v, want one off_site", rep.Skipped)
 	}
 }
+
+// A crawl of a staging or mirror copy (the demo's loopback copy of its help centre) names the public host
+// its canonical links point to: those are honoured as the site's own, other hosts still are not.
+func TestCrawlHonoursCanonicalsOnTheHostsItIsTold(t *testing.T) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		switch r.URL.Path {
+		case "/robots.txt":
+			fmt.Fprintf(w, "Sitemap: %s/sitemap.xml\n", srv.URL)
+		case "/sitemap.xml":
+			w.Header().Set("Content-Type", "application/xml")
+			fmt.Fprintf(w, `<urlset><url><loc>%[1]s/a</loc></url><url><loc>%[1]s/b</loc></url><url><loc>%[1]s/c</loc></url></urlset>`, srv.URL)
+		case "/a":
+			fmt.Fprint(w, page("Page A", `<link rel="canonical" href="https://help.example/a">`))
+		case "/b":
+			fmt.Fprint(w, page("Page B", `<link rel="canonical" href="https://www.HELP.example./b">`))
+		case "/c":
+			fmt.Fprint(w, page("Page C", `<link rel="canonical" href="https://help.example.evil.example/c">`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	pages, rep, err := New(fetcher(t), Options{CanonicalHosts: []string{"help.example"}}).Crawl(context.Background(), srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range pages {
+		got = append(got, p.URL)
+	}
+	want := []string{"https://help.example/a", "https://www.HELP.example./b", srv.URL + "/c"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("page URLs (-want +got):\n%s", diff)
+	}
+	if rep.OffsiteCanonical != 1 {
+		t.Errorf("off-site canonicals counted = %d, want 1", rep.OffsiteCanonical)
+	}
+}
