@@ -138,6 +138,33 @@ type Sighting struct {
 	Clicks      *int `json:"clicks,omitempty"`
 }
 
+// SightingKind is what a sighting is evidence of: a search engine suggesting the request, a person
+// asking it on a forum, or an imported list (keyword research, Search Console) holding it.
+type SightingKind string
+
+// The sighting kinds.
+const (
+	SightingSuggestion SightingKind = "suggestion"
+	SightingQuestion   SightingKind = "question"
+	SightingImport     SightingKind = "import"
+)
+
+// SightingKindOf is the kind of the sightings of a source kind (Sighting.Source): forum sources give
+// questions, the requests import gives imports, and every other source (opensearch and its variants)
+// gives suggestions. cmd/heed's tests hold every source kind heed builds to this.
+func SightingKindOf(source string) SightingKind {
+	switch source {
+	case "stackexchange", "reddit", "discourse", "feed", "html":
+		return SightingQuestion
+	case "requests":
+		return SightingImport
+	}
+	return SightingSuggestion
+}
+
+// Kind is what the sighting is evidence of.
+func (s Sighting) Kind() SightingKind { return SightingKindOf(s.Source) }
+
 // Name is the configured source name, falling back to the kind.
 func (s Sighting) Name() string {
 	if s.SourceName != "" {
@@ -172,12 +199,37 @@ type Page struct {
 	Modified    time.Time `json:"modified,omitzero"`
 }
 
+// Modifier is a word or phrase that narrows what a request wants: a price, a place, the best of
+// something, a comparison, instructions.
+type Modifier string
+
+// The modifiers the classifier reports, and other stages read.
+const (
+	ModPrice      Modifier = "price"
+	ModLocal      Modifier = "local" // near me, opening hours, directions
+	ModBest       Modifier = "best"
+	ModReview     Modifier = "review"
+	ModComparison Modifier = "comparison" // vs, compare, alternatives
+	ModHowTo      Modifier = "how_to"
+	ModFree       Modifier = "free"
+	ModBuy        Modifier = "buy"
+	ModLogin      Modifier = "login"
+	ModCancel     Modifier = "cancel"
+	ModRefund     Modifier = "refund"
+	ModComplaint  Modifier = "complaint"
+	ModYear       Modifier = "year" // a year: the request wants what is current
+)
+
+// Modifiers lists every modifier, in the order the classifier reports them.
+var Modifiers = []Modifier{ModPrice, ModLocal, ModBest, ModReview, ModComparison, ModHowTo, ModFree, ModBuy,
+	ModLogin, ModCancel, ModRefund, ModComplaint, ModYear}
+
 // Classification is what the classifier says of a request.
 type Classification struct {
 	Intent       Intent       `json:"intent"`
 	Confidence   float64      `json:"confidence"`
 	QuestionType QuestionType `json:"question_type"`
-	Modifiers    []string     `json:"modifiers"`
+	Modifiers    []Modifier   `json:"modifiers"`
 	Lang         string       `json:"lang,omitempty"`
 	// Reasons names the rules and features behind the label, strongest first (for --explain).
 	Reasons []string `json:"reasons,omitempty"`
@@ -207,7 +259,7 @@ type Match struct {
 
 // Topic is a group of gap requests that one page could answer: what a writer gets as one brief.
 type Topic struct {
-	Key      string          `json:"key"`   // its three strongest terms, sorted: names it across runs (responder.TopicMatches)
+	Key      string          `json:"key"`   // its three strongest terms, sorted: names it across runs (triage.TopicMatches)
 	Terms    []string        `json:"terms"` // its strongest terms, strongest first
 	Label    string          `json:"label"` // its most demanded request
 	Title    string          `json:"title"` // a suggested title for the page to write
@@ -269,6 +321,40 @@ func (o Override) Validate() error {
 		return fmt.Errorf("override action %q: want pin or wont_answer", o.Action)
 	}
 	return nil
+}
+
+// Apply replaces heed's decision for a request with the content team's: a pin makes the request answered
+// by the pinned page; "won't answer" keeps heed's finding but takes the request out of the open gaps.
+func (o Override) Apply(m Match) Match {
+	switch o.Action {
+	case OverridePin:
+		was := "its own pick was the same page"
+		if m.URL != o.URL {
+			if m.Gap {
+				was = fmt.Sprintf("heed found a %s gap", m.GapKind)
+			} else {
+				was = fmt.Sprintf("heed picked %s", m.URL)
+			}
+		}
+		if m.URL != o.URL {
+			m.Score = 0
+			for _, a := range m.Alternatives {
+				if a.URL == o.URL {
+					m.Score = a.Score
+				}
+			}
+		}
+		m.URL, m.Gap, m.GapKind, m.Competing = o.URL, false, GapNone, nil
+		m.Override = OverridePin
+		m.Reason = fmt.Sprintf("pinned to this page by the content team (%s %s; %s)", o.Scope, o.Key, was)
+	case OverrideWontAnswer:
+		m.Override = OverrideWontAnswer
+		m.Reason = fmt.Sprintf("marked “won't answer” by the content team (%s %s); heed's finding: %s", o.Scope, o.Key, m.Reason)
+	}
+	if o.Note != "" {
+		m.Reason += ": " + o.Note
+	}
+	return m
 }
 
 // Evidence is what the sources showed of a request's demand, summed over its sightings: never search

@@ -69,6 +69,14 @@ type Organisation struct {
 	Lang string `yaml:"lang"`
 }
 
+// BrandNames are the organisation's brands: Brands, or its name when none are listed.
+func (o Organisation) BrandNames() []string {
+	if len(o.Brands) == 0 && o.Name != "" {
+		return []string{o.Name}
+	}
+	return o.Brands
+}
+
 // Crawl is the crawler's behaviour.
 type Crawl struct {
 	UserAgent     string        `yaml:"user_agent"`

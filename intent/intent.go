@@ -88,7 +88,7 @@ func (c *Classifier) Classify(text string) heed.Classification {
 	r := prepare(text)
 	fs := c.extract(r)
 	rs, fired := ruleScores(fs)
-	out := heed.Classification{Modifiers: []string{}}
+	out := heed.Classification{Modifiers: []heed.Modifier{}}
 	var probs []float64
 	if c.model == nil {
 		probs = softmax(rs[:])

@@ -127,31 +127,31 @@ func TestQuestionTypes(t *testing.T) {
 func TestModifiers(t *testing.T) {
 	tests := []struct {
 		text string
-		want []string
+		want []heed.Modifier
 	}{
-		{"lark cargo price", []string{"price"}},
-		{"lark cargo preis", []string{"price"}},
-		{"prix du lark cargo", []string{"price"}},
-		{"lark studio near me", []string{"local"}},
-		{"lark händler in der nähe", []string{"local"}},
-		{"best e-bike 2026", []string{"best", "year"}},
-		{"lark fold review", []string{"review"}},
-		{"lark vs voltway", []string{"comparison"}},
-		{"how to fit a child seat", []string{"how_to"}},
-		{"free e-bike insurance quote", []string{"free"}},
-		{"e-bike kostenlos testen", []string{"free"}},
-		{"buy lark cargo", []string{"buy"}},
-		{"acheter un vélo électrique", []string{"buy"}},
-		{"lark account login", []string{"login"}},
-		{"lark anmelden", []string{"login"}},
-		{"cancel lark care", []string{"cancel"}},
-		{"lark care kündigen", []string{"cancel"}},
-		{"lark refund", []string{"refund"}},
-		{"remboursement lark", []string{"refund"}},
-		{"lark support never replied complaint", []string{"complaint"}},
-		{"plainte lark cycles", []string{"complaint"}},
-		{"lark order tracking", []string{}},
-		{"lark e-bike", []string{}},
+		{"lark cargo price", []heed.Modifier{"price"}},
+		{"lark cargo preis", []heed.Modifier{"price"}},
+		{"prix du lark cargo", []heed.Modifier{"price"}},
+		{"lark studio near me", []heed.Modifier{"local"}},
+		{"lark händler in der nähe", []heed.Modifier{"local"}},
+		{"best e-bike 2026", []heed.Modifier{"best", "year"}},
+		{"lark fold review", []heed.Modifier{"review"}},
+		{"lark vs voltway", []heed.Modifier{"comparison"}},
+		{"how to fit a child seat", []heed.Modifier{"how_to"}},
+		{"free e-bike insurance quote", []heed.Modifier{"free"}},
+		{"e-bike kostenlos testen", []heed.Modifier{"free"}},
+		{"buy lark cargo", []heed.Modifier{"buy"}},
+		{"acheter un vélo électrique", []heed.Modifier{"buy"}},
+		{"lark account login", []heed.Modifier{"login"}},
+		{"lark anmelden", []heed.Modifier{"login"}},
+		{"cancel lark care", []heed.Modifier{"cancel"}},
+		{"lark care kündigen", []heed.Modifier{"cancel"}},
+		{"lark refund", []heed.Modifier{"refund"}},
+		{"remboursement lark", []heed.Modifier{"refund"}},
+		{"lark support never replied complaint", []heed.Modifier{"complaint"}},
+		{"plainte lark cycles", []heed.Modifier{"complaint"}},
+		{"lark order tracking", []heed.Modifier{}},
+		{"lark e-bike", []heed.Modifier{}},
 	}
 	c := New(Options{})
 	for _, tt := range tests {
@@ -160,7 +160,7 @@ func TestModifiers(t *testing.T) {
 		}
 	}
 	for _, m := range c.Classify("cheapest best review vs how to free buy login cancel refund complaint 2024 near me").Modifiers {
-		if !slices.Contains(Modifiers, m) {
+		if !slices.Contains(heed.Modifiers, m) {
 			t.Errorf("modifier %q is not in the documented list", m)
 		}
 	}

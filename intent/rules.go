@@ -8,45 +8,41 @@ import (
 	"github.com/heed-dev/heed"
 )
 
-// Modifiers lists every modifier the classifier reports, in the order it reports them.
-var Modifiers = []string{"price", "local", "best", "review", "comparison", "how_to", "free", "buy", "login",
-	"cancel", "refund", "complaint", "year"}
-
-// modifierPhrases are the word sequences that reveal each modifier.
-var modifierPhrases = map[string][]string{
-	"price": {"price", "prices", "pricing", "cost", "costs", "how much", "cheap", "cheapest", "cheaper", "fee",
+// modifierPhrases are the word sequences that reveal each modifier (heed.ModYear is a year instead).
+var modifierPhrases = map[heed.Modifier][]string{
+	heed.ModPrice: {"price", "prices", "pricing", "cost", "costs", "how much", "cheap", "cheapest", "cheaper", "fee",
 		"fees", "rates", "affordable", "budget", "finance", "financing", "monthly payment",
 		"preis", "preise", "kosten", "günstig", "prix", "coût", "tarif", "pas cher", "precio", "precios", "costo",
 		"barato", "prezzo", "costo", "preço", "prijs"},
-	"local": {"near me", "nearby", "near you", "closest", "nearest", "open now", "opening hours", "opening times",
+	heed.ModLocal: {"near me", "nearby", "near you", "closest", "nearest", "open now", "opening hours", "opening times",
 		"directions to", "store locator", "shop near", "location", "locations",
 		"in der nähe", "près de moi", "à proximité", "cerca de mí", "cerca de mi", "vicino a me", "perto de mim", "in de buurt"},
-	"best": {"best", "top", "top 10", "top ten", "greatest", "recommended",
+	heed.ModBest: {"best", "top", "top 10", "top ten", "greatest", "recommended",
 		"beste", "besten", "bester", "meilleur", "meilleure", "meilleurs", "mejor", "mejores", "migliore", "migliori", "melhor", "melhores"},
-	"review": {"review", "reviews", "rating", "ratings", "worth it", "reddit", "pros and cons", "opinions",
+	heed.ModReview: {"review", "reviews", "rating", "ratings", "worth it", "reddit", "pros and cons", "opinions",
 		"bewertung", "bewertungen", "erfahrungen", "avis", "opiniones", "reseña", "recensione", "recensioni", "avaliação"},
-	"comparison": {"vs", "vs.", "versus", "compare", "comparison", "compared", "alternative", "alternatives", "difference between", "or better",
+	heed.ModComparison: {"vs", "vs.", "versus", "compare", "comparison", "compared", "alternative", "alternatives", "difference between", "or better",
 		"vergleich", "comparatif", "comparaison", "comparación", "comparar", "confronto", "comparação"},
-	"how_to": {"how to", "how do i", "how do you", "how can i", "how can you", "guide", "tutorial", "step by step", "instructions",
+	heed.ModHowTo: {"how to", "how do i", "how do you", "how can i", "how can you", "guide", "tutorial", "step by step", "instructions",
 		"wie man", "anleitung", "comment faire", "tutoriel", "cómo hacer", "como hacer", "tutorial", "come fare", "como fazer"},
-	"free": {"free", "for free", "free trial", "no cost", "gratis", "kostenlos", "kostenlose", "gratuit", "gratuite", "gratuito", "gratuita", "grátis"},
-	"buy": {"buy", "buying", "purchase", "order", "for sale", "shop", "deal", "deals", "discount", "coupon",
+	heed.ModFree: {"free", "for free", "free trial", "no cost", "gratis", "kostenlos", "kostenlose", "gratuit", "gratuite", "gratuito", "gratuita", "grátis"},
+	heed.ModBuy: {"buy", "buying", "purchase", "order", "for sale", "shop", "deal", "deals", "discount", "coupon",
 		"coupons", "promo code", "voucher", "in stock", "sale", "kaufen", "bestellen", "angebot", "acheter", "commander",
 		"comprar", "pedir", "comprare", "ordinare", "kopen"},
-	"login": {"login", "log in", "logon", "sign in", "signin", "sign up", "signup", "my account", "account", "password", "register",
+	heed.ModLogin: {"login", "log in", "logon", "sign in", "signin", "sign up", "signup", "my account", "account", "password", "register",
 		"anmelden", "einloggen", "konto", "connexion", "se connecter", "compte", "iniciar sesión", "mi cuenta", "accedi", "inloggen"},
-	"cancel": {"cancel", "cancellation", "cancelling", "canceling", "unsubscribe", "close account", "delete account",
+	heed.ModCancel: {"cancel", "cancellation", "cancelling", "canceling", "unsubscribe", "close account", "delete account",
 		"kündigen", "kündigung", "annuler", "résilier", "résiliation", "cancelar", "darse de baja", "disdire", "opzeggen"},
-	"refund": {"refund", "refunds", "return", "returns", "money back", "chargeback",
+	heed.ModRefund: {"refund", "refunds", "return", "returns", "money back", "chargeback",
 		"rückerstattung", "erstattung", "remboursement", "rembourser", "reembolso", "devolución", "rimborso", "terugbetaling"},
-	"complaint": {"complaint", "complaints", "complain", "scam", "worst", "terrible", "awful", "never replied", "still waiting", "no response", "rip off", "ripoff", "ombudsman",
+	heed.ModComplaint: {"complaint", "complaints", "complain", "scam", "worst", "terrible", "awful", "never replied", "still waiting", "no response", "rip off", "ripoff", "ombudsman",
 		"beschwerde", "betrug", "plainte", "réclamation", "arnaque", "queja", "reclamación", "estafa", "reclamo", "truffa", "klacht"},
 }
 
-// modifierWords are modifierPhrases split into words, once, by index in Modifiers.
+// modifierWords are modifierPhrases split into words, once, by index in heed.Modifiers.
 var modifierWords = func() [][][]string {
-	out := make([][][]string, len(Modifiers))
-	for i, m := range Modifiers {
+	out := make([][][]string, len(heed.Modifiers))
+	for i, m := range heed.Modifiers {
 		for _, p := range modifierPhrases[m] {
 			out[i] = append(out[i], strings.Fields(p))
 		}
@@ -62,7 +58,7 @@ var yearRE = regexp.MustCompile(`^(19[5-9][0-9]|20[0-9][0-9])$`)
 
 // modifierCue is one modifier phrase, indexed by its first word.
 type modifierCue struct {
-	mod    int      // index in Modifiers
+	mod    int      // index in heed.Modifiers
 	words  []string // the phrase
 	phrase string
 }
@@ -71,7 +67,7 @@ type modifierCue struct {
 // instead of every phrase being looked for in it.
 var modifierStarts = func() map[string][]modifierCue {
 	out := map[string][]modifierCue{}
-	for mi, m := range Modifiers {
+	for mi, m := range heed.Modifiers {
 		for i, p := range modifierPhrases[m] {
 			ws := modifierWords[mi][i]
 			if len(ws) > 0 {
@@ -82,24 +78,24 @@ var modifierStarts = func() map[string][]modifierCue {
 	return out
 }()
 
-// modifiers returns the modifiers the words carry, in the order of Modifiers, and why.
-func modifiers(w []string) ([]string, []string) {
-	var hit [64]bool // Modifiers has fewer than 64 entries
+// modifiers returns the modifiers the words carry, in the order of heed.Modifiers, and why.
+func modifiers(w []string) ([]heed.Modifier, []string) {
+	var hit [64]bool // heed.Modifiers has fewer than 64 entries
 	for i, x := range w {
 		for _, c := range modifierStarts[x] {
 			if hit[c.mod] || i+len(c.words) > len(w) || !slices.Equal(w[i:i+len(c.words)], c.words) {
 				continue
 			}
-			if Modifiers[c.mod] == "buy" && c.phrase == "order" && hasAny(w, orderAfterSale) {
+			if heed.Modifiers[c.mod] == heed.ModBuy && c.phrase == "order" && hasAny(w, orderAfterSale) {
 				continue // "track my order", "order status": the buying is done
 			}
 			hit[c.mod] = true
 		}
 	}
-	found := []string{}
+	found := []heed.Modifier{}
 	var why []string
-	for mi, m := range Modifiers {
-		if m == "year" {
+	for mi, m := range heed.Modifiers {
+		if m == heed.ModYear {
 			for _, x := range w {
 				if yearRE.MatchString(x) {
 					found = append(found, m)

@@ -23,6 +23,7 @@ import (
 	"github.com/heed-dev/heed/responder"
 	"github.com/heed-dev/heed/store"
 	"github.com/heed-dev/heed/store/embedded"
+	"github.com/heed-dev/heed/triage"
 )
 
 // listSource returns fixed texts per seed; fail makes every fetch fail; stopAfter, when > 0, cancels the
@@ -73,11 +74,6 @@ type fixedPages struct {
 func (f fixedPages) Pages(context.Context) ([]heed.Page, error) { return f.pages, f.err }
 func (f fixedPages) String() string                             { return "fixed" }
 
-type ev struct{}
-
-func (ev) Collect(s []heed.Sighting, runs int) heed.Evidence { return responder.Collect(s, runs) }
-func (ev) Demand(e heed.Evidence) float64                    { return responder.Demand(e) }
-
 var helpPages = []heed.Page{
 	{URL: "https://h.example/charge", Title: "Charge your battery", Type: heed.PageGuide, Body: "Plug the Lark charger in; a full charge takes five hours."},
 	{URL: "https://h.example/brakes", Title: "Adjust your brakes", Type: heed.PageGuide, Body: "Tighten the brake cable of your Lark with the barrel adjuster."},
@@ -94,8 +90,8 @@ func newPipeline(t *testing.T, st store.Store, reg prometheus.Registerer, clock 
 		NewMatcher: func(p []heed.Page) Matcher {
 			return responder.New(index.Build(p, analysis.New("en"), index.DefaultParams()))
 		},
-		Evidence: ev{},
-		Metrics:  NewMetrics(reg, "test"),
+		Triage:  triage.New(analysis.New("en")),
+		Metrics: NewMetrics(reg, "test"),
 		Now: func() time.Time {
 			mu.Lock()
 			defer mu.Unlock()
@@ -288,7 +284,7 @@ func TestGapTopicsAreClusteredInTheOrganisationsLanguage(t *testing.T) {
 			st := openStore(t, filepath.Join(dir, "data"))
 			clock := time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC)
 			p := newPipeline(t, st, prometheus.NewRegistry(), &clock)
-			p.Lang = tt.lang
+			p.Triage = triage.New(analysis.New(tt.lang))
 			src := &listSource{name: "s", texts: map[string][]string{"lark": {"rechnungen herunterladen", "rechnung herunterladen"}}}
 			out := filepath.Join(dir, "out")
 			if _, err := p.Run(context.Background(), Job{Name: "nightly", Sources: []crawler.Source{src}, Seeds: []string{"lark"}, Pages: fixedPages{pages: helpPages}, OutDir: out}); err != nil {

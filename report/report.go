@@ -161,14 +161,8 @@ type Reply struct {
 	Evidence   heed.Evidence `json:"evidence"`
 }
 
-// Example is one place a request was seen.
-type Example struct {
-	Source    string `json:"source"`
-	URL       string `json:"url"`
-	Seed      string `json:"seed,omitempty"`
-	Expansion string `json:"expansion,omitempty"`
-	Position  int    `json:"position,omitempty"`
-}
+// Example is where one sighting was made: the vocabulary's.
+type Example = heed.Example
 
 // Page is one page with the demand it answers.
 type Page struct {

@@ -31,7 +31,7 @@ type Answer struct {
 type Explanation struct {
 	Confidence   float64           `json:"confidence"`
 	QuestionType heed.QuestionType `json:"question_type"`
-	Modifiers    []string          `json:"modifiers"`
+	Modifiers    []heed.Modifier   `json:"modifiers"`
 	IntentRules  []string          `json:"intent_reasons"`
 	Answer       float64           `json:"answer_threshold"`
 	NoContent    float64           `json:"no_content_threshold"`
@@ -52,7 +52,7 @@ func NewAnswer(text string, c heed.Classification, m heed.Match, cal Calibration
 		a.Reason, a.Competing = m.Reason, m.Competing
 		mods := c.Modifiers
 		if mods == nil {
-			mods = []string{}
+			mods = []heed.Modifier{}
 		}
 		a.Explain = &Explanation{Confidence: c.Confidence, QuestionType: c.QuestionType, Modifiers: mods,
 			IntentRules: c.Reasons, Answer: round3(cal.Answer), NoContent: round3(cal.NoContent)}

@@ -100,41 +100,6 @@ func (m *Matcher) Match(text string, c heed.Classification) heed.Match {
 // request (cannibalisation): the scores are then too close for a search engine, or a reader, to prefer one.
 const cannibalMargin = 0.05
 
-// ApplyOverride replaces heed's decision for a request with a content team's: a pin makes the request
-// answered by the pinned page; "won't answer" keeps heed's finding but takes the request out of the open
-// gaps.
-func ApplyOverride(m heed.Match, o heed.Override) heed.Match {
-	switch o.Action {
-	case heed.OverridePin:
-		was := "its own pick was the same page"
-		if m.URL != o.URL {
-			if m.Gap {
-				was = fmt.Sprintf("heed found a %s gap", m.GapKind)
-			} else {
-				was = fmt.Sprintf("heed picked %s", m.URL)
-			}
-		}
-		if m.URL != o.URL {
-			m.Score = 0
-			for _, a := range m.Alternatives {
-				if a.URL == o.URL {
-					m.Score = a.Score
-				}
-			}
-		}
-		m.URL, m.Gap, m.GapKind, m.Competing = o.URL, false, heed.GapNone, nil
-		m.Override = heed.OverridePin
-		m.Reason = fmt.Sprintf("pinned to this page by the content team (%s %s; %s)", o.Scope, o.Key, was)
-	case heed.OverrideWontAnswer:
-		m.Override = heed.OverrideWontAnswer
-		m.Reason = fmt.Sprintf("marked “won't answer” by the content team (%s %s); heed's finding: %s", o.Scope, o.Key, m.Reason)
-	}
-	if o.Note != "" {
-		m.Reason += ": " + o.Note
-	}
-	return m
-}
-
 // explain says in words which signals made the best candidate, and how far it leads.
 func explain(q index.Query, best candidate, cands []candidate) string {
 	var parts []string

@@ -234,37 +234,6 @@ func TestEmptySiteAndEmptyRequest(t *testing.T) {
 	}
 }
 
-func TestApplyOverride(t *testing.T) {
-	gap := heed.Match{URL: base + "/help/tyre-pressure", Score: 0.2, Gap: true, GapKind: heed.GapWeakMatch, Reason: "weak",
-		Alternatives: []heed.Alternative{{URL: base + "/blog/winter-riding", Score: 0.1}}}
-	tests := []struct {
-		name string
-		o    heed.Override
-		want heed.Match
-	}{
-		{"pin a gap to another page",
-			heed.Override{Scope: heed.ScopeRequest, Key: "flat tyre", Action: heed.OverridePin, URL: base + "/blog/winter-riding"},
-			heed.Match{URL: base + "/blog/winter-riding", Score: 0.1, GapKind: heed.GapNone, Override: heed.OverridePin,
-				Alternatives: gap.Alternatives}},
-		{"won't answer keeps heed's finding",
-			heed.Override{Scope: heed.ScopeTopic, Key: "fix flat tyre", Action: heed.OverrideWontAnswer, Note: "we do not repair tyres"},
-			heed.Match{URL: gap.URL, Score: 0.2, Gap: true, GapKind: heed.GapWeakMatch, Override: heed.OverrideWontAnswer,
-				Alternatives: gap.Alternatives}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := ApplyOverride(gap, tt.o)
-			if !strings.Contains(got.Reason, "content team") || !strings.Contains(got.Reason, tt.o.Key) || !strings.Contains(got.Reason, tt.o.Note) {
-				t.Errorf("reason %q does not name the decision", got.Reason)
-			}
-			got.Reason = ""
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
 func TestPageTypeFits(t *testing.T) {
 	tests := []struct {
 		text string

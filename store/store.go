@@ -69,20 +69,9 @@ type TopicStat struct {
 	Demand   float64 `json:"demand"`
 }
 
-// Coverage counts the requests of one group (an intent, a source) and how many are answered.
-type Coverage struct {
-	Requests int `json:"requests"`
-	Answered int `json:"answered"`
-	Gaps     int `json:"gaps"`
-}
-
-// Ratio is answered over requests, 0 for an empty group.
-func (c Coverage) Ratio() float64 {
-	if c.Requests == 0 {
-		return 0
-	}
-	return float64(c.Answered) / float64(c.Requests)
-}
+// Coverage counts the requests of one group (an intent, a source) and how many are answered: the
+// vocabulary's, kept in a run's stats.
+type Coverage = heed.Coverage
 
 // SourceStats is what one source did in a run.
 type SourceStats struct {

@@ -13,7 +13,7 @@ type classifyOut struct {
 	Intent       heed.Intent       `json:"intent"`
 	Confidence   float64           `json:"confidence"`
 	QuestionType heed.QuestionType `json:"question_type"`
-	Modifiers    []string          `json:"modifiers"`
+	Modifiers    []heed.Modifier   `json:"modifiers"`
 	Lang         string            `json:"lang,omitempty"`
 	Truncated    bool              `json:"truncated,omitempty"`
 	Reasons      []string          `json:"reasons,omitempty"`
@@ -50,7 +50,7 @@ func cmdClassify(ctx context.Context, e *env, args []string) error {
 		out := classifyOut{Text: r.text, Intent: c.Intent, Confidence: c.Confidence, QuestionType: c.QuestionType,
 			Modifiers: c.Modifiers, Lang: c.Lang, Truncated: r.truncated}
 		if out.Modifiers == nil {
-			out.Modifiers = []string{}
+			out.Modifiers = []heed.Modifier{}
 		}
 		if *explain {
 			out.Reasons = c.Reasons

@@ -14,15 +14,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus/push"
 
 	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/analysis"
 	"github.com/heed-dev/heed/config"
 	"github.com/heed-dev/heed/crawler"
 	"github.com/heed-dev/heed/crawler/site"
 	"github.com/heed-dev/heed/intent"
 	"github.com/heed-dev/heed/ops"
-	"github.com/heed-dev/heed/responder"
 	"github.com/heed-dev/heed/store"
 	"github.com/heed-dev/heed/store/elastic"
 	"github.com/heed-dev/heed/store/embedded"
+	"github.com/heed-dev/heed/triage"
 )
 
 func cmdRun(ctx context.Context, e *env, args []string) error {
@@ -143,12 +144,6 @@ func openStore(ctx context.Context, cfg *config.File, log *slog.Logger) (store.S
 	return nil, usageError{cfg.Errorf([]any{"storage", "kind"}, "storage kind %q is not supported", cfg.Storage.Kind)}
 }
 
-// evidence adapts the responder's demand functions to the pipeline.
-type evidence struct{}
-
-func (evidence) Collect(s []heed.Sighting, runs int) heed.Evidence { return responder.Collect(s, runs) }
-func (evidence) Demand(e heed.Evidence) float64                    { return responder.Demand(e) }
-
 // buildPipeline wires the pipeline and the job from the configuration.
 func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st store.Store, log *slog.Logger, ms metricSet, progress *crawler.Progress) (*ops.Pipeline, ops.Job, error) {
 	cm := ms.crawl
@@ -189,18 +184,14 @@ func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st sto
 			crawler: site.New(fetch, site.Options{MaxPages: cfg.Organisation.MaxPages, CanonicalHosts: cfg.Organisation.CanonicalHosts, Log: log}),
 		}
 	}
-	brands := cfg.Organisation.Brands
-	if len(brands) == 0 && cfg.Organisation.Name != "" {
-		brands = []string{cfg.Organisation.Name}
-	}
+	brands := cfg.Organisation.BrandNames()
 	lang := cfg.Organisation.Lang
 	p := &ops.Pipeline{
 		Store:      st,
 		Engine:     &crawler.Engine{Workers: cfg.Crawl.Workers, MaxText: cfg.Crawl.MaxText, Shard: shard, Log: log, Metrics: cm, Progress: progress},
 		Classify:   intent.New(intent.Options{Brands: brands}),
 		NewMatcher: func(pages []heed.Page) ops.Matcher { return newMatcher(pages, lang) },
-		Evidence:   evidence{},
-		Lang:       lang,
+		Triage:     triage.New(analysis.New(lang)),
 		Log:        log,
 		Metrics:    ms.ops,
 		Now:        time.Now,

@@ -61,10 +61,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	ms := newMetricSet()
-	brands := cfg.Organisation.Brands
-	if len(brands) == 0 && cfg.Organisation.Name != "" {
-		brands = []string{cfg.Organisation.Name}
-	}
+	brands := cfg.Organisation.BrandNames()
 	respond := responder.NewHandler(intent.New(intent.Options{Brands: brands}), nil)
 	refresh := func(ctx context.Context) {
 		pages, err := st.Pages(ctx)

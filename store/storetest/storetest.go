@@ -224,7 +224,7 @@ func testClasses(t *testing.T, s store.Store) {
 	r, _, err := s.BeginRun(ctx(), "nightly", t0)
 	must(t, err)
 	must(t, s.PutUnit(ctx(), r.ID, "u", []heed.Sighting{sight("buy acme router", "opensearch", 1), sight("acme login", "opensearch", 2)}, t0))
-	c := heed.Classification{Intent: heed.Transactional, Confidence: 0.9, QuestionType: heed.QNone, Modifiers: []string{"buy"}, Lang: "en"}
+	c := heed.Classification{Intent: heed.Transactional, Confidence: 0.9, QuestionType: heed.QNone, Modifiers: []heed.Modifier{heed.ModBuy}, Lang: "en"}
 	must(t, s.PutClasses(ctx(), map[string]heed.Classification{"buy acme router": c}))
 	reqs, err := s.RunRequests(ctx(), r.ID)
 	must(t, err)

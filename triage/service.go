@@ -1,4 +1,4 @@
-package responder
+package triage
 
 import (
 	"slices"
@@ -51,7 +51,7 @@ var outright = []string{
 // IsServiceIssue reports whether a request reports a failure of the service rather than asking for
 // content, and names the words that show it.
 func IsServiceIssue(text string, c heed.Classification) (bool, string) {
-	if slices.Contains(c.Modifiers, "complaint") {
+	if slices.Contains(c.Modifiers, heed.ModComplaint) {
 		return true, "a complaint"
 	}
 	s := " " + strings.ToLower(strings.Join(strings.Fields(text), " ")) + " "

@@ -1,4 +1,4 @@
-package responder
+package triage
 
 import (
 	"math/rand/v2"
@@ -9,7 +9,10 @@ import (
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/analysis"
+	"github.com/heed-dev/heed/intent"
 )
+
+var classifier = intent.New(intent.Options{Brands: []string{"lark", "lark cycles"}})
 
 func gapItems(texts map[string]float64) []GapItem {
 	var out []GapItem

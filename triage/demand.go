@@ -1,4 +1,4 @@
-package responder
+package triage
 
 import (
 	"math"
@@ -6,14 +6,6 @@ import (
 
 	"github.com/heed-dev/heed"
 )
-
-// forumKinds are the source kinds whose sightings are forum questions; other crawled kinds are search
-// suggestions, and requests are imported lists.
-var forumKinds = map[string]bool{"stackexchange": true, "reddit": true, "discourse": true, "feed": true, "html": true}
-
-// IsForum reports whether a source kind crawls forum questions (rather than search suggestions or
-// imported lists).
-func IsForum(kind string) bool { return forumKinds[kind] }
 
 // Collect sums the evidence of one request's sightings; runsSeen is how many runs sighted it.
 func Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence {
@@ -32,8 +24,8 @@ func Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence {
 		if s.Locale != "" {
 			loc[s.Locale] = true
 		}
-		switch {
-		case forumKinds[s.Source]:
+		switch s.Kind() {
+		case heed.SightingQuestion:
 			if seenQ[s.URL] && s.URL != "" {
 				continue // the same question found by two seeds counts once
 			}
@@ -51,7 +43,7 @@ func Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence {
 			if s.Answered != nil && !*s.Answered {
 				e.Unanswered++
 			}
-		case s.Source == "requests":
+		case heed.SightingImport:
 			e.Imported++
 		default:
 			e.Suggestions++

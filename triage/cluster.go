@@ -1,4 +1,4 @@
-package responder
+package triage
 
 import (
 	"cmp"
@@ -275,16 +275,14 @@ func SuggestPageType(classes []heed.Classification) heed.PageType {
 }
 
 func suggestOne(c heed.Classification) heed.PageType {
-	for _, r := range modifierRules {
-		if slices.Contains(c.Modifiers, r.modifier) {
-			return r.rule.types[0]
-		}
+	if n, ok := heed.ModifierNeed(c); ok {
+		return n.Types[0]
 	}
 	switch c.Intent {
 	case heed.Transactional:
 		return heed.PageProduct
 	case heed.Commercial:
-		if slices.Contains(c.Modifiers, "best") || slices.Contains(c.Modifiers, "review") {
+		if slices.Contains(c.Modifiers, heed.ModBest) || slices.Contains(c.Modifiers, heed.ModReview) {
 			return heed.PageComparison
 		}
 		return heed.PageProduct
@@ -295,7 +293,7 @@ func suggestOne(c heed.Classification) heed.PageType {
 	case heed.QHowTo:
 		return heed.PageGuide
 	case heed.QTroubleshooting:
-		if slices.Contains(c.Modifiers, "how_to") {
+		if slices.Contains(c.Modifiers, heed.ModHowTo) {
 			return heed.PageGuide
 		}
 		return heed.PageSupport

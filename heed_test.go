@@ -1,0 +1,39 @@
+package heed
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestOverrideApply(t *testing.T) {
+	gap := Match{URL: "https://help.example/help/tyre-pressure", Score: 0.2, Gap: true, GapKind: GapWeakMatch, Reason: "weak",
+		Alternatives: []Alternative{{URL: "https://help.example/blog/winter-riding", Score: 0.1}}}
+	tests := []struct {
+		name string
+		o    Override
+		want Match
+	}{
+		{"pin a gap to another page",
+			Override{Scope: ScopeRequest, Key: "flat tyre", Action: OverridePin, URL: "https://help.example/blog/winter-riding"},
+			Match{URL: "https://help.example/blog/winter-riding", Score: 0.1, GapKind: GapNone, Override: OverridePin,
+				Alternatives: gap.Alternatives}},
+		{"won't answer keeps heed's finding",
+			Override{Scope: ScopeTopic, Key: "fix flat tyre", Action: OverrideWontAnswer, Note: "we do not repair tyres"},
+			Match{URL: gap.URL, Score: 0.2, Gap: true, GapKind: GapWeakMatch, Override: OverrideWontAnswer,
+				Alternatives: gap.Alternatives}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.o.Apply(gap)
+			if !strings.Contains(got.Reason, "content team") || !strings.Contains(got.Reason, tt.o.Key) || !strings.Contains(got.Reason, tt.o.Note) {
+				t.Errorf("reason %q does not name the decision", got.Reason)
+			}
+			got.Reason = ""
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
