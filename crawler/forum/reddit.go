@@ -97,15 +97,9 @@ func (r *Reddit) Units(seeds []string) []crawler.Unit {
 		}
 	}
 	if method != "search" {
-		return []crawler.Unit{{Source: r.name, Expansion: "", Query: ""}}
+		return listingUnits(r.name)
 	}
-	var out []crawler.Unit
-	for _, s := range seeds {
-		if s = strings.Join(strings.Fields(s), " "); s != "" {
-			out = append(out, crawler.Unit{Source: r.name, Seed: s, Query: s})
-		}
-	}
-	return out
+	return seedUnits(r.name, seeds)
 }
 
 func (r *Reddit) pageURL(q, after string) string {

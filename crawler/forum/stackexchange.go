@@ -103,16 +103,9 @@ func (s *StackExchange) Kind() string { return "stackexchange" }
 // Units: one search per seed; the questions and unanswered listings need no seed.
 func (s *StackExchange) Units(seeds []string) []crawler.Unit {
 	if s.method != "search" {
-		return []crawler.Unit{{Source: s.name, Query: ""}}
+		return listingUnits(s.name)
 	}
-	var out []crawler.Unit
-	for _, seed := range seeds {
-		seed = strings.Join(strings.Fields(seed), " ")
-		if seed != "" {
-			out = append(out, crawler.Unit{Source: s.name, Seed: seed, Query: seed})
-		}
-	}
-	return out
+	return seedUnits(s.name, seeds)
 }
 
 func (s *StackExchange) pageURL(q string, page int) string {
