@@ -20,7 +20,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/heed-dev/heed/analysis"
-	"github.com/heed-dev/heed/crawler"
 )
 
 // File is a heed configuration.
@@ -28,7 +27,7 @@ type File struct {
 	// Organisation is whose customers heed listens to.
 	Organisation Organisation `yaml:"organisation"`
 	// Sources are where requests come from.
-	Sources []crawler.Spec `yaml:"sources"`
+	Sources []Source `yaml:"sources"`
 	// Seeds are the topics the suggestion and search sources are asked about.
 	Seeds []string `yaml:"seeds"`
 	// Expand lists the expansions applied to each seed: alphabet, questions, prepositions, comparisons,
@@ -75,6 +74,26 @@ func (o Organisation) BrandNames() []string {
 		return []string{o.Name}
 	}
 	return o.Brands
+}
+
+// Source is one configured source. cmd/heed hands it to the crawler as a crawler.Spec, which has the
+// same fields.
+type Source struct {
+	// Name identifies the source in the store, logs and metrics; it defaults to the kind.
+	Name string `yaml:"name"`
+	Kind string `yaml:"kind"`
+	// Base replaces the scheme, host and port of the public service (paths and parameters stay those of
+	// the real API). For opensearch and feed it is the full URL, {q} standing for the query in
+	// opensearch; for requests it is the file's path.
+	Base string `yaml:"base"`
+	// Options are the kind's settings (hl, gl, site, tagged, sub, pages, ...).
+	Options map[string]string `yaml:"options"`
+	// Seeds and Expand, when set, replace the run's seeds and expansions for this source.
+	Seeds  []string `yaml:"seeds"`
+	Expand []string `yaml:"expand"`
+	// Parallel and Delay override the default per-host politeness for this source's host.
+	Parallel int           `yaml:"parallel"`
+	Delay    time.Duration `yaml:"delay"`
 }
 
 // Crawl is the crawler's behaviour.
@@ -167,6 +186,26 @@ const (
 	DefaultOut      = "out"
 	DefaultListen   = "127.0.0.1:9464"
 )
+
+// The crawl settings' defaults: those of crawler.DefaultFetchConfig (a test in cmd/heed keeps them equal),
+// and the crawl units fetched at once.
+const (
+	defaultUserAgent     = "heed/1.0 (+https://github.com/heed-dev/heed; listens to customer questions)"
+	defaultTimeout       = 30 * time.Second
+	defaultWorkers       = 4
+	defaultParallel      = 2
+	defaultDelay         = time.Second
+	defaultRetries       = 3
+	defaultMaxRetryAfter = 2 * time.Minute
+	defaultMaxBody       = 8 << 20
+)
+
+// expansions are the expansions of a seed a suggestion source understands, besides prefix:WORD,
+// suffix:WORD and depth:N (a test in cmd/heed keeps them the crawler's).
+var expansions = []string{"alphabet", "questions", "prepositions", "comparisons"}
+
+// maxDepth bounds depth:N, the recursion on suggestions.
+const maxDepth = 3
 
 // Ranges are the values every numeric and duration setting may take, by key ("sources[].delay" is each
 // source's delay): the one place they are set, documented in the README's configuration reference.
@@ -313,7 +352,7 @@ func yamlError(name string, err error, root *yaml.Node) error {
 			if m := unknownField.FindStringSubmatch(e); m != nil {
 				msgs = append(msgs, fmt.Sprintf("%s:%s: unknown key %q%s", name, m[1], m[2], sectionOf(m[3])))
 			} else if m := lineMsg.FindStringSubmatch(e); m != nil {
-				msgs = append(msgs, fmt.Sprintf("%s:%s: %s", name, m[1], typeError(root, m[1], m[2])))
+				msgs = append(msgs, fmt.Sprintf("%s:%s: %s", name, m[1], typeError(root, m[1], sourceTypeName(m[2]))))
 			} else {
 				msgs = append(msgs, name+": "+e)
 			}
@@ -327,6 +366,15 @@ func yamlError(name string, err error, root *yaml.Node) error {
 	return fmt.Errorf("%s: %s", name, msg)
 }
 
+// sourceTypeName names a source's Go type in a message of the YAML library as it was named before config
+// had a Source of its own: crawler.Spec, as in "cannot unmarshal !!str `x` into []crawler.Spec".
+func sourceTypeName(msg string) string {
+	if i := strings.LastIndex(msg, " into "); i >= 0 {
+		return msg[:i] + strings.ReplaceAll(msg[i:], "config.Source", "crawler.Spec")
+	}
+	return msg
+}
+
 // sectionOf names the part of the file a Go type decodes, for unknown-key errors.
 func sectionOf(goType string) string {
 	switch goType {
@@ -334,7 +382,7 @@ func sectionOf(goType string) string {
 		return " at the top level"
 	case "config.Organisation":
 		return " in organisation"
-	case "crawler.Spec":
+	case "config.Source":
 		return " in a source"
 	case "config.Crawl":
 		return " in crawl"
@@ -390,31 +438,30 @@ func (f *File) ApplyDefaults() {
 	if f.Organisation.Lang == "" {
 		f.Organisation.Lang = "en"
 	}
-	def := crawler.DefaultFetchConfig()
 	c := &f.Crawl
 	if c.UserAgent == "" {
-		c.UserAgent = def.UserAgent
+		c.UserAgent = defaultUserAgent
 	}
 	if c.Timeout == 0 {
-		c.Timeout = def.Timeout
+		c.Timeout = defaultTimeout
 	}
 	if c.Workers == 0 {
-		c.Workers = 4
+		c.Workers = defaultWorkers
 	}
 	if c.Parallel == 0 {
-		c.Parallel = def.Parallel
+		c.Parallel = defaultParallel
 	}
 	if c.Delay == 0 {
-		c.Delay = def.Delay
+		c.Delay = defaultDelay
 	}
 	if c.Retries == 0 {
-		c.Retries = def.Retries
+		c.Retries = defaultRetries
 	}
 	if c.MaxRetryAfter == 0 {
-		c.MaxRetryAfter = def.MaxRetryAfter
+		c.MaxRetryAfter = defaultMaxRetryAfter
 	}
 	if c.MaxBody == 0 {
-		c.MaxBody = def.MaxBody
+		c.MaxBody = defaultMaxBody
 	}
 	if len(f.Jobs) == 0 {
 		f.Jobs = []Job{{Name: DefaultJob, Schedule: DefaultSchedule}}
@@ -456,11 +503,11 @@ func (f *File) Check() error {
 			bad([]any{"sources", i, "name"}, "source name %q is used by sources[%d] too: give each source its own name", s.Name, j)
 		}
 		names[s.Name] = i
-		if err := crawler.CheckExpansions(s.Expand); err != nil {
+		if err := checkExpansions(s.Expand); err != nil {
 			bad([]any{"sources", i, "expand"}, "%v", err)
 		}
 	}
-	if err := crawler.CheckExpansions(f.Expand); err != nil {
+	if err := checkExpansions(f.Expand); err != nil {
 		bad([]any{"expand"}, "%v", err)
 	}
 	if f.Organisation.Site != "" && !strings.HasPrefix(f.Organisation.Site, "http://") && !strings.HasPrefix(f.Organisation.Site, "https://") {
@@ -507,6 +554,30 @@ func (f *File) Check() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkExpansions returns an error naming the first expansion in list that no suggestion source
+// understands.
+func checkExpansions(list []string) error {
+	for _, e := range list {
+		word, isAffix := strings.CutPrefix(e, "prefix:")
+		if !isAffix {
+			word, isAffix = strings.CutPrefix(e, "suffix:")
+		}
+		if isAffix && strings.TrimSpace(word) == "" {
+			return fmt.Errorf("expansion %q: no word after the colon", e)
+		}
+		if d, isDepth := strings.CutPrefix(e, "depth:"); isDepth {
+			if n, err := strconv.Atoi(d); err != nil || n < 1 || n > maxDepth {
+				return fmt.Errorf("expansion %q: the recursion depth must be a whole number from 1 to %d", e, maxDepth)
+			}
+			continue
+		}
+		if !slices.Contains(expansions, e) && !isAffix {
+			return fmt.Errorf("unknown expansion %q (want %s, prefix:WORD, suffix:WORD or depth:N)", e, strings.Join(expansions, ", "))
+		}
+	}
+	return nil
 }
 
 // Job returns the named job; "" means the first.

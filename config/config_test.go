@@ -12,7 +12,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/heed-dev/heed/analysis"
-	"github.com/heed-dev/heed/crawler"
 )
 
 var update = flag.Bool("update", false, "rewrite the .err golden files")
@@ -34,7 +33,7 @@ func TestLoadGood(t *testing.T) {
 	if f.Sources[0].Base != "https://suggest.example/complete?client=firefox&q={q}" {
 		t.Errorf("a URL base was changed: %q", f.Sources[0].Base)
 	}
-	wantSrc := crawler.Spec{Name: "stackexchange", Kind: "stackexchange", Options: map[string]string{"site": "bicycles", "tagged": "e-bike", "pages": "2"}}
+	wantSrc := Source{Name: "stackexchange", Kind: "stackexchange", Options: map[string]string{"site": "bicycles", "tagged": "e-bike", "pages": "2"}}
 	if diff := cmp.Diff(wantSrc, f.Sources[1]); diff != "" {
 		t.Errorf("source defaults (-want +got):\n%s", diff)
 	}
@@ -224,7 +223,7 @@ jobs: [{name: a, jitter: 0s}]
 	if zero.Organisation.MaxPages != 0 || zero.Sources[0].Parallel != 0 || zero.Sources[0].Delay != 0 || zero.Jobs[0].Jitter != 0 {
 		t.Errorf("zeros that mean a default further on were changed: %+v %+v %+v", zero.Organisation, zero.Sources[0], zero.Jobs[0])
 	}
-	if def := crawler.DefaultFetchConfig(); zero.Crawl.Timeout != def.Timeout || zero.Crawl.Retries != def.Retries || zero.Crawl.Workers != 4 {
+	if zero.Crawl.Timeout != defaultTimeout || zero.Crawl.Retries != defaultRetries || zero.Crawl.Workers != defaultWorkers {
 		t.Errorf("defaults not applied: %+v", zero.Crawl)
 	}
 }

@@ -186,52 +186,95 @@ func (r Report) Totals() (units, ok, failed, sightings int) {
 // are skipped: an earlier attempt of this run stored them. A failing unit or source is logged, counted and
 // reported, never fatal; Run returns an error only when the sink fails or ctx ends.
 func (e *Engine) Run(ctx context.Context, sources []Source, seeds []string, done map[string]bool, sink Sink) (Report, error) {
-	log := e.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+	r := e.newRun(sources, sink)
+	queues := r.queue(seeds, done)
+	for _, q := range queues {
+		e.Progress.add(len(q))
 	}
-	workers := e.Workers
-	if workers <= 0 {
-		workers = 4
+	r.work(ctx, interleave(queues))
+	r.finish()
+	rep := Report{Sources: r.reports}
+	if r.sinkErr != nil {
+		return rep, fmt.Errorf("store crawl results: %w", r.sinkErr)
 	}
-	maxText := e.MaxText
-	if maxText <= 0 {
-		maxText = heed.DefaultMaxText
+	if err := ctx.Err(); err != nil {
+		return rep, err
 	}
-	now := e.Now
-	if now == nil {
-		now = time.Now
-	}
+	return rep, nil
+}
 
-	type job struct {
-		src int
-		u   Unit
+// crawlRun is one Run of an Engine: its settings, with the defaults filled in, and what its workers share.
+type crawlRun struct {
+	e       *Engine
+	sources []Source
+	sink    Sink
+	log     *slog.Logger
+	workers int
+	maxText int
+	now     func() time.Time
+
+	mu       sync.Mutex
+	reports  []SourceReport // by source
+	stopped  []bool         // a source that refused us is given up for this run
+	sinkErr  error
+	started  []time.Time
+	finished []time.Time
+}
+
+// crawlJob is one unit of the source at index src.
+type crawlJob struct {
+	src int
+	u   Unit
+}
+
+func (e *Engine) newRun(sources []Source, sink Sink) *crawlRun {
+	r := &crawlRun{e: e, sources: sources, sink: sink, log: e.Log, workers: e.Workers, maxText: e.MaxText, now: e.Now,
+		reports: make([]SourceReport, len(sources)), stopped: make([]bool, len(sources)),
+		started: make([]time.Time, len(sources)), finished: make([]time.Time, len(sources))}
+	if r.log == nil {
+		r.log = slog.New(slog.DiscardHandler)
 	}
-	reports := make([]SourceReport, len(sources))
-	queues := make([][]job, len(sources))
-	for i, s := range sources {
-		reports[i] = SourceReport{Name: s.Name(), Kind: s.Kind(), Errors: map[string]int{}}
+	if r.workers <= 0 {
+		r.workers = 4
+	}
+	if r.maxText <= 0 {
+		r.maxText = heed.DefaultMaxText
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	return r
+}
+
+// queue returns each source's units for seeds that the engine's shard owns, less those in done (counted
+// as resumed), and starts each source's report.
+func (r *crawlRun) queue(seeds []string, done map[string]bool) [][]crawlJob {
+	queues := make([][]crawlJob, len(r.sources))
+	for i, s := range r.sources {
+		r.reports[i] = SourceReport{Name: s.Name(), Kind: s.Kind(), Errors: map[string]int{}}
 		for _, u := range s.Units(seeds) {
 			if u.Source == "" {
 				u.Source = s.Name()
 			}
-			if !e.Shard.Owns(u) {
+			if !r.e.Shard.Owns(u) {
 				continue
 			}
-			reports[i].Units++
+			r.reports[i].Units++
 			if done[u.Key()] {
-				reports[i].Resumed++
-				e.Metrics.unit(s.Name(), "resumed")
+				r.reports[i].Resumed++
+				r.e.Metrics.unit(s.Name(), "resumed")
 				continue
 			}
-			queues[i] = append(queues[i], job{i, u})
+			queues[i] = append(queues[i], crawlJob{i, u})
 		}
 	}
-	// Interleave the sources so that one slow or large source does not hold the others back.
-	var jobs []job
-	for _, q := range queues {
-		e.Progress.add(len(q))
-	}
+	return queues
+}
+
+// interleave takes one job of each source in turn, so that one slow or large source does not hold the
+// others back.
+func interleave(queues [][]crawlJob) []crawlJob {
+	var jobs []crawlJob
 	for more := true; more; {
 		more = false
 		for i := range queues {
@@ -242,87 +285,19 @@ func (e *Engine) Run(ctx context.Context, sources []Source, seeds []string, done
 			}
 		}
 	}
+	return jobs
+}
 
-	var (
-		mu       sync.Mutex
-		stopped  = make([]bool, len(sources)) // a source that refused us is given up for this run
-		sinkErr  error
-		started  = make([]time.Time, len(sources))
-		finished = make([]time.Time, len(sources))
-	)
-	ch := make(chan job)
+// work does the jobs, r.workers at a time, until they are done or ctx ends.
+func (r *crawlRun) work(ctx context.Context, jobs []crawlJob) {
+	ch := make(chan crawlJob)
 	var wg sync.WaitGroup
-	for range workers {
+	for range r.workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range ch {
-				src := sources[j.src]
-				mu.Lock()
-				if started[j.src].IsZero() {
-					started[j.src] = now()
-				}
-				skip := stopped[j.src] || sinkErr != nil
-				storeFailed := sinkErr
-				mu.Unlock()
-				var found []heed.Sighting
-				err := ctx.Err()
-				switch {
-				case err != nil:
-				case storeFailed != nil:
-					err = fmt.Errorf("%w: not fetched, the store failed earlier: %w", ErrStore, storeFailed)
-				case skip:
-					err = fmt.Errorf("%w: source given up for this run after an earlier refusal", ErrRateLimited)
-				}
-				if err == nil {
-					found, err = src.Fetch(ctx, j.u)
-				}
-				var kept []heed.Sighting
-				var skipped int
-				if err == nil {
-					kept, skipped = clean(found, src, j.u, maxText)
-					e.Metrics.Skipped(src.Name(), "empty_or_duplicate", skipped)
-					if perr := sink.Put(ctx, j.u, kept); perr != nil {
-						if !errors.Is(perr, ErrStore) {
-							perr = fmt.Errorf("%w: %w", ErrStore, perr)
-						}
-						mu.Lock()
-						if sinkErr == nil {
-							sinkErr = perr
-						}
-						mu.Unlock()
-						err = perr
-					}
-				}
-				e.Progress.unit(err == nil, len(kept))
-				mu.Lock()
-				r := &reports[j.src]
-				if err != nil {
-					r.Failed++
-					reason := Reason(err)
-					r.Errors[reason]++
-					r.LastError = err.Error()
-					if reason == "rate_limited" || reason == "blocked" {
-						stopped[j.src] = true
-					}
-				} else {
-					r.OK++
-					r.Sightings += len(kept)
-					r.Skipped += skipped
-				}
-				finished[j.src] = now()
-				mu.Unlock()
-				if err != nil {
-					if !skip {
-						log.Warn("crawl unit failed", "source", src.Name(), "kind", src.Kind(), "seed", j.u.Seed,
-							"expansion", j.u.Expansion, "query", j.u.Query, "reason", Reason(err), "err", err)
-					}
-					e.Metrics.failed(src.Name(), err)
-					e.Metrics.unit(src.Name(), "failed")
-				} else {
-					e.Metrics.unit(src.Name(), "ok")
-					e.Metrics.sighted(src.Name(), src.Kind(), len(kept))
-				}
+				r.do(ctx, j)
 			}
 		}()
 	}
@@ -334,25 +309,109 @@ func (e *Engine) Run(ctx context.Context, sources []Source, seeds []string, done
 	}
 	close(ch)
 	wg.Wait()
-	for i := range reports {
-		if !started[i].IsZero() {
-			reports[i].Duration = finished[i].Sub(started[i])
-			e.Metrics.took(reports[i].Name, reports[i].Duration)
+}
+
+// do fetches one unit, puts what it found into the sink, and counts, logs and measures the outcome.
+func (r *crawlRun) do(ctx context.Context, j crawlJob) {
+	src := r.sources[j.src]
+	skip, storeFailed := r.start(j.src)
+	kept, skipped, err := r.fetch(ctx, src, j.u, skip, storeFailed)
+	r.e.Progress.unit(err == nil, len(kept))
+	r.count(j.src, len(kept), skipped, err)
+	if err != nil {
+		if !skip {
+			r.log.Warn("crawl unit failed", "source", src.Name(), "kind", src.Kind(), "seed", j.u.Seed,
+				"expansion", j.u.Expansion, "query", j.u.Query, "reason", Reason(err), "err", err)
 		}
-		if reports[i].Failed > 0 {
-			log.Error("source failed", "source", reports[i].Name, "kind", reports[i].Kind,
-				"failed_units", reports[i].Failed, "ok_units", reports[i].OK, "errors", reports[i].Errors,
-				"last_error", reports[i].LastError)
+		r.e.Metrics.failed(src.Name(), err)
+		r.e.Metrics.unit(src.Name(), "failed")
+	} else {
+		r.e.Metrics.unit(src.Name(), "ok")
+		r.e.Metrics.sighted(src.Name(), src.Kind(), len(kept))
+	}
+}
+
+// start notes when the source at index i began, and says whether its unit is to be skipped: the source
+// was given up for this run, or the store failed (storeFailed).
+func (r *crawlRun) start(i int) (skip bool, storeFailed error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.started[i].IsZero() {
+		r.started[i] = r.now()
+	}
+	return r.stopped[i] || r.sinkErr != nil, r.sinkErr
+}
+
+// fetch fetches unit u of src, unless ctx has ended or the unit is to be skipped, and puts the sightings
+// kept into the sink. It returns them, and how many it dropped, even when the sink failed.
+func (r *crawlRun) fetch(ctx context.Context, src Source, u Unit, skip bool, storeFailed error) (kept []heed.Sighting, skipped int, err error) {
+	err = ctx.Err()
+	switch {
+	case err != nil:
+	case storeFailed != nil:
+		err = fmt.Errorf("%w: not fetched, the store failed earlier: %w", ErrStore, storeFailed)
+	case skip:
+		err = fmt.Errorf("%w: source given up for this run after an earlier refusal", ErrRateLimited)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	found, err := src.Fetch(ctx, u)
+	if err != nil {
+		return nil, 0, err
+	}
+	kept, skipped = clean(found, src, u, r.maxText)
+	r.e.Metrics.Skipped(src.Name(), "empty_or_duplicate", skipped)
+	if err := r.sink.Put(ctx, u, kept); err != nil {
+		if !errors.Is(err, ErrStore) {
+			err = fmt.Errorf("%w: %w", ErrStore, err)
+		}
+		r.mu.Lock()
+		if r.sinkErr == nil {
+			r.sinkErr = err
+		}
+		r.mu.Unlock()
+		return kept, skipped, err
+	}
+	return kept, skipped, nil
+}
+
+// count adds a unit's outcome to the report of the source at index i, and gives the source up for this
+// run when it refused us.
+func (r *crawlRun) count(i, kept, skipped int, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rep := &r.reports[i]
+	if err != nil {
+		rep.Failed++
+		reason := Reason(err)
+		rep.Errors[reason]++
+		rep.LastError = err.Error()
+		if reason == "rate_limited" || reason == "blocked" {
+			r.stopped[i] = true
+		}
+	} else {
+		rep.OK++
+		rep.Sightings += kept
+		rep.Skipped += skipped
+	}
+	r.finished[i] = r.now()
+}
+
+// finish sets each source's crawl time and logs each source that failed units.
+func (r *crawlRun) finish() {
+	for i := range r.reports {
+		rep := &r.reports[i]
+		if !r.started[i].IsZero() {
+			rep.Duration = r.finished[i].Sub(r.started[i])
+			r.e.Metrics.took(rep.Name, rep.Duration)
+		}
+		if rep.Failed > 0 {
+			r.log.Error("source failed", "source", rep.Name, "kind", rep.Kind,
+				"failed_units", rep.Failed, "ok_units", rep.OK, "errors", rep.Errors,
+				"last_error", rep.LastError)
 		}
 	}
-	rep := Report{Sources: reports}
-	if sinkErr != nil {
-		return rep, fmt.Errorf("store crawl results: %w", sinkErr)
-	}
-	if err := ctx.Err(); err != nil {
-		return rep, err
-	}
-	return rep, nil
 }
 
 // clean makes a unit's sightings safe and complete: HTML entities decoded, text in Unicode NFC, cleaned

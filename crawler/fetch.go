@@ -121,6 +121,27 @@ type Fetcher struct {
 
 // NewFetcher builds a fetcher. metrics may be nil.
 func NewFetcher(cfg FetchConfig, log *slog.Logger, metrics *Metrics) (*Fetcher, error) {
+	cfg = cfg.withDefaults()
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	f := &Fetcher{cfg: cfg, log: log, metrics: metrics, pauses: &pauses{until: map[string]time.Time{}, maxWait: cfg.MaxRetryAfter}}
+	if cfg.CacheDir != "" {
+		f.cache = &cache{dir: cfg.CacheDir}
+	}
+	f.guard = newGuard(cfg.Trusted)
+	c := newCollector(cfg)
+	c.WithTransport(&retryablehttp.RoundTripper{Client: f.retryClient()})
+	if err := limitHosts(c, cfg); err != nil {
+		return nil, err
+	}
+	f.base = c
+	return f, nil
+}
+
+// withDefaults is cfg with DefaultFetchConfig's values for the settings left out, one request at a time
+// per host by default, and RetryWaitMax at least RetryWaitMin.
+func (cfg FetchConfig) withDefaults() FetchConfig {
 	def := DefaultFetchConfig()
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = def.UserAgent
@@ -143,17 +164,12 @@ func NewFetcher(cfg FetchConfig, log *slog.Logger, metrics *Metrics) (*Fetcher, 
 	if cfg.MaxRetryAfter <= 0 {
 		cfg.MaxRetryAfter = def.MaxRetryAfter
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	f := &Fetcher{cfg: cfg, log: log, metrics: metrics, pauses: &pauses{until: map[string]time.Time{}, maxWait: cfg.MaxRetryAfter}}
-	if cfg.CacheDir != "" {
-		f.cache = &cache{dir: cfg.CacheDir}
-	}
-	f.guard = newGuard(cfg.Trusted)
+	return cfg
+}
 
-	// colly reads COLLY_* environment variables in NewCollector; set every field heed relies on after it,
-	// so that the code, not the environment, decides.
+// newCollector is the colly collector every fetch clones. colly reads COLLY_* environment variables in
+// NewCollector; every field heed relies on is set after it, so that the code, not the environment, decides.
+func newCollector(cfg FetchConfig) *colly.Collector {
 	c := colly.NewCollector()
 	c.UserAgent = cfg.UserAgent
 	c.MaxBodySize = cfg.MaxBody
@@ -166,18 +182,23 @@ func NewFetcher(cfg FetchConfig, log *slog.Logger, metrics *Metrics) (*Fetcher, 
 	c.AllowedDomains = nil
 	c.SetRequestTimeout(cfg.Timeout)
 	c.DisableCookies()
+	return c
+}
 
+// retryClient is the HTTP client under colly: retries that honour Retry-After and the sources' backoff
+// signals, over the gate (pauses, bounded bodies, the private-address guard).
+func (f *Fetcher) retryClient() *retryablehttp.Client {
 	inner := &http.Client{
-		Transport: &gate{next: newBaseTransport(cfg.Timeout, f.guard), pauses: f.pauses, maxBody: int64(cfg.MaxBody), guard: f.guard},
+		Transport: &gate{next: newBaseTransport(f.cfg.Timeout, f.guard), pauses: f.pauses, maxBody: int64(f.cfg.MaxBody), guard: f.guard},
 		// Redirects are followed by colly's client, outside the retries, with colly's checks.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	rc := &retryablehttp.Client{
+	return &retryablehttp.Client{
 		HTTPClient:   inner,
 		Logger:       nil,
-		RetryWaitMin: cfg.RetryWaitMin,
-		RetryWaitMax: cfg.RetryWaitMax,
-		RetryMax:     cfg.Retries,
+		RetryWaitMin: f.cfg.RetryWaitMin,
+		RetryWaitMax: f.cfg.RetryWaitMax,
+		RetryMax:     f.cfg.Retries,
 		CheckRetry:   f.checkRetry,
 		Backoff:      f.backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
@@ -189,8 +210,10 @@ func NewFetcher(cfg FetchConfig, log *slog.Logger, metrics *Metrics) (*Fetcher, 
 			}
 		},
 	}
-	c.WithTransport(&retryablehttp.RoundTripper{Client: rc})
+}
 
+// limitHosts sets colly's per-host limits: each of cfg.Hosts its own, every other host cfg's.
+func limitHosts(c *colly.Collector, cfg FetchConfig) error {
 	hosts := make([]string, 0, len(cfg.Hosts))
 	for h := range cfg.Hosts {
 		hosts = append(hosts, h)
@@ -198,14 +221,13 @@ func NewFetcher(cfg FetchConfig, log *slog.Logger, metrics *Metrics) (*Fetcher, 
 	for _, h := range hosts {
 		l := cfg.Hosts[h]
 		if err := c.Limit(&colly.LimitRule{DomainGlob: globEscape(h), Parallelism: max(l.Parallel, 1), Delay: l.Delay}); err != nil {
-			return nil, fmt.Errorf("rate limit for host %q: %w", h, err)
+			return fmt.Errorf("rate limit for host %q: %w", h, err)
 		}
 	}
 	if err := c.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: cfg.Parallel, Delay: cfg.Delay}); err != nil {
-		return nil, fmt.Errorf("default rate limit: %w", err)
+		return fmt.Errorf("default rate limit: %w", err)
 	}
-	f.base = c
-	return f, nil
+	return nil
 }
 
 // Config is the configuration the fetcher runs with, defaults applied.
@@ -248,15 +270,7 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, opt GetOptions) (*Resp
 	var kept *cacheEntry
 	var keptBody []byte
 	if opt.Revalidate {
-		if e, body, ok := f.cache.load(rawURL, f.cfg.MaxBody); ok {
-			kept, keptBody = e, body
-			if e.ETag != "" {
-				hdr.Set("If-None-Match", e.ETag)
-			}
-			if e.LastModified != "" {
-				hdr.Set("If-Modified-Since", e.LastModified)
-			}
-		}
+		kept, keptBody = f.keptCopy(rawURL, hdr)
 	}
 	start := time.Now()
 	f.Progress.request()
@@ -278,21 +292,44 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, opt GetOptions) (*Resp
 		return resp, fmt.Errorf("fetch %s: %w (%d bytes)", redact(resp.URL), ErrTooLarge, f.cfg.MaxBody)
 	}
 	if opt.Revalidate {
-		switch {
-		case resp.Status == http.StatusNotModified && kept != nil:
-			final, err := url.Parse(kept.FinalURL)
-			if err != nil {
-				final = resp.URL
-			}
-			f.metrics.cached(opt.Source, "not_modified")
-			return &Response{URL: final, Status: http.StatusOK, Header: kept.Header.Clone(), Body: keptBody, Cached: true}, nil
-		case resp.Status == http.StatusOK:
-			if err := f.cache.store(rawURL, resp); err != nil {
-				f.log.Warn("could not keep a copy for revalidation", "source", opt.Source, "err", err)
-			}
-		}
+		return f.revalidated(rawURL, opt.Source, resp, kept, keptBody), nil
 	}
 	return resp, nil
+}
+
+// keptCopy loads the copy kept from an earlier fetch of rawURL, if any, and makes the request that hdr
+// heads conditional on it (If-None-Match, If-Modified-Since).
+func (f *Fetcher) keptCopy(rawURL string, hdr http.Header) (*cacheEntry, []byte) {
+	e, body, ok := f.cache.load(rawURL, f.cfg.MaxBody)
+	if !ok {
+		return nil, nil
+	}
+	if e.ETag != "" {
+		hdr.Set("If-None-Match", e.ETag)
+	}
+	if e.LastModified != "" {
+		hdr.Set("If-Modified-Since", e.LastModified)
+	}
+	return e, body
+}
+
+// revalidated is the response to a conditional fetch of rawURL: the kept copy when the server says it has
+// not changed (304), else resp, a copy of which is kept for the next fetch when it is a 200.
+func (f *Fetcher) revalidated(rawURL, source string, resp *Response, kept *cacheEntry, keptBody []byte) *Response {
+	switch {
+	case resp.Status == http.StatusNotModified && kept != nil:
+		final, err := url.Parse(kept.FinalURL)
+		if err != nil {
+			final = resp.URL
+		}
+		f.metrics.cached(source, "not_modified")
+		return &Response{URL: final, Status: http.StatusOK, Header: kept.Header.Clone(), Body: keptBody, Cached: true}
+	case resp.Status == http.StatusOK:
+		if err := f.cache.store(rawURL, resp); err != nil {
+			f.log.Warn("could not keep a copy for revalidation", "source", source, "err", err)
+		}
+	}
+	return resp
 }
 
 // Skipped counts items of a response that a source could not read.

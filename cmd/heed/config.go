@@ -38,7 +38,7 @@ func checkConfigStages(cfg *config.File) error {
 			errs = append(errs, cfg.Errorf([]any{"sources", i, "kind"}, "%v", err))
 			continue
 		}
-		for _, e := range sourceOptionErrors(s) {
+		for _, e := range sourceOptionErrors(sourceSpec(s)) {
 			errs = append(errs, cfg.Errorf([]any{"sources", i, "options", e.key}, "%s", e.msg))
 		}
 	}
@@ -227,7 +227,7 @@ func resolveConfig(f runFlags) (*config.File, error) {
 		if spec.Name == "" {
 			spec.Name = uniqueName(cfg, spec.Kind)
 		}
-		cfg.Sources = append(cfg.Sources, spec)
+		cfg.Sources = append(cfg.Sources, config.Source(spec))
 	}
 	cfg.Seeds = append(cfg.Seeds, f.seeds...)
 	if f.expand != "" {

@@ -72,7 +72,7 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 		if len(spec.Expand) == 0 {
 			spec.Expand = exp
 		}
-		cfg.Sources = append(cfg.Sources, spec)
+		cfg.Sources = append(cfg.Sources, config.Source(spec))
 	}
 	for _, c := range []struct {
 		flag, key string

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/config"
 	"github.com/heed-dev/heed/crawler"
 )
 
@@ -128,14 +129,14 @@ func TestCrawlSurvivesFaults(t *testing.T) {
 		w.Write([]byte(`<html><head><title>Attention Required! | Cloudflare</title></head><body>Please complete the captcha to continue. Access denied.</body></html>`))
 	}))
 	defer block.Close()
-	specs := []crawler.Spec{spec}
+	specs := []config.Source{config.Source(spec)}
 	for name, u := range map[string]string{"throttled": storm.URL, "blocking": block.URL} {
 		sp, err := crawler.ParseSpec("opensearch=" + u + "/complete?q={q}")
 		if err != nil {
 			t.Fatal(err)
 		}
 		sp.Name = name
-		specs = append(specs, sp)
+		specs = append(specs, config.Source(sp))
 	}
 	srcs, err := buildSources(specs, sourceDeps{fetch: fetch, metrics: cm})
 	if err != nil {

@@ -157,7 +157,7 @@ func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st sto
 		return nil, ops.Job{}, err
 	}
 	fetch.Progress = progress
-	var specs []crawler.Spec
+	var specs []config.Source
 	for _, s := range cfg.Sources {
 		if len(job.Sources) > 0 && !slices.Contains(job.Sources, s.Name) {
 			continue

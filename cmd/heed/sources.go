@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/heed-dev/heed/config"
 	"github.com/heed-dev/heed/crawler"
 	"github.com/heed-dev/heed/crawler/forum"
 	"github.com/heed-dev/heed/crawler/imports"
@@ -60,11 +61,16 @@ func checkKind(kind string) error {
 	return fmt.Errorf("unknown source kind %q (supported: %s)", kind, knownKinds())
 }
 
+// sourceSpec is the crawler's description of a configured source. config, which imports no stage, has
+// a Source of its own with crawler.Spec's fields: the conversion stops compiling if the two part.
+func sourceSpec(s config.Source) crawler.Spec { return crawler.Spec(s) }
+
 // buildSources builds the configured sources.
-func buildSources(specs []crawler.Spec, d sourceDeps) ([]crawler.Source, error) {
+func buildSources(sources []config.Source, d sourceDeps) ([]crawler.Source, error) {
 	var out []crawler.Source
 	kinds := sourceKinds()
-	for _, s := range specs {
+	for _, src := range sources {
+		s := sourceSpec(src)
 		if err := checkKind(s.Kind); err != nil {
 			return nil, usageError{err}
 		}
@@ -81,9 +87,9 @@ func buildSources(specs []crawler.Spec, d sourceDeps) ([]crawler.Source, error) 
 }
 
 // hostLimits gives each source that sets its own politeness a limit for its host.
-func hostLimits(specs []crawler.Spec) map[string]crawler.HostLimit {
+func hostLimits(sources []config.Source) map[string]crawler.HostLimit {
 	out := map[string]crawler.HostLimit{}
-	for _, s := range specs {
+	for _, s := range sources {
 		if s.Parallel == 0 && s.Delay == 0 {
 			continue
 		}

@@ -55,15 +55,9 @@ func (d *Discourse) Kind() string { return "discourse" }
 // Units: a search per seed, or the latest topics once.
 func (d *Discourse) Units(seeds []string) []crawler.Unit {
 	if d.method == "latest" || (d.method == "" && len(seeds) == 0) {
-		return []crawler.Unit{{Source: d.name}}
+		return listingUnits(d.name)
 	}
-	var out []crawler.Unit
-	for _, s := range seeds {
-		if s = strings.Join(strings.Fields(s), " "); s != "" {
-			out = append(out, crawler.Unit{Source: d.name, Seed: s, Query: s})
-		}
-	}
-	return out
+	return seedUnits(d.name, seeds)
 }
 
 // Fetch pages through the latest topics (following more_topics_url) or the search results. A later page

@@ -43,16 +43,7 @@ func (s *Feed) Kind() string { return "feed" }
 
 // Units: the feed once, or once per seed when its URL holds {q}.
 func (s *Feed) Units(seeds []string) []crawler.Unit {
-	if !strings.Contains(s.template, "{q}") {
-		return []crawler.Unit{{Source: s.name}}
-	}
-	var out []crawler.Unit
-	for _, seed := range seeds {
-		if seed = strings.Join(strings.Fields(seed), " "); seed != "" {
-			out = append(out, crawler.Unit{Source: s.name, Seed: seed, Query: seed})
-		}
-	}
-	return out
+	return templateUnits(s.name, s.template, seeds)
 }
 
 // Fetch reads the feed.

@@ -81,16 +81,7 @@ func (s *HTMLForum) Kind() string { return "html" }
 
 // Units: the list once, or a search per seed when the URL holds {q}.
 func (s *HTMLForum) Units(seeds []string) []crawler.Unit {
-	if !strings.Contains(s.template, "{q}") {
-		return []crawler.Unit{{Source: s.name}}
-	}
-	var out []crawler.Unit
-	for _, seed := range seeds {
-		if seed = strings.Join(strings.Fields(seed), " "); seed != "" {
-			out = append(out, crawler.Unit{Source: s.name, Seed: seed, Query: seed})
-		}
-	}
-	return out
+	return templateUnits(s.name, s.template, seeds)
 }
 
 // Fetch reads the list and follows next-page links on the same host, up to the pages option. A later

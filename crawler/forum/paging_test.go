@@ -113,163 +113,175 @@ func redditListing(after string, titles ...string) string {
 	return fmt.Sprintf(`{"kind":"Listing","data":{"after":%s,"children":[%s]}}`, a, strings.Join(children, ","))
 }
 
+// laterPageFailure is a paging source whose later page fails, and what it must still return.
+type laterPageFailure struct {
+	name string
+	// serve answers one request; it writes the status and headers itself and returns the body.
+	serve func(w http.ResponseWriter, r *http.Request) string
+	// source builds the source against the server.
+	source func(base string, f *crawler.Fetcher) (crawler.Source, error)
+	unit   crawler.Unit
+	want   []string
+	reason string // the counted reason of the failed page
+	never  string // a request that must not be made
+}
+
+// stackExchangeAt and redditAt build the sources of several laterPageFailures against a test server.
+func stackExchangeAt(base string, f *crawler.Fetcher) (crawler.Source, error) {
+	return NewStackExchange(crawler.Spec{Kind: "stackexchange", Name: "se", Base: base, Options: map[string]string{"site": "bicycles"}}, f)
+}
+
+func redditAt(base string, f *crawler.Fetcher) (crawler.Source, error) {
+	return NewReddit(crawler.Spec{Kind: "reddit", Name: "sub", Base: base, Options: map[string]string{"sub": "ebikes"}}, f)
+}
+
+// laterPageFailures are the cases of TestPagingKeepsEarlierPagesWhenALaterPageFails.
+var laterPageFailures = []laterPageFailure{
+	{
+		name: "discourse 429 with a wait longer than heed waits, on page 3",
+		serve: func(w http.ResponseWriter, r *http.Request) string {
+			switch r.URL.Query().Get("page") {
+			case "0":
+				return discourseLatest("/latest?page=1", "d one", "d two")
+			case "1":
+				return discourseLatest("/latest?page=2", "d three")
+			}
+			w.Header().Set("Retry-After", "86400")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return `{"error_type":"rate_limit","extras":{"wait_seconds":86400}}`
+		},
+		source: func(base string, f *crawler.Fetcher) (crawler.Source, error) {
+			return NewDiscourse(crawler.Spec{Kind: "discourse", Name: "forum", Base: base}, f, 5*time.Second)
+		},
+		want:   []string{"d one", "d two", "d three"},
+		reason: "page_rate_limited",
+	},
+	{
+		name: "stackexchange backoff longer than heed waits, on page 2",
+		serve: func(w http.ResponseWriter, r *http.Request) string {
+			switch r.URL.Query().Get("page") {
+			case "1":
+				return seItems(0, true, "s one", "s two")
+			case "2":
+				return seItems(86400, true, "s three")
+			}
+			return seItems(0, false, "s four: after the backoff, must not be read")
+		},
+		source: stackExchangeAt,
+		unit:   crawler.Unit{Seed: "lark", Query: "lark"},
+		want:   []string{"s one", "s two", "s three"},
+		reason: "page_rate_limited",
+		never:  "page=3",
+	},
+	{
+		name: "stackexchange throttle_violation on page 2",
+		serve: func(w http.ResponseWriter, r *http.Request) string {
+			if r.URL.Query().Get("page") == "1" {
+				return seItems(0, true, "s one")
+			}
+			w.WriteHeader(http.StatusBadRequest)
+			return `{"error_id":502,"error_name":"throttle_violation","error_message":"too many requests"}`
+		},
+		source: stackExchangeAt,
+		unit:   crawler.Unit{Seed: "lark", Query: "lark"},
+		want:   []string{"s one"},
+		reason: "page_rate_limited",
+	},
+	{
+		name: "reddit reset longer than heed waits, after page 1",
+		serve: func(w http.ResponseWriter, r *http.Request) string {
+			if r.URL.Query().Get("after") == "" {
+				w.Header().Set("X-Ratelimit-Remaining", "0")
+				w.Header().Set("X-Ratelimit-Reset", "3600")
+				return redditListing("t3_p1", "r one", "r two")
+			}
+			return redditListing("", "r three: after the reset, must not be read")
+		},
+		source: redditAt,
+		unit:   crawler.Unit{Seed: "lark", Query: "lark"},
+		want:   []string{"r one", "r two"},
+		reason: "page_rate_limited",
+		never:  "after=",
+	},
+	{
+		name: "reddit 5xx on page 2",
+		serve: func(w http.ResponseWriter, r *http.Request) string {
+			if r.URL.Query().Get("after") == "" {
+				return redditListing("t3_p1", "r one")
+			}
+			w.WriteHeader(http.StatusBadGateway)
+			return "bad gateway"
+		},
+		source: redditAt,
+		unit:   crawler.Unit{Seed: "lark", Query: "lark"},
+		want:   []string{"r one"},
+		reason: "page_http_5xx",
+	},
+	{
+		name: "html forum 5xx on page 2",
+		serve: func(w http.ResponseWriter, r *http.Request) string {
+			switch {
+			case r.URL.Path == "/robots.txt":
+				return ""
+			case r.URL.Query().Get("page") == "":
+				w.Header().Set("Content-Type", "text/html")
+				return `<ul><li class="q"><a href="/q/1">h one</a></li></ul><a class="next" href="/questions?page=2">next</a>`
+			}
+			w.WriteHeader(http.StatusInternalServerError)
+			return "oops"
+		},
+		source: func(base string, f *crawler.Fetcher) (crawler.Source, error) {
+			return NewHTMLForum(crawler.Spec{Kind: "html", Name: "board", Base: base + "/questions", Options: map[string]string{"item": "li.q", "next": "a.next"}}, f)
+		},
+		want:   []string{"h one"},
+		reason: "page_http_5xx",
+	},
+}
+
 // A paging source keeps the pages it has read when a later page fails: the unit succeeds with them, and
 // the failed page is counted by its reason (heed_crawl_items_skipped_total{reason="page_<reason>"}).
 // Only a failing first page fails the unit.
 func TestPagingKeepsEarlierPagesWhenALaterPageFails(t *testing.T) {
-	stackExchange := func(base string, f *crawler.Fetcher) (crawler.Source, error) {
-		return NewStackExchange(crawler.Spec{Kind: "stackexchange", Name: "se", Base: base, Options: map[string]string{"site": "bicycles"}}, f)
+	for _, tt := range laterPageFailures {
+		t.Run(tt.name, func(t *testing.T) { checkLaterPageFailure(t, tt) })
 	}
-	reddit := func(base string, f *crawler.Fetcher) (crawler.Source, error) {
-		return NewReddit(crawler.Spec{Kind: "reddit", Name: "sub", Base: base, Options: map[string]string{"sub": "ebikes"}}, f)
+}
+
+// checkLaterPageFailure fetches tt's unit from its source against a server answering as tt says, and
+// checks the sightings, the counted failed page, its warning and the requests never made.
+func checkLaterPageFailure(t *testing.T, tt laterPageFailure) {
+	rt := &routes{fn: func(w http.ResponseWriter, r *http.Request) string {
+		body := tt.serve(w, r)
+		fmt.Fprint(w, body)
+		return ""
+	}}
+	srv := rt.server(t)
+	f, reg, logs := countingFetcher(t)
+	src, err := tt.source(srv.URL, f)
+	if err != nil {
+		t.Fatal(err)
 	}
-	tests := []struct {
-		name string
-		// serve answers one request; it writes the status and headers itself and returns the body.
-		serve func(w http.ResponseWriter, r *http.Request) string
-		// source builds the source against the server.
-		source func(base string, f *crawler.Fetcher) (crawler.Source, error)
-		unit   crawler.Unit
-		want   []string
-		reason string // the counted reason of the failed page
-		never  string // a request that must not be made
-	}{
-		{
-			name: "discourse 429 with a wait longer than heed waits, on page 3",
-			serve: func(w http.ResponseWriter, r *http.Request) string {
-				switch r.URL.Query().Get("page") {
-				case "0":
-					return discourseLatest("/latest?page=1", "d one", "d two")
-				case "1":
-					return discourseLatest("/latest?page=2", "d three")
-				}
-				w.Header().Set("Retry-After", "86400")
-				w.WriteHeader(http.StatusTooManyRequests)
-				return `{"error_type":"rate_limit","extras":{"wait_seconds":86400}}`
-			},
-			source: func(base string, f *crawler.Fetcher) (crawler.Source, error) {
-				return NewDiscourse(crawler.Spec{Kind: "discourse", Name: "forum", Base: base}, f, 5*time.Second)
-			},
-			want:   []string{"d one", "d two", "d three"},
-			reason: "page_rate_limited",
-		},
-		{
-			name: "stackexchange backoff longer than heed waits, on page 2",
-			serve: func(w http.ResponseWriter, r *http.Request) string {
-				switch r.URL.Query().Get("page") {
-				case "1":
-					return seItems(0, true, "s one", "s two")
-				case "2":
-					return seItems(86400, true, "s three")
-				}
-				return seItems(0, false, "s four: after the backoff, must not be read")
-			},
-			source: stackExchange,
-			unit:   crawler.Unit{Seed: "lark", Query: "lark"},
-			want:   []string{"s one", "s two", "s three"},
-			reason: "page_rate_limited",
-			never:  "page=3",
-		},
-		{
-			name: "stackexchange throttle_violation on page 2",
-			serve: func(w http.ResponseWriter, r *http.Request) string {
-				if r.URL.Query().Get("page") == "1" {
-					return seItems(0, true, "s one")
-				}
-				w.WriteHeader(http.StatusBadRequest)
-				return `{"error_id":502,"error_name":"throttle_violation","error_message":"too many requests"}`
-			},
-			source: stackExchange,
-			unit:   crawler.Unit{Seed: "lark", Query: "lark"},
-			want:   []string{"s one"},
-			reason: "page_rate_limited",
-		},
-		{
-			name: "reddit reset longer than heed waits, after page 1",
-			serve: func(w http.ResponseWriter, r *http.Request) string {
-				if r.URL.Query().Get("after") == "" {
-					w.Header().Set("X-Ratelimit-Remaining", "0")
-					w.Header().Set("X-Ratelimit-Reset", "3600")
-					return redditListing("t3_p1", "r one", "r two")
-				}
-				return redditListing("", "r three: after the reset, must not be read")
-			},
-			source: reddit,
-			unit:   crawler.Unit{Seed: "lark", Query: "lark"},
-			want:   []string{"r one", "r two"},
-			reason: "page_rate_limited",
-			never:  "after=",
-		},
-		{
-			name: "reddit 5xx on page 2",
-			serve: func(w http.ResponseWriter, r *http.Request) string {
-				if r.URL.Query().Get("after") == "" {
-					return redditListing("t3_p1", "r one")
-				}
-				w.WriteHeader(http.StatusBadGateway)
-				return "bad gateway"
-			},
-			source: reddit,
-			unit:   crawler.Unit{Seed: "lark", Query: "lark"},
-			want:   []string{"r one"},
-			reason: "page_http_5xx",
-		},
-		{
-			name: "html forum 5xx on page 2",
-			serve: func(w http.ResponseWriter, r *http.Request) string {
-				switch {
-				case r.URL.Path == "/robots.txt":
-					return ""
-				case r.URL.Query().Get("page") == "":
-					w.Header().Set("Content-Type", "text/html")
-					return `<ul><li class="q"><a href="/q/1">h one</a></li></ul><a class="next" href="/questions?page=2">next</a>`
-				}
-				w.WriteHeader(http.StatusInternalServerError)
-				return "oops"
-			},
-			source: func(base string, f *crawler.Fetcher) (crawler.Source, error) {
-				return NewHTMLForum(crawler.Spec{Kind: "html", Name: "board", Base: base + "/questions", Options: map[string]string{"item": "li.q", "next": "a.next"}}, f)
-			},
-			want:   []string{"h one"},
-			reason: "page_http_5xx",
-		},
+	u := tt.unit
+	u.Source = src.Name()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	got, err := src.Fetch(ctx, u)
+	if err != nil {
+		t.Fatalf("Fetch = %v; want the pages read before the failing one, and no error", err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rt := &routes{fn: func(w http.ResponseWriter, r *http.Request) string {
-				body := tt.serve(w, r)
-				fmt.Fprint(w, body)
-				return ""
-			}}
-			srv := rt.server(t)
-			f, reg, logs := countingFetcher(t)
-			src, err := tt.source(srv.URL, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			u := tt.unit
-			u.Source = src.Name()
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-			defer cancel()
-			got, err := src.Fetch(ctx, u)
-			if err != nil {
-				t.Fatalf("Fetch = %v; want the pages read before the failing one, and no error", err)
-			}
-			if diff := cmp.Diff(tt.want, texts(got)); diff != "" {
-				t.Errorf("sightings (-want +got):\n%s\nrequests %v", diff, rt.seen)
-			}
-			if n := counter(t, reg, "heed_crawl_items_skipped_total", map[string]string{"source": src.Name(), "reason": tt.reason}); n != 1 {
-				t.Errorf("heed_crawl_items_skipped_total{source=%q, reason=%q} = %v, want 1 failed page", src.Name(), tt.reason, n)
-			}
-			if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "reason="+tt.reason) {
-				t.Errorf("no warning of the failed page %s in the log:\n%s", tt.reason, logs)
-			}
-			for _, s := range rt.seen {
-				if tt.never != "" && strings.Contains(s, tt.never) {
-					t.Errorf("requested %s although the source asked heed to wait longer than it does", s)
-				}
-			}
-		})
+	if diff := cmp.Diff(tt.want, texts(got)); diff != "" {
+		t.Errorf("sightings (-want +got):\n%s\nrequests %v", diff, rt.seen)
+	}
+	if n := counter(t, reg, "heed_crawl_items_skipped_total", map[string]string{"source": src.Name(), "reason": tt.reason}); n != 1 {
+		t.Errorf("heed_crawl_items_skipped_total{source=%q, reason=%q} = %v, want 1 failed page", src.Name(), tt.reason, n)
+	}
+	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "reason="+tt.reason) {
+		t.Errorf("no warning of the failed page %s in the log:\n%s", tt.reason, logs)
+	}
+	for _, s := range rt.seen {
+		if tt.never != "" && strings.Contains(s, tt.never) {
+			t.Errorf("requested %s although the source asked heed to wait longer than it does", s)
+		}
 	}
 }
 

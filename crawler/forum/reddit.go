@@ -66,19 +66,28 @@ func NewReddit(spec crawler.Spec, f getter) (*Reddit, error) {
 	if r.limit, err = intOption(spec, "limit", 100, 1, 100); err != nil {
 		return nil, err
 	}
-	ep, err := crawler.Endpoint("https://www.reddit.com", spec.Base)
-	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", r.name, err)
+	if r.endpoint, err = apiRoot(spec, "https://www.reddit.com"); err != nil {
+		return nil, err
 	}
-	r.endpoint = strings.TrimSuffix(ep, "/")
 	return r, nil
 }
 
+// nameOf is the source's configured name, else its kind.
 func nameOf(spec crawler.Spec) string {
 	if spec.Name != "" {
 		return spec.Name
 	}
 	return spec.Kind
+}
+
+// apiRoot is the root URL of the public API at public, the spec's base (when set) replacing its scheme,
+// host and port, without a final slash.
+func apiRoot(spec crawler.Spec, public string) (string, error) {
+	ep, err := crawler.Endpoint(public, spec.Base)
+	if err != nil {
+		return "", fmt.Errorf("source %s: %w", nameOf(spec), err)
+	}
+	return strings.TrimSuffix(ep, "/"), nil
 }
 
 // Name is the configured source name.
@@ -97,15 +106,9 @@ func (r *Reddit) Units(seeds []string) []crawler.Unit {
 		}
 	}
 	if method != "search" {
-		return []crawler.Unit{{Source: r.name, Expansion: "", Query: ""}}
+		return listingUnits(r.name)
 	}
-	var out []crawler.Unit
-	for _, s := range seeds {
-		if s = strings.Join(strings.Fields(s), " "); s != "" {
-			out = append(out, crawler.Unit{Source: r.name, Seed: s, Query: s})
-		}
-	}
-	return out
+	return seedUnits(r.name, seeds)
 }
 
 func (r *Reddit) pageURL(q, after string) string {

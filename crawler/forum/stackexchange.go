@@ -10,7 +10,6 @@ import (
 	"html"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/heed-dev/heed"
@@ -45,10 +44,7 @@ type StackExchange struct {
 
 // NewStackExchange builds a Stack Exchange source.
 func NewStackExchange(spec crawler.Spec, f getter) (*StackExchange, error) {
-	name := spec.Name
-	if name == "" {
-		name = spec.Kind
-	}
+	name := nameOf(spec)
 	s := &StackExchange{
 		name: name, site: spec.Option("site", ""), tagged: spec.Option("tagged", ""),
 		sort: spec.Option("sort", "creation"), method: spec.Option("method", "search"),
@@ -74,11 +70,9 @@ func NewStackExchange(spec crawler.Spec, f getter) (*StackExchange, error) {
 	if s.pageSize, err = intOption(spec, "pagesize", 100, 1, 100); err != nil {
 		return nil, err
 	}
-	ep, err := crawler.Endpoint("https://api.stackexchange.com", spec.Base)
-	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", name, err)
+	if s.endpoint, err = apiRoot(spec, "https://api.stackexchange.com"); err != nil {
+		return nil, err
 	}
-	s.endpoint = strings.TrimSuffix(ep, "/")
 	return s, nil
 }
 
@@ -103,16 +97,9 @@ func (s *StackExchange) Kind() string { return "stackexchange" }
 // Units: one search per seed; the questions and unanswered listings need no seed.
 func (s *StackExchange) Units(seeds []string) []crawler.Unit {
 	if s.method != "search" {
-		return []crawler.Unit{{Source: s.name, Query: ""}}
+		return listingUnits(s.name)
 	}
-	var out []crawler.Unit
-	for _, seed := range seeds {
-		seed = strings.Join(strings.Fields(seed), " ")
-		if seed != "" {
-			out = append(out, crawler.Unit{Source: s.name, Seed: seed, Query: seed})
-		}
-	}
-	return out
+	return seedUnits(s.name, seeds)
 }
 
 func (s *StackExchange) pageURL(q string, page int) string {

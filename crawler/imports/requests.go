@@ -107,90 +107,118 @@ var keywordColumns = []string{"keyword", "keywords", "query", "queries", "top qu
 // word for word is kept once, at its first line: the store keeps only a unit's first sighting of a
 // request, and a big export repeats most of its lines.
 func Read(r io.Reader, name string) (out []heed.Sighting, bad []BadLine, err error) {
-	seen := map[string]struct{}{}
-	keep := func(s heed.Sighting) {
-		if _, dup := seen[s.Text]; !dup {
-			seen[s.Text] = struct{}{}
-			out = append(out, s)
-		}
+	rd := &requestsReader{name: name, seen: map[string]struct{}{}}
+	if err := heed.ReadLines(decodeUTF16(r), heed.DefaultMaxLine, rd.line); err != nil {
+		return rd.out, rd.bad, fmt.Errorf("%w: read: %w", crawler.ErrBadInput, err)
 	}
+	return rd.out, rd.bad, nil
+}
+
+// decodeUTF16 reads r as UTF-16 when it starts with a UTF-16 byte order mark, else as it is.
+func decodeUTF16(r io.Reader) *bufio.Reader {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if bom, _ := br.Peek(2); len(bom) == 2 && ((bom[0] == 0xff && bom[1] == 0xfe) || (bom[0] == 0xfe && bom[1] == 0xff)) {
 		dec := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder()
 		br = bufio.NewReaderSize(transform.NewReader(br, dec), 64<<10)
 	}
-	mode := modeUnknown
-	var csvIn *csvState
-	pos := 0
-	err = heed.ReadLines(br, heed.DefaultMaxLine, func(n int, line []byte, cut bool) error {
-		trimmed := bytes.TrimSpace(line)
-		if len(trimmed) == 0 {
-			return nil
-		}
-		if mode == modeUnknown {
-			mode = modeText
-			switch {
-			case trimmed[0] == '{':
-				mode = modeJSONL
-			default:
-				if c := headerOf(string(trimmed)); c != nil {
-					mode, csvIn = modeCSV, c
-					return nil
-				}
-			}
-		}
-		switch mode {
-		case modeText:
-			pos++
-			keep(heed.Sighting{Text: string(trimmed), Source: "requests", URL: name, Position: pos, Truncated: cut})
-		case modeCSV:
-			if cut {
-				bad = append(bad, BadLine{Line: n, Err: fmt.Sprintf("line longer than %d bytes", heed.DefaultMaxLine)})
-				return nil
-			}
-			s, err := csvIn.row(string(line))
-			if err != nil {
-				bad = append(bad, BadLine{Line: n, Err: err.Error()})
-				return nil
-			}
-			if s.Text == "" {
-				return nil
-			}
-			pos++
-			s.Source, s.URL, s.Position = "requests", name, pos
-			keep(s)
-		case modeJSONL:
-			if cut {
-				bad = append(bad, BadLine{Line: n, Err: fmt.Sprintf("line longer than %d bytes", heed.DefaultMaxLine)})
-				return nil
-			}
-			var s heed.Sighting
-			if err := json.Unmarshal(trimmed, &s); err != nil {
-				bad = append(bad, BadLine{Line: n, Err: err.Error()})
-				return nil
-			}
-			if s.Text == "" {
-				bad = append(bad, BadLine{Line: n, Err: `no "text"`})
-				return nil
-			}
-			if s.Source == "" {
-				s.Source = "requests"
-			}
-			if s.URL == "" {
-				s.URL = name
-			}
-			if s.Position <= 0 {
-				pos++
-				s.Position = pos
-			}
-			keep(s)
-		}
-		return nil
-	})
-	if err != nil {
-		return out, bad, fmt.Errorf("%w: read: %w", crawler.ErrBadInput, err)
+	return br
+}
+
+// requestsReader is what Read knows as it goes through a requests file named name: the file's form, known
+// from its first non-blank line, the requests read and the bad lines.
+type requestsReader struct {
+	name  string
+	mode  int
+	csvIn *csvState
+	pos   int // the last request's position
+	seen  map[string]struct{}
+	out   []heed.Sighting
+	bad   []BadLine
+}
+
+// keep keeps a request unless it was read before, word for word.
+func (rd *requestsReader) keep(s heed.Sighting) {
+	if _, dup := rd.seen[s.Text]; !dup {
+		rd.seen[s.Text] = struct{}{}
+		rd.out = append(rd.out, s)
 	}
-	return out, bad, nil
+}
+
+// line reads line n, cut when it was longer than heed.DefaultMaxLine.
+func (rd *requestsReader) line(n int, line []byte, cut bool) error {
+	trimmed := bytes.TrimSpace(line)
+	if len(trimmed) == 0 {
+		return nil
+	}
+	if rd.mode == modeUnknown {
+		rd.mode = modeText
+		switch {
+		case trimmed[0] == '{':
+			rd.mode = modeJSONL
+		default:
+			if c := headerOf(string(trimmed)); c != nil {
+				rd.mode, rd.csvIn = modeCSV, c
+				return nil
+			}
+		}
+	}
+	switch rd.mode {
+	case modeText:
+		rd.pos++
+		rd.keep(heed.Sighting{Text: string(trimmed), Source: "requests", URL: rd.name, Position: rd.pos, Truncated: cut})
+	case modeCSV:
+		rd.csvLine(n, line, cut)
+	case modeJSONL:
+		rd.jsonLine(n, trimmed, cut)
+	}
+	return nil
+}
+
+// csvLine reads line n of a keyword export, a data row.
+func (rd *requestsReader) csvLine(n int, line []byte, cut bool) {
+	if cut {
+		rd.bad = append(rd.bad, BadLine{Line: n, Err: fmt.Sprintf("line longer than %d bytes", heed.DefaultMaxLine)})
+		return
+	}
+	s, err := rd.csvIn.row(string(line))
+	if err != nil {
+		rd.bad = append(rd.bad, BadLine{Line: n, Err: err.Error()})
+		return
+	}
+	if s.Text == "" {
+		return
+	}
+	rd.pos++
+	s.Source, s.URL, s.Position = "requests", rd.name, rd.pos
+	rd.keep(s)
+}
+
+// jsonLine reads line n of a JSONL file, one sighting, trimmed.
+func (rd *requestsReader) jsonLine(n int, trimmed []byte, cut bool) {
+	if cut {
+		rd.bad = append(rd.bad, BadLine{Line: n, Err: fmt.Sprintf("line longer than %d bytes", heed.DefaultMaxLine)})
+		return
+	}
+	var s heed.Sighting
+	if err := json.Unmarshal(trimmed, &s); err != nil {
+		rd.bad = append(rd.bad, BadLine{Line: n, Err: err.Error()})
+		return
+	}
+	if s.Text == "" {
+		rd.bad = append(rd.bad, BadLine{Line: n, Err: `no "text"`})
+		return
+	}
+	if s.Source == "" {
+		s.Source = "requests"
+	}
+	if s.URL == "" {
+		s.URL = rd.name
+	}
+	if s.Position <= 0 {
+		rd.pos++
+		s.Position = rd.pos
+	}
+	rd.keep(s)
 }
 
 const (

@@ -46,6 +46,29 @@ func Extract(base *url.URL, body []byte) (Extracted, error) {
 		p.Title = clean(doc.Find("title").First().Text())
 	}
 	p.Lang = strings.TrimSpace(doc.Find("html").AttrOr("lang", ""))
+	readMeta(doc, &ex)
+	ex.Canonical = canonicalLink(doc, base)
+	ldType := readJSONLDScripts(doc, p)
+	ex.Links = links(doc, base)
+	hasPassword := doc.Find(`input[type="password"]`).Length() > 0
+	readMain(doc, p) // removes the page's furniture: last
+
+	switch {
+	case ldType != heed.PageUnknown:
+		p.Type = ldType
+	case p.Type != "":
+	case hasPassword:
+		p.Type = heed.PageLogin
+	default:
+		p.Type = typeFromPath(base.Path)
+	}
+	return ex, nil
+}
+
+// readMeta reads the meta elements: the description (or Open Graph's), robots' noindex, and the Open
+// Graph type.
+func readMeta(doc *goquery.Document, ex *Extracted) {
+	p := &ex.Page
 	doc.Find("meta").Each(func(_ int, m *goquery.Selection) {
 		name := strings.ToLower(m.AttrOr("name", m.AttrOr("property", "")))
 		content := m.AttrOr("content", "")
@@ -70,20 +93,29 @@ func Extract(base *url.URL, body []byte) (Extracted, error) {
 			}
 		}
 	})
+}
+
+// canonicalLink is the first canonical link's URL, resolved against base; "" when there is none or it is
+// not an http(s) URL.
+func canonicalLink(doc *goquery.Document, base *url.URL) string {
+	canonical := ""
 	doc.Find("link[rel]").EachWithBreak(func(_ int, l *goquery.Selection) bool {
 		for _, rel := range strings.Fields(strings.ToLower(l.AttrOr("rel", ""))) {
 			if rel == "canonical" {
-				if u, err := base.Parse(strings.TrimSpace(l.AttrOr("href", ""))); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-					u.Fragment = ""
-					ex.Canonical = u.String()
+				if u, ok := resolveHTTP(base, l.AttrOr("href", "")); ok {
+					canonical = u
 				}
 				return false
 			}
 		}
 		return true
 	})
+	return canonical
+}
 
-	// JSON-LD: questions and answers, and what the page says it is.
+// readJSONLDScripts reads the JSON-LD scripts: their questions and answers go to p, and the first page
+// type one of them gives is returned (heed.PageUnknown when none does).
+func readJSONLDScripts(doc *goquery.Document, p *heed.Page) heed.PageType {
 	ldType := heed.PageUnknown
 	doc.Find(`script[type="application/ld+json"]`).Each(func(_ int, s *goquery.Selection) {
 		t, qas := readJSONLD([]byte(s.Text()))
@@ -96,19 +128,36 @@ func Extract(base *url.URL, body []byte) (Extracted, error) {
 			}
 		}
 	})
+	return ldType
+}
 
+// links are the page's http(s) links, resolved against base, maxLinks at the most.
+func links(doc *goquery.Document, base *url.URL) []string {
+	var out []string
 	doc.Find("a[href]").Each(func(_ int, a *goquery.Selection) {
-		if len(ex.Links) >= maxLinks {
+		if len(out) >= maxLinks {
 			return
 		}
-		if u, err := base.Parse(strings.TrimSpace(a.AttrOr("href", ""))); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-			u.Fragment = ""
-			ex.Links = append(ex.Links, u.String())
+		if u, ok := resolveHTTP(base, a.AttrOr("href", "")); ok {
+			out = append(out, u)
 		}
 	})
-	hasPassword := doc.Find(`input[type="password"]`).Length() > 0
+	return out
+}
 
-	// Main text: the main element or article when there is one, without the page's furniture.
+// resolveHTTP resolves href against base, without its fragment; ok is false unless it is an http(s) URL.
+func resolveHTTP(base *url.URL, href string) (string, bool) {
+	u, err := base.Parse(strings.TrimSpace(href))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", false
+	}
+	u.Fragment = ""
+	return u.String(), true
+}
+
+// readMain removes the page's furniture from doc and reads the main element or article when there is one
+// (else the body): its h1–h3 headings and its text. A page without a title takes its first heading.
+func readMain(doc *goquery.Document, p *heed.Page) {
 	doc.Find("script, style, noscript, template, svg, iframe, nav, header, footer, aside, form, [role=navigation], [role=banner], [role=contentinfo], [aria-hidden=true], [hidden]").Remove()
 	main := doc.Find("main, [role=main]").First()
 	if main.Length() == 0 {
@@ -126,17 +175,6 @@ func Extract(base *url.URL, body []byte) (Extracted, error) {
 	if p.Title == "" && len(p.Headings) > 0 {
 		p.Title = p.Headings[0]
 	}
-
-	switch {
-	case ldType != heed.PageUnknown:
-		p.Type = ldType
-	case p.Type != "":
-	case hasPassword:
-		p.Type = heed.PageLogin
-	default:
-		p.Type = typeFromPath(base.Path)
-	}
-	return ex, nil
 }
 
 // textOf returns the visible text of s, with block elements on lines of their own.

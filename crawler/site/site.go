@@ -31,8 +31,8 @@ type Crawler struct {
 	maxPages int
 	workers  int
 	log      *slog.Logger
-	// canonical are other hosts the site's canonical links may name (siteKey form, any port).
-	canonical map[string]bool
+	// canonicalHosts are other hosts the site's canonical links may name (hostKey form, any port).
+	canonicalHosts map[string]bool
 }
 
 // Options tune a site crawl.
@@ -48,9 +48,9 @@ type Options struct {
 
 // New returns a site crawler fetching through f.
 func New(f getter, opt Options) *Crawler {
-	c := &Crawler{f: f, name: opt.Name, maxPages: opt.MaxPages, workers: opt.Workers, log: opt.Log, canonical: map[string]bool{}}
+	c := &Crawler{f: f, name: opt.Name, maxPages: opt.MaxPages, workers: opt.Workers, log: opt.Log, canonicalHosts: map[string]bool{}}
 	for _, h := range opt.CanonicalHosts {
-		c.canonical[hostKey(h)] = true
+		c.canonicalHosts[hostKey(h)] = true
 	}
 	if c.name == "" {
 		c.name = "site"
@@ -97,20 +97,45 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return nil, rep, fmt.Errorf("crawl site %q: %w: want an http(s) URL", root, crawler.ErrBadInput)
 	}
-	onSite := func(u *url.URL) bool { return sameSite(u, base) }
-	// Everything fetched is fetched for the configured site: a URL that robots.txt, a sitemap or a page
-	// names is not configuration, and only the site's own host (and the trusted hosts) may be private.
-	origin := base.Host
+	// Everything fetched is fetched for the configured site (each fetch's Origin is base.Host): a URL that
+	// robots.txt, a sitemap or a page names is not configuration, and only the site's own host (and the
+	// trusted hosts) may be private.
+	entries := c.readSitemaps(ctx, base, c.sitemapURLs(ctx, base), &rep)
+	queue, lastmod := pageQueue(base, entries, &rep)
+	rep.Listed = len(queue)
+	follow := len(queue) == 0 // no sitemap: follow the site's links from its root
+	if follow {
+		queue = []string{base.String()}
+	}
+	results := c.fetchPages(ctx, base, queue, follow, &rep)
+	if err := ctx.Err(); err != nil {
+		return nil, rep, err
+	}
+	pages := c.canonicalPages(base, results, lastmod, &rep)
+	StripSiteName(pages)
+	rep.Pages = len(pages)
+	if len(pages) == 0 {
+		return nil, rep, fmt.Errorf("crawl site %s: %w (%d listed, %d fetched, skipped %v)", base.Host, ErrNoPages, rep.Listed, rep.Fetched, rep.Skipped)
+	}
+	return pages, rep, nil
+}
 
-	// Sitemaps: from robots.txt, else the usual place.
+// sitemapURLs are the sitemaps of the site at base: those robots.txt names, else the usual place.
+func (c *Crawler) sitemapURLs(ctx context.Context, base *url.URL) []string {
 	var sitemaps []string
 	robotsURL := base.ResolveReference(&url.URL{Path: "/robots.txt"}).String()
-	if resp, err := c.f.Get(ctx, robotsURL, crawler.GetOptions{Source: c.name, Origin: origin}); err == nil && resp.Status == 200 {
+	if resp, err := c.f.Get(ctx, robotsURL, crawler.GetOptions{Source: c.name, Origin: base.Host}); err == nil && resp.Status == 200 {
 		sitemaps = RobotsSitemaps(resp.Body)
 	}
 	if len(sitemaps) == 0 {
 		sitemaps = []string{base.ResolveReference(&url.URL{Path: "/sitemap.xml"}).String()}
 	}
+	return sitemaps
+}
+
+// readSitemaps reads the sitemaps and the sitemaps they index, four levels deep and 1,000 at the most,
+// each once, and returns the page entries they list.
+func (c *Crawler) readSitemaps(ctx context.Context, base *url.URL, sitemaps []string, rep *Report) []SitemapEntry {
 	var entries []SitemapEntry
 	seenMap := map[string]bool{}
 	for depth := 0; depth < 4 && len(sitemaps) > 0; depth++ {
@@ -120,21 +145,8 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 				continue
 			}
 			seenMap[sm] = true
-			resp, err := c.f.Get(ctx, sm, crawler.GetOptions{Source: c.name, Revalidate: true, Origin: origin})
-			if err != nil {
-				rep.SitemapErrors[crawler.Reason(err)]++
-				rep.LastError = err.Error()
-				c.log.Warn("sitemap unreadable", "source", c.name, "url", crawler.Redact(sm), "err", err)
-				continue
-			}
-			if resp.Status != 200 {
-				continue
-			}
-			doc, err := ParseSitemap(resp.Body)
-			if err != nil {
-				rep.SitemapErrors[crawler.Reason(err)]++
-				rep.LastError = err.Error()
-				c.log.Warn("sitemap unreadable", "source", c.name, "url", crawler.Redact(sm), "err", err)
+			doc, ok := c.sitemap(ctx, base, sm, rep)
+			if !ok {
 				continue
 			}
 			rep.Sitemaps++
@@ -145,17 +157,46 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 		}
 		sitemaps = next
 	}
+	return entries
+}
 
-	// The pages to fetch, on the site only, each once.
-	lastmod := map[string]SitemapEntry{}
-	var queue []string
+// sitemap fetches and parses one sitemap of the site at base; ok is false when it could not be read (an
+// error counted in rep) or was not there.
+func (c *Crawler) sitemap(ctx context.Context, base *url.URL, sm string, rep *Report) (doc Sitemap, ok bool) {
+	resp, err := c.f.Get(ctx, sm, crawler.GetOptions{Source: c.name, Revalidate: true, Origin: base.Host})
+	if err != nil {
+		c.sitemapFailed(sm, err, rep)
+		return Sitemap{}, false
+	}
+	if resp.Status != 200 {
+		return Sitemap{}, false
+	}
+	doc, err = ParseSitemap(resp.Body)
+	if err != nil {
+		c.sitemapFailed(sm, err, rep)
+		return Sitemap{}, false
+	}
+	return doc, true
+}
+
+// sitemapFailed counts and logs a sitemap that could not be read.
+func (c *Crawler) sitemapFailed(sm string, err error, rep *Report) {
+	rep.SitemapErrors[crawler.Reason(err)]++
+	rep.LastError = err.Error()
+	c.log.Warn("sitemap unreadable", "source", c.name, "url", crawler.Redact(sm), "err", err)
+}
+
+// pageQueue returns the pages to fetch, on the site at base only, each once, in the sitemaps' order, and
+// each page's sitemap entry by URL.
+func pageQueue(base *url.URL, entries []SitemapEntry, rep *Report) (queue []string, lastmod map[string]SitemapEntry) {
+	lastmod = map[string]SitemapEntry{}
 	for _, e := range entries {
 		u, err := base.Parse(e.Loc)
 		switch {
 		case err != nil || (u.Scheme != "http" && u.Scheme != "https"):
 			rep.skip("scheme") // javascript:, data:, file: ... never becomes a page or a link
 			continue
-		case !onSite(u):
+		case !sameSite(u, base):
 			rep.skip("off_site")
 			continue
 		}
@@ -167,106 +208,122 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 		lastmod[key] = e
 		queue = append(queue, key)
 	}
-	rep.Listed = len(queue)
-	follow := len(queue) == 0 // no sitemap: follow the site's links from its root
-	if follow {
-		queue = []string{base.String()}
-	}
+	return queue, lastmod
+}
 
-	type result struct {
-		order int
-		ex    Extracted
-	}
-	var (
-		mu      sync.Mutex
-		results []result
-		queued  = map[string]bool{}
-	)
+// fetchedPage is a page read, with its place in the order of the crawl's queue.
+type fetchedPage struct {
+	order int
+	ex    Extracted
+}
+
+// fetchPages fetches the queue's pages, c.maxPages at the most, in batches; when follow is set each
+// batch's links on the site join the queue. It returns the pages kept, in no particular order.
+func (c *Crawler) fetchPages(ctx context.Context, base *url.URL, queue []string, follow bool, rep *Report) []fetchedPage {
+	var results []fetchedPage
+	queued := map[string]bool{}
 	for _, q := range queue {
 		queued[q] = true
 	}
 	for start := 0; start < len(queue) && start < c.maxPages && ctx.Err() == nil; {
 		end := min(len(queue), c.maxPages)
-		batch := queue[start:end]
-		work := make(chan int)
-		var wg sync.WaitGroup
-		for range c.workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range work {
-					ex, reason, cached, err := c.page(ctx, base, batch[i])
-					mu.Lock()
-					rep.Fetched++
-					if cached {
-						rep.Unchanged++
-					}
-					switch {
-					case err != nil:
-						rep.skip(reason)
-						rep.LastError = err.Error()
-					case reason != "":
-						rep.skip(reason)
-					default:
-						results = append(results, result{order: start + i, ex: ex})
-					}
-					mu.Unlock()
-					if err != nil {
-						c.log.Warn("page skipped", "source", c.name, "url", crawler.Redact(batch[i]), "reason", reason, "err", err)
-					}
-				}
-			}()
-		}
-		for i := range batch {
-			if ctx.Err() != nil {
-				break
-			}
-			work <- i
-		}
-		close(work)
-		wg.Wait()
+		results = append(results, c.fetchBatch(ctx, base, queue[start:end], start, rep)...)
 		start = end
 		if follow {
-			// Add the links of the pages just read, in the order found.
-			sort.Slice(results, func(i, j int) bool { return results[i].order < results[j].order })
-			for _, r := range results {
-				for _, l := range r.ex.Links {
-					u, err := url.Parse(l)
-					if err != nil || !onSite(u) || queued[l] || !looksLikePage(u.Path) {
-						continue
-					}
-					queued[l] = true
-					queue = append(queue, l)
-				}
-			}
+			queue = appendLinks(queue, queued, base, results)
 		}
 	}
 	if len(queue) > c.maxPages {
 		rep.Skipped["limit"] += len(queue) - c.maxPages
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, rep, err
-	}
+	return results
+}
 
-	// One page per canonical URL; a page that is its own canonical wins over one that points to it.
+// fetchBatch fetches the pages of batch, which starts at start in the queue, c.workers at a time, and
+// counts each in rep; it returns the pages kept.
+func (c *Crawler) fetchBatch(ctx context.Context, base *url.URL, batch []string, start int, rep *Report) []fetchedPage {
+	var (
+		mu   sync.Mutex
+		kept []fetchedPage
+		wg   sync.WaitGroup
+	)
+	work := make(chan int)
+	for range c.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				ex, reason, cached, err := c.page(ctx, base, batch[i])
+				mu.Lock()
+				if rep.countPage(reason, cached, err) {
+					kept = append(kept, fetchedPage{order: start + i, ex: ex})
+				}
+				mu.Unlock()
+				if err != nil {
+					c.log.Warn("page skipped", "source", c.name, "url", crawler.Redact(batch[i]), "reason", reason, "err", err)
+				}
+			}
+		}()
+	}
+	for i := range batch {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return kept
+}
+
+// countPage counts a page fetched: cached when the server confirmed the kept copy, skipped for reason
+// when that is set. It reports whether the page is kept.
+func (r *Report) countPage(reason string, cached bool, err error) bool {
+	r.Fetched++
+	if cached {
+		r.Unchanged++
+	}
+	switch {
+	case err != nil:
+		r.skip(reason)
+		r.LastError = err.Error()
+	case reason != "":
+		r.skip(reason)
+	default:
+		return true
+	}
+	return false
+}
+
+// appendLinks adds to the queue the links of the pages read, in the order found, that are pages on the
+// site at base and not queued before. It sorts results into the queue's order.
+func appendLinks(queue []string, queued map[string]bool, base *url.URL, results []fetchedPage) []string {
+	sort.Slice(results, func(i, j int) bool { return results[i].order < results[j].order })
+	for _, r := range results {
+		for _, l := range r.ex.Links {
+			u, err := url.Parse(l)
+			if err != nil || !sameSite(u, base) || queued[l] || !looksLikePage(u.Path) {
+				continue
+			}
+			queued[l] = true
+			queue = append(queue, l)
+		}
+	}
+	return queue
+}
+
+// canonicalPages returns the pages read, in the queue's order, one per canonical URL: a page that is its
+// own canonical wins over one that points to it. A page keeps the last-modified time of its sitemap entry.
+func (c *Crawler) canonicalPages(base *url.URL, results []fetchedPage, lastmod map[string]SitemapEntry, rep *Report) []heed.Page {
 	sort.Slice(results, func(i, j int) bool { return results[i].order < results[j].order })
 	byURL := map[string]int{}
 	var pages []heed.Page
 	for _, r := range results {
 		p := r.ex.Page
 		self := true
-		if r.ex.Canonical != "" && r.ex.Canonical != p.URL {
-			// A canonical link is honoured within the site only: another site's URL would stand in the
-			// report and the review pages for a page it is not (any page author could point a link
-			// there). The same site is what onSite says, as for sitemaps and links.
-			if u, err := url.Parse(r.ex.Canonical); err == nil && (onSite(u) || c.canonical[hostKey(u.Hostname())]) {
-				self = false
-				p.URL = r.ex.Canonical
-			} else {
-				rep.OffsiteCanonical++
-				c.log.Warn("off-site canonical link ignored", "source", c.name, "url", crawler.Redact(p.URL),
-					"canonical", crawler.Redact(r.ex.Canonical))
-			}
+		if canonical, ok := c.canonical(base, r.ex, rep); ok {
+			self = false
+			p.URL = canonical
 		}
 		if e, ok := lastmod[r.ex.Page.URL]; ok && !e.LastMod.IsZero() {
 			p.Modified = e.LastMod
@@ -281,12 +338,24 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 		byURL[p.URL] = len(pages)
 		pages = append(pages, p)
 	}
-	StripSiteName(pages)
-	rep.Pages = len(pages)
-	if len(pages) == 0 {
-		return nil, rep, fmt.Errorf("crawl site %s: %w (%d listed, %d fetched, skipped %v)", base.Host, ErrNoPages, rep.Listed, rep.Fetched, rep.Skipped)
+	return pages
+}
+
+// canonical returns the page's canonical URL when it names another page of the site at base. A canonical
+// link is honoured within the site only: another site's URL would stand in the report and the review
+// pages for a page it is not (any page author could point a link there). The same site is what sameSite
+// says, as for sitemaps and links; an off-site canonical is counted in rep and logged.
+func (c *Crawler) canonical(base *url.URL, ex Extracted, rep *Report) (string, bool) {
+	if ex.Canonical == "" || ex.Canonical == ex.Page.URL {
+		return "", false
 	}
-	return pages, rep, nil
+	if u, err := url.Parse(ex.Canonical); err == nil && (sameSite(u, base) || c.canonicalHosts[hostKey(u.Hostname())]) {
+		return ex.Canonical, true
+	}
+	rep.OffsiteCanonical++
+	c.log.Warn("off-site canonical link ignored", "source", c.name, "url", crawler.Redact(ex.Page.URL),
+		"canonical", crawler.Redact(ex.Canonical))
+	return "", false
 }
 
 // page fetches and reads one page of the site at base. A non-empty reason with a nil error is a page
