@@ -4,9 +4,9 @@
 // same data directory, and checks that every rerun finishes with a store, a gaps.csv and a gaps.json
 // identical to those of an uninterrupted run (run ids and times normalised), and no temporary file left.
 //
-//	go run ./internal/crashcheck -heed bin/heed -requests 200000 -pages 20000 -points 22
+//	go run ./tools/crashcheck -heed bin/heed -requests 200000 -pages 20000 -points 22
 //
-// The inputs are generated with internal/benchgen (and reused when they have the right length); the
+// The inputs are generated with tools/benchgen (and reused when they have the right length); the
 // suggestion source is a loopback OpenSearch server this process keeps up for every run, so that its URL
 // is the same in every store and report. Each point's data directory is kept when it differs (with the
 // normalised dumps and the logs); -keep keeps them all. Opt-in: not part of `make test`.
@@ -271,8 +271,8 @@ func inputs(ctx context.Context, o options) (reqs, pages string, err error) {
 	if err1 == nil && err2 == nil && nr == o.requests && np == o.pages {
 		return reqs, pages, nil
 	}
-	fmt.Printf("generating %d requests and %d pages with internal/benchgen\n", o.requests, o.pages)
-	cmd := exec.CommandContext(ctx, "go", "run", "./internal/benchgen", "-requests", strconv.Itoa(o.requests), "-out", reqs,
+	fmt.Printf("generating %d requests and %d pages with tools/benchgen\n", o.requests, o.pages)
+	cmd := exec.CommandContext(ctx, "go", "run", "./tools/benchgen", "-requests", strconv.Itoa(o.requests), "-out", reqs,
 		"-pages", strconv.Itoa(o.pages), "-pages-out", pages)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
