@@ -64,7 +64,7 @@ bench: build
 ##   source) and check each rerun ends as an uninterrupted run (opt-in; 20-40 minutes); smaller:
 ##   make crashcheck CRASHCHECK_FLAGS='-requests 20000 -pages 2000 -points 4'
 crashcheck: build
-	$(GO) run ./internal/crashcheck -heed $(BIN) $(CRASHCHECK_FLAGS)
+	$(GO) run ./tools/crashcheck -heed $(BIN) $(CRASHCHECK_FLAGS)
 
 clean:
 	rm -rf bin out

@@ -121,11 +121,23 @@ func Build(pages []heed.Page, an *analysis.Analyzer, p Params) *Index {
 	for f := range ix.fieldLen {
 		ix.fieldLen[f] = make([]uint32, len(pages))
 	}
+	ix.indexPages()
+	ix.averageFieldLengths()
+	ix.weighTerms()
+	for i := range ix.shorts {
+		ix.shorts[i].weight = ix.textWeight(ix.shorts[i].text)
+	}
+	return ix
+}
+
+// indexPages adds the pages, field by field, to the postings, the field lengths and the pairs of adjacent
+// terms, and notes their short texts (title, questions, declared queries).
+func (ix *Index) indexPages() {
 	var toks []analysis.Token
 	counts := map[int32]uint16{}
 	ix.pairs = map[uint64][]int32{}
 	add := func(doc int, f Field, text string) {
-		toks = an.Analyze(toks[:0], text)
+		toks = ix.an.Analyze(toks[:0], text)
 		ix.fieldLen[f][doc] += uint32(len(toks))
 		prev := int32(-1)
 		for _, t := range toks {
@@ -151,7 +163,7 @@ func Build(pages []heed.Page, an *analysis.Analyzer, p Params) *Index {
 		}
 		clear(counts)
 	}
-	for doc, pg := range pages {
+	for doc, pg := range ix.pages {
 		add(doc, Title, pg.Title)
 		flush(doc, Title)
 		if strings.TrimSpace(pg.Title) != "" {
@@ -179,20 +191,29 @@ func Build(pages []heed.Page, an *analysis.Analyzer, p Params) *Index {
 		}
 		flush(doc, Queries)
 	}
+}
+
+// averageFieldLengths sets each field's mean length over the pages, for BM25F's length normalisation.
+func (ix *Index) averageFieldLengths() {
 	for f := range ix.fieldLen {
 		var sum float64
 		for _, n := range ix.fieldLen[f] {
 			sum += float64(n)
 		}
-		if len(pages) > 0 {
-			ix.avgLen[f] = sum / float64(len(pages))
+		if len(ix.pages) > 0 {
+			ix.avgLen[f] = sum / float64(len(ix.pages))
 		}
 	}
+}
+
+// weighTerms sorts each term's postings by page and sets its document frequency and idf (capped by the
+// language's background idf when Params.Background), and the idf of a term no page holds.
+func (ix *Index) weighTerms() {
 	// Postings were appended field by field within a page, and pages in order: sort by doc, then field,
 	// which they already nearly are.
 	ix.df = make([]int32, len(ix.postings))
 	ix.idf = make([]float64, len(ix.postings))
-	n := float64(len(pages))
+	n := float64(len(ix.pages))
 	for id, ps := range ix.postings {
 		sort.SliceStable(ps, func(i, j int) bool { return ps[i].doc < ps[j].doc })
 		var last int32 = -1
@@ -207,18 +228,14 @@ func Build(pages []heed.Page, an *analysis.Analyzer, p Params) *Index {
 	// A word no page holds weighs as much as the rarest word some page holds: on a small site most
 	// ordinary words are unseen, and weighing them above every word the site uses would drown the match.
 	ix.missIDF = bm25IDF(n, 1)
-	if p.Background {
-		ix.bg = an.BackgroundIDF()
+	if ix.params.Background {
+		ix.bg = ix.an.BackgroundIDF()
 		for t, id := range ix.terms {
 			if b, ok := ix.bg[t]; ok && b < ix.idf[id] {
 				ix.idf[id] = b
 			}
 		}
 	}
-	for i := range ix.shorts {
-		ix.shorts[i].weight = ix.textWeight(ix.shorts[i].text)
-	}
-	return ix
 }
 
 func bm25IDF(n, df float64) float64 { return math.Log(1 + (n-df+0.5)/(df+0.5)) }
@@ -573,91 +590,129 @@ func (ix *Index) Search(q Query, opt Options) []Hit {
 	}
 	s := ix.getScratch()
 	defer ix.putScratch(s)
-	p := ix.params
-	// Rare terms first. A term most pages hold is then only scored on the pages the rarer terms found:
-	// a page that holds nothing but such words cannot lead, and walking its postings is most of the
-	// cost of a search on a large site.
+	common := int32(len(ix.pages) / commonShare)
+	for _, ti := range ix.rarestFirst(s, q) {
+		t := &q.Terms[ti]
+		onlyHit := len(ix.pages) >= minPruneSite && ix.termDF(t) > common && len(s.hits) > 0
+		ix.scoreTerm(s, t, ti, onlyHit, exclude)
+	}
+	pairWeight := ix.proximity(s, q, exclude)
+	ix.finishHits(s, q.Weight, pairWeight)
+	ix.scoreShorts(s, q.Weight)
+	out := topK(s.hits, k)
+	return out
+}
+
+// termDF is the number of pages holding t, 0 when none does.
+func (ix *Index) termDF(t *Term) int32 {
+	if t.id < 0 {
+		return 0
+	}
+	return ix.df[t.id]
+}
+
+// rarestFirst returns the indexes of q's terms, the rarest first (in s.order).
+//
+// Rare terms first. A term most pages hold is then only scored on the pages the rarer terms found: a
+// page that holds nothing but such words cannot lead, and walking its postings is most of the cost of a
+// search on a large site.
+func (ix *Index) rarestFirst(s *scratch, q Query) []int {
 	order := s.order[:0]
 	for ti := range q.Terms {
 		order = append(order, ti)
 	}
-	df := func(t Term) int32 {
-		if t.id < 0 {
-			return 0
-		}
-		return ix.df[t.id]
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return int(df(q.Terms[a]) - df(q.Terms[b])) })
+	slices.SortStableFunc(order, func(a, b int) int { return int(ix.termDF(&q.Terms[a]) - ix.termDF(&q.Terms[b])) })
 	s.order = order
-	common := int32(len(ix.pages) / commonShare)
-	for _, ti := range order {
-		t := q.Terms[ti]
-		bit := uint64(0)
-		if ti < 64 {
-			bit = 1 << ti
+	return order
+}
+
+// scoreTerm adds t, the query's ti-th term, to the hits: its BM25F share of each page's Coverage, its bit
+// in Matched (and InTitle), and its idf to the short texts holding it. With onlyHit, only pages already
+// hit are scored and short texts are left alone.
+func (ix *Index) scoreTerm(s *scratch, t *Term, ti int, onlyHit bool, exclude int) {
+	bit := uint64(0)
+	if ti < 64 {
+		bit = 1 << ti
+	}
+	// The term and its synonyms: each page's weighted frequency of any of them, summed.
+	s.docs = s.docs[:0]
+	for j := -1; j < len(t.syns); j++ {
+		id, factor := t.id, 1.0
+		if t.Fuzzy {
+			factor = fuzzyFactor
 		}
-		onlyHit := len(ix.pages) >= minPruneSite && df(t) > common && len(s.hits) > 0
-		// The term and its synonyms: each page's weighted frequency of any of them, summed.
-		s.docs = s.docs[:0]
-		for j := -1; j < len(t.syns); j++ {
-			id, factor := t.id, 1.0
-			if t.Fuzzy {
-				factor = fuzzyFactor
-			}
-			if j >= 0 {
-				id, factor = t.syns[j], synFactor
-			}
-			if id < 0 {
-				continue
-			}
-			postings := ix.postings[id]
-			if onlyHit {
-				postings = s.pick(postings)
-			}
-			for _, ps := range postings {
-				doc := ps.doc
-				if int(doc) == exclude {
-					continue
-				}
-				f := ps.field
-				norm := 1 - p.B[f]
-				if ix.avgLen[f] > 0 {
-					norm += p.B[f] * float64(ix.fieldLen[f][doc]) / ix.avgLen[f]
-				}
-				if s.tf[doc] == 0 {
-					s.docs = append(s.docs, doc)
-				}
-				s.tf[doc] += factor * p.Weights[f] * float64(ps.tf) / norm
-				if f == Title || f == Headings {
-					s.hit(doc).InTitle |= bit
-				}
-			}
-			if onlyHit {
-				continue // its short texts too: the term weighs little, and they are many
-			}
-			for _, sp := range ix.shortsOf[id] {
-				if int(ix.shorts[sp.short].page) == exclude || s.lastTerm[sp.short] == int32(ti+1) {
-					continue
-				}
-				s.lastTerm[sp.short] = int32(ti + 1)
-				if s.shared[sp.short] == 0 {
-					s.touched = append(s.touched, sp.short)
-				}
-				s.shared[sp.short] += t.IDF * factor
-			}
+		if j >= 0 {
+			id, factor = t.syns[j], synFactor
 		}
-		for _, doc := range s.docs {
-			tf := s.tf[doc]
-			s.tf[doc] = 0
-			h := s.hit(doc)
-			h.Matched |= bit
-			h.Coverage += t.IDF * tf / (p.K1 + tf)
+		if id < 0 {
+			continue
+		}
+		ix.addFrequencies(s, id, factor, bit, onlyHit, exclude)
+		if onlyHit {
+			continue // its short texts too: the term weighs little, and they are many
+		}
+		ix.addShared(s, id, t.IDF, factor, ti, exclude)
+	}
+	p := &ix.params
+	for _, doc := range s.docs {
+		tf := s.tf[doc]
+		s.tf[doc] = 0
+		h := s.hit(doc)
+		h.Matched |= bit
+		h.Coverage += t.IDF * tf / (p.K1 + tf)
+	}
+}
+
+// addFrequencies adds to s.tf, for each page holding term id (only the pages already hit when onlyHit),
+// the term's frequency weighted by field and factor and normalised by the field's length, listing the
+// pages in s.docs; a page holding it in its title or a heading gets bit in InTitle.
+func (ix *Index) addFrequencies(s *scratch, id int32, factor float64, bit uint64, onlyHit bool, exclude int) {
+	p := &ix.params
+	postings := ix.postings[id]
+	if onlyHit {
+		postings = s.pick(postings)
+	}
+	for _, ps := range postings {
+		doc := ps.doc
+		if int(doc) == exclude {
+			continue
+		}
+		f := ps.field
+		norm := 1 - p.B[f]
+		if ix.avgLen[f] > 0 {
+			norm += p.B[f] * float64(ix.fieldLen[f][doc]) / ix.avgLen[f]
+		}
+		if s.tf[doc] == 0 {
+			s.docs = append(s.docs, doc)
+		}
+		s.tf[doc] += factor * p.Weights[f] * float64(ps.tf) / norm
+		if f == Title || f == Headings {
+			s.hit(doc).InTitle |= bit
 		}
 	}
-	// Phrase proximity: the request's adjacent words, adjacent in the page's short fields.
+}
+
+// addShared adds idf times factor to the shared weight of each short text holding term id, once per
+// query term (the ti-th).
+func (ix *Index) addShared(s *scratch, id int32, idf, factor float64, ti int, exclude int) {
+	for _, sp := range ix.shortsOf[id] {
+		if int(ix.shorts[sp.short].page) == exclude || s.lastTerm[sp.short] == int32(ti+1) {
+			continue
+		}
+		s.lastTerm[sp.short] = int32(ti + 1)
+		if s.shared[sp.short] == 0 {
+			s.touched = append(s.touched, sp.short)
+		}
+		s.shared[sp.short] += idf * factor
+	}
+}
+
+// proximity adds to each hit's Proximity the weight of the query's adjacent word pairs its page holds side
+// by side in its short fields, and returns the weight of all the query's pairs.
+func (ix *Index) proximity(s *scratch, q Query, exclude int) float64 {
 	var pairWeight float64
 	for i := 0; i+1 < len(q.Terms); i++ {
-		a, b := q.Terms[i], q.Terms[i+1]
+		a, b := &q.Terms[i], &q.Terms[i+1]
 		if a.id < 0 || b.id < 0 {
 			continue
 		}
@@ -669,26 +724,35 @@ func (ix *Index) Search(q Query, opt Options) []Hit {
 			}
 		}
 	}
+	return pairWeight
+}
+
+// finishHits turns each hit's BM25F sum into a share of the query's weight and its Proximity into a share
+// of pairWeight that moves Coverage towards 1, and notes whether its page has short texts.
+func (ix *Index) finishHits(s *scratch, weight, pairWeight float64) {
 	for i := range s.hits {
 		h := &s.hits[i]
-		h.Coverage /= q.Weight
+		h.Coverage /= weight
 		if pairWeight > 0 {
 			h.Proximity /= pairWeight
 			h.Coverage += proximityBonus * h.Proximity * (1 - h.Coverage)
 		}
 		h.hasShort = ix.hasShort[h.Page]
 	}
+}
+
+// scoreShorts sets each hit's Short to its page's best short text's similarity with the query (of the
+// given weight), adding the pages only a short text matched.
+func (ix *Index) scoreShorts(s *scratch, weight float64) {
 	for _, sid := range s.touched {
 		sh := ix.shorts[sid]
-		sim := 2 * s.shared[sid] / (q.Weight + sh.weight)
+		sim := 2 * s.shared[sid] / (weight + sh.weight)
 		h := s.hit(sh.page)
 		h.hasShort = true
 		if sim > h.Short {
 			h.Short, h.ShortText, h.ShortField = sim, sh.text, sh.field
 		}
 	}
-	out := topK(s.hits, k)
-	return out
 }
 
 // topK returns the k best hits, best first, as a new slice.

@@ -1,6 +1,6 @@
 package ops
 
-//go:generate go run ../internal/gendashboards -out dashboards
+//go:generate go run ../tools/gendashboards -out dashboards
 
 import (
 	"encoding/json"

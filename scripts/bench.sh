@@ -11,7 +11,7 @@ PY=${PEER_PYTHON:-/usr/bin/python3}
 out=out/bench
 mkdir -p "$out"
 if [ ! -s "$out/requests.txt" ] || [ "$(wc -l < "$out/requests.txt")" -ne "$N" ] || [ ! -s "$out/pages.jsonl" ] || [ "$(wc -l < "$out/pages.jsonl")" -ne "$P" ]; then
-	go run ./internal/benchgen -requests "$N" -out "$out/requests.txt" -pages "$P" -pages-out "$out/pages.jsonl"
+	go run ./tools/benchgen -requests "$N" -out "$out/requests.txt" -pages "$P" -pages-out "$out/pages.jsonl"
 fi
 
 secs() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$1"; }
@@ -53,7 +53,7 @@ else
 fi
 
 echo "== match latency: one request at a time through /api/respond"
-go run ./internal/respondload -pages "$out/pages.jsonl" -requests "$out/requests.txt" -rate 200 -for 30s
+go run ./tools/respondload -pages "$out/pages.jsonl" -requests "$out/requests.txt" -rate 200 -for 30s
 
 echo "== run: the whole nightly job over $N requests (requests import) and $P pages"
 rm -rf "$out/run"

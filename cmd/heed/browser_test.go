@@ -190,17 +190,7 @@ func TestReviewPagesInChromium(t *testing.T) {
 		t.Skip("starts Chromium")
 	}
 	dir, r := demoReport(t)
-	t.Setenv("HEED_REVIEW_TOKEN", "review-secret")
-	addr := freeAddr(t)
-	sctx, stop := context.WithCancel(context.Background())
-	served := make(chan int, 1)
-	go func() {
-		var out, errb strings.Builder
-		served <- run(sctx, []string{"serve", "-c", filepath.Join(dir, "heed.yaml"), "--listen", addr, "--log-level", "warn"}, strings.NewReader(""), &out, &errb)
-	}()
-	t.Cleanup(func() { stop(); <-served })
-	base := "http://" + addr
-	waitFor(t, base+"/readyz", 30*time.Second)
+	base := serveReview(t, dir)
 
 	ctx, dialogs := browser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/review/"), chromedp.WaitVisible(chromedp.CSS(`#gaps-table`))); err != nil {
@@ -213,7 +203,44 @@ func TestReviewPagesInChromium(t *testing.T) {
 	if forms != 0 {
 		t.Errorf("signed out, the page offers %d decision forms", forms)
 	}
-	// Filter with the form.
+	checkGapFilter(t, ctx, r)
+	noScriptRan(t, ctx, dialogs)
+	screenshot(t, ctx, "review.jpg")
+
+	first := markFirstGapWontAnswer(t, ctx, base)
+	if got := figure(t, ctx, "decisions"); got != "1" {
+		t.Errorf("decisions figure %q after one decision", got)
+	}
+	code, out, _ := heedRun(t, "", "override", "list", "-c", filepath.Join(dir, "heed.yaml"))
+	if code != 0 || !strings.Contains(out, `"action":"wont_answer"`) || !strings.Contains(out, fmt.Sprintf("%q", first)) {
+		t.Errorf("stored decisions: %s", out)
+	}
+	noScriptRan(t, ctx, dialogs)
+	screenshot(t, ctx, "review-signed-in.jpg")
+}
+
+// serveReview runs `heed serve` on the demo's store in dir, with the review token review-secret, until
+// the test ends, and returns its base URL once it is ready.
+func serveReview(t *testing.T, dir string) string {
+	t.Helper()
+	t.Setenv("HEED_REVIEW_TOKEN", "review-secret")
+	addr := freeAddr(t)
+	sctx, stop := context.WithCancel(context.Background())
+	served := make(chan int, 1)
+	go func() {
+		var out, errb strings.Builder
+		served <- run(sctx, []string{"serve", "-c", filepath.Join(dir, "heed.yaml"), "--listen", addr, "--log-level", "warn"}, strings.NewReader(""), &out, &errb)
+	}()
+	t.Cleanup(func() { stop(); <-served })
+	base := "http://" + addr
+	waitFor(t, base+"/readyz", 30*time.Second)
+	return base
+}
+
+// checkGapFilter filters the review page's gaps with its form and checks that it shows as many as the
+// report has gaps mentioning "battery".
+func checkGapFilter(t *testing.T, ctx context.Context, r report.Report) {
+	t.Helper()
 	err := chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS(`input[name="q"]`), "battery"),
 		chromedp.Submit(chromedp.CSS(`input[name="q"]`)),
@@ -238,10 +265,12 @@ func TestReviewPagesInChromium(t *testing.T) {
 	if shown != fmt.Sprint(want) || want == 0 {
 		t.Errorf("filtered gaps shown %s, want %d", shown, want)
 	}
-	noScriptRan(t, ctx, dialogs)
-	screenshot(t, ctx, "review.jpg")
+}
 
-	// Signed in: mark the first gap "won't answer".
+// markFirstGapWontAnswer signs in as the content team, marks the first gap of the review page "won't
+// answer" and returns its key.
+func markFirstGapWontAnswer(t *testing.T, ctx context.Context, base string) string {
+	t.Helper()
 	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("team:review-secret"))
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		t.Fatal(err)
@@ -259,13 +288,5 @@ func TestReviewPagesInChromium(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#gaps-table form button[value="wont_answer"]`)), chromedp.WaitVisible(chromedp.CSS(`[role="status"]`))); err != nil {
 		t.Fatal(err)
 	}
-	if got := figure(t, ctx, "decisions"); got != "1" {
-		t.Errorf("decisions figure %q after one decision", got)
-	}
-	code, out, _ := heedRun(t, "", "override", "list", "-c", filepath.Join(dir, "heed.yaml"))
-	if code != 0 || !strings.Contains(out, `"action":"wont_answer"`) || !strings.Contains(out, fmt.Sprintf("%q", first)) {
-		t.Errorf("stored decisions: %s", out)
-	}
-	noScriptRan(t, ctx, dialogs)
-	screenshot(t, ctx, "review-signed-in.jpg")
+	return first
 }

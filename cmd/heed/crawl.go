@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -53,38 +55,9 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	exp := commaList(*expand)
-	if err := crawler.CheckExpansions(exp); err != nil {
-		return usagef("-expand: %v", err)
-	}
-	cfg := &config.File{}
-	for _, raw := range sources {
-		spec, err := crawler.ParseSpec(raw)
-		if err != nil {
-			return usagef("-source: %v", err)
-		}
-		if err := checkKind(spec.Kind); err != nil {
-			return usagef("-source %q: %v", raw, err)
-		}
-		if spec.Name == "" {
-			spec.Name = uniqueName(cfg, spec.Kind)
-		}
-		if len(spec.Expand) == 0 {
-			spec.Expand = exp
-		}
-		cfg.Sources = append(cfg.Sources, config.Source(spec))
-	}
-	for _, c := range []struct {
-		flag, key string
-		v         int64
-	}{{"workers", "crawl.workers", int64(*workers)}, {"delay", "crawl.delay", int64(*delay)}} {
-		if msg := config.CheckFlag(c.flag, c.key, c.v); msg != "" {
-			return usagef("%s", msg)
-		}
-	}
-	cfg.ApplyDefaults()
-	if *delay > 0 {
-		cfg.Crawl.Delay = *delay
+	cfg, err := crawlConfig(sources, *expand, *workers, *delay)
+	if err != nil {
+		return err
 	}
 	cm := crawler.NewMetrics(prometheus.NewRegistry())
 	fetch, err := crawler.NewFetcher(crawler.FetchConfig{UserAgent: cfg.Crawl.UserAgent, Timeout: cfg.Crawl.Timeout,
@@ -113,10 +86,65 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	crawler.SortSightings(sink.all)
-	out := e.stdout
+	if err := writeSightings(e.stdout, *outPath, sink.all); err != nil {
+		return err
+	}
+	units, ok, failed, n := rep.Totals()
+	fmt.Fprintf(e.stderr, "heed crawl: %d sightings from %d sources; units %d, %d ok, %d failed\n", n, len(srcs), units, ok, failed)
+	if rep.Failed() {
+		return fmt.Errorf("every source failed (see the log above)")
+	}
+	return nil
+}
+
+// crawlConfig is the configuration heed crawl's flags make: the sources (named, and given the -expand
+// list when they have none of their own), the crawl's defaults, and -delay; -workers and -delay are
+// checked against the config keys' bounds.
+func crawlConfig(sources listFlag, expand string, workers int, delay time.Duration) (*config.File, error) {
+	exp := commaList(expand)
+	if err := crawler.CheckExpansions(exp); err != nil {
+		return nil, usagef("-expand: %v", err)
+	}
+	cfg := &config.File{}
+	for _, raw := range sources {
+		spec, err := crawler.ParseSpec(raw)
+		if err != nil {
+			return nil, usagef("-source: %v", err)
+		}
+		if err := checkKind(spec.Kind); err != nil {
+			return nil, usagef("-source %q: %v", raw, err)
+		}
+		if spec.Name == "" {
+			spec.Name = uniqueName(cfg, spec.Kind)
+		}
+		if len(spec.Expand) == 0 {
+			spec.Expand = exp
+		}
+		cfg.Sources = append(cfg.Sources, config.Source(spec))
+	}
+	for _, c := range []struct {
+		flag, key string
+		v         int64
+	}{{"workers", "crawl.workers", int64(workers)}, {"delay", "crawl.delay", int64(delay)}} {
+		if msg := config.CheckFlag(c.flag, c.key, c.v); msg != "" {
+			return nil, usagef("%s", msg)
+		}
+	}
+	cfg.ApplyDefaults()
+	if delay > 0 {
+		cfg.Crawl.Delay = delay
+	}
+	return cfg, nil
+}
+
+// writeSightings writes the sightings as JSON lines to outPath, atomically, or to stdout when outPath
+// is empty.
+func writeSightings(stdout io.Writer, outPath string, all []heed.Sighting) error {
+	out := stdout
 	var file *atomicfile.File
-	if *outPath != "" {
-		if file, err = atomicfile.Create(*outPath); err != nil {
+	if outPath != "" {
+		var err error
+		if file, err = atomicfile.Create(outPath); err != nil {
 			return err
 		}
 		defer file.Abort()
@@ -124,7 +152,7 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 	}
 	w := bufio.NewWriter(out)
 	enc := json.NewEncoder(w)
-	for _, s := range sink.all {
+	for _, s := range all {
 		if err := enc.Encode(s); err != nil {
 			return fmt.Errorf("write sightings: %w", err)
 		}
@@ -136,11 +164,6 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 		if err := file.Commit(); err != nil {
 			return err
 		}
-	}
-	units, ok, failed, n := rep.Totals()
-	fmt.Fprintf(e.stderr, "heed crawl: %d sightings from %d sources; units %d, %d ok, %d failed\n", n, len(srcs), units, ok, failed)
-	if rep.Failed() {
-		return fmt.Errorf("every source failed (see the log above)")
 	}
 	return nil
 }

@@ -59,8 +59,61 @@ func (l *loopback) asked(prefix string) int {
 // every item is collected, every kind of paging followed, robots.txt obeyed, a 429 with Retry-After
 // waited out, and malformed bodies and block pages counted and skipped without losing the rest.
 func TestCrawlEveryKind(t *testing.T) {
+	s := serveEveryKind(t)
+	kw := writeFile(t, t.TempDir(), "kw.txt", "lark login\nlark fold weight\n")
+	start := time.Now()
+	code, out, errs := heedRun(t, "", s.crawlArgs(kw)...)
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, errs)
+	}
+	bySource := sightingsBySource(jsonLines(t, out))
+	want := map[string]int{
+		// 4 units (bare, prefix, suffix y, suffix z); y and z fail; the first call is a 429 waited out.
+		"google": 2, "google-chrome": 3 * 2, "google-toolbar": 2 * 4, "youtube": 3 * 4, "bing": 3 * 4, "duckduckgo": 2 * 4,
+		"amazon": 2 * 4, "wikipedia": 3 * 4,
+		"stackexchange": 3, "reddit": 3, "discourse": 3, "feed": 2, "html": 3, "requests": 2,
+	}
+	if fmt.Sprint(want) != fmt.Sprint(bySource) {
+		t.Errorf("sightings by source:\n got %v\nwant %v", bySource, want)
+	}
+	if time.Since(start) < 900*time.Millisecond {
+		t.Error("the 429 with Retry-After: 1 was not waited out")
+	}
+	if s.google.asked("/complete/search") < 5 {
+		t.Errorf("google was asked %d times", s.google.asked("/complete/search"))
+	}
+	if s.se.asked("/2.3/search/advanced") != 2 || s.reddit.asked("/r/ebikes/search.json") != 2 || s.discourse.asked("/latest.json") != 2 ||
+		s.forumSite.asked("/questions") != 2 {
+		t.Errorf("paging: stackexchange %v, reddit %v, discourse %v, html %v", s.se.asks, s.reddit.asks, s.discourse.asks, s.forumSite.asks)
+	}
+	if s.forumSite.asked("/members/") != 0 {
+		t.Error("robots.txt was not obeyed")
+	}
+	for _, want := range []string{"reason=blocked", "reason=parse", "reason=robots", "units 39, 34 ok, 5 failed"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr does not mention %q:\n%s", want, errs)
+		}
+	}
+}
+
+// everyKind is a loopback server for each source kind TestCrawlEveryKind crawls.
+type everyKind struct {
+	google, youtube, bing, ddg, amazon, wiki, toolbar *loopback // suggestions
+	se, reddit, discourse, forumSite                  *loopback // forums
+}
+
+func serveEveryKind(t *testing.T) *everyKind {
+	s := &everyKind{}
+	s.serveSuggestions(t)
+	s.serveForums(t)
+	return s
+}
+
+// serveSuggestions serves the suggestion sources. Google answers its first call with a 429 and
+// Retry-After, blocks the expansion ending in z and truncates the one ending in y.
+func (s *everyKind) serveSuggestions(t *testing.T) {
 	var googleCalls atomic.Int32
-	google := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	s.google = serve(t, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query().Get("q")
 		switch {
 		case googleCalls.Add(1) == 1:
@@ -76,13 +129,18 @@ func TestCrawlEveryKind(t *testing.T) {
 			w.Write([]byte(fmt.Sprintf(`[%q, [%q]]`, q, q+" suggestion")))
 		}
 	})
-	youtube := serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write(fixtureOf(t, "suggest", "youtube.jsonp")) })
-	bing := serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write(fixtureOf(t, "suggest", "bing.json")) })
-	ddg := serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write(fixtureOf(t, "suggest", "ddg_phrase.json")) })
-	amazon := serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write(fixtureOf(t, "suggest", "amazon.json")) })
-	wiki := serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write(fixtureOf(t, "suggest", "wikipedia.json")) })
-	toolbar := serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write(fixtureOf(t, "suggest", "google_toolbar.xml")) })
-	se := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	s.youtube = serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write(fixtureOf(t, "suggest", "youtube.jsonp")) })
+	s.bing = serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write(fixtureOf(t, "suggest", "bing.json")) })
+	s.ddg = serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write(fixtureOf(t, "suggest", "ddg_phrase.json")) })
+	s.amazon = serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write(fixtureOf(t, "suggest", "amazon.json")) })
+	s.wiki = serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write(fixtureOf(t, "suggest", "wikipedia.json")) })
+	s.toolbar = serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write(fixtureOf(t, "suggest", "google_toolbar.xml")) })
+}
+
+// serveForums serves the forum sources, each with two pages (Stack Exchange gzipped), and a site with a
+// robots.txt that disallows /members/, an RSS feed and an HTML question list.
+func (s *everyKind) serveForums(t *testing.T) {
+	s.se = serve(t, func(w http.ResponseWriter, r *http.Request) {
 		name := "se_search_page1.json"
 		if r.URL.Query().Get("page") == "2" {
 			name = "se_search_page2.json"
@@ -92,21 +150,21 @@ func TestCrawlEveryKind(t *testing.T) {
 		zw.Write([]byte(strings.Replace(string(fixtureOf(t, "forum", name)), `"backoff":2`, `"backoff":0`, 1)))
 		zw.Close()
 	})
-	reddit := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	s.reddit = serve(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("after") != "" {
 			w.Write(fixtureOf(t, "forum", "reddit_search_page2.json"))
 			return
 		}
 		w.Write(fixtureOf(t, "forum", "reddit_search_page1.json"))
 	})
-	discourse := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	s.discourse = serve(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("page") == "1" {
 			w.Write(fixtureOf(t, "forum", "discourse_latest_page1.json"))
 			return
 		}
 		w.Write(fixtureOf(t, "forum", "discourse_latest_page0.json"))
 	})
-	forumSite := serve(t, func(w http.ResponseWriter, r *http.Request) {
+	s.forumSite = serve(t, func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/robots.txt":
 			fmt.Fprint(w, "User-agent: *\nDisallow: /members/\n")
@@ -122,30 +180,31 @@ func TestCrawlEveryKind(t *testing.T) {
 			http.NotFound(w, r)
 		}
 	})
-	kw := writeFile(t, t.TempDir(), "kw.txt", "lark login\nlark fold weight\n")
-	args := []string{"crawl", "--seed", "lark e-bike", "--expand", "prefix:best,suffix:y,suffix:z", "--delay", "1ms", "--workers", "4",
-		"--source", "google=" + google.srv.URL,
-		"--source", "google=" + google.srv.URL + ";client=chrome;name=google-chrome",
-		"--source", "google=" + toolbar.srv.URL + ";client=toolbar;name=google-toolbar",
-		"--source", "youtube=" + youtube.srv.URL,
-		"--source", "bing=" + bing.srv.URL + ";market=en-GB",
-		"--source", "duckduckgo=" + ddg.srv.URL,
-		"--source", "amazon=" + amazon.srv.URL + ";country=uk",
-		"--source", "wikipedia=" + wiki.srv.URL,
-		"--source", "stackexchange=" + se.srv.URL + ";site=bicycles;pagesize=2",
-		"--source", "reddit=" + reddit.srv.URL + ";sub=ebikes",
-		"--source", "discourse=" + discourse.srv.URL + ";method=latest",
-		"--source", "feed=" + forumSite.srv.URL + "/feed.xml",
-		"--source", "feed=" + forumSite.srv.URL + "/members/feed.xml;name=private-feed",
-		"--source", "html=" + forumSite.srv.URL + "/questions;item=li.question;title=a.title;votes=.votes;answers=.answers;next=a.next",
+}
+
+// crawlArgs are heed crawl's arguments for a crawl of every server, and of the keyword file kw.
+func (s *everyKind) crawlArgs(kw string) []string {
+	return []string{"crawl", "--seed", "lark e-bike", "--expand", "prefix:best,suffix:y,suffix:z", "--delay", "1ms", "--workers", "4",
+		"--source", "google=" + s.google.srv.URL,
+		"--source", "google=" + s.google.srv.URL + ";client=chrome;name=google-chrome",
+		"--source", "google=" + s.toolbar.srv.URL + ";client=toolbar;name=google-toolbar",
+		"--source", "youtube=" + s.youtube.srv.URL,
+		"--source", "bing=" + s.bing.srv.URL + ";market=en-GB",
+		"--source", "duckduckgo=" + s.ddg.srv.URL,
+		"--source", "amazon=" + s.amazon.srv.URL + ";country=uk",
+		"--source", "wikipedia=" + s.wiki.srv.URL,
+		"--source", "stackexchange=" + s.se.srv.URL + ";site=bicycles;pagesize=2",
+		"--source", "reddit=" + s.reddit.srv.URL + ";sub=ebikes",
+		"--source", "discourse=" + s.discourse.srv.URL + ";method=latest",
+		"--source", "feed=" + s.forumSite.srv.URL + "/feed.xml",
+		"--source", "feed=" + s.forumSite.srv.URL + "/members/feed.xml;name=private-feed",
+		"--source", "html=" + s.forumSite.srv.URL + "/questions;item=li.question;title=a.title;votes=.votes;answers=.answers;next=a.next",
 		"--source", "requests=" + kw,
 	}
-	start := time.Now()
-	code, out, errs := heedRun(t, "", args...)
-	if code != 0 {
-		t.Fatalf("code %d: %s", code, errs)
-	}
-	lines := jsonLines(t, out)
+}
+
+// sightingsBySource counts the sightings of each source, by its name when it has one.
+func sightingsBySource(lines []map[string]any) map[string]int {
 	bySource := map[string]int{}
 	for _, l := range lines {
 		name := l["source"].(string)
@@ -154,31 +213,5 @@ func TestCrawlEveryKind(t *testing.T) {
 		}
 		bySource[name]++
 	}
-	want := map[string]int{
-		// 4 units (bare, prefix, suffix y, suffix z); y and z fail; the first call is a 429 waited out.
-		"google": 2, "google-chrome": 3 * 2, "google-toolbar": 2 * 4, "youtube": 3 * 4, "bing": 3 * 4, "duckduckgo": 2 * 4,
-		"amazon": 2 * 4, "wikipedia": 3 * 4,
-		"stackexchange": 3, "reddit": 3, "discourse": 3, "feed": 2, "html": 3, "requests": 2,
-	}
-	if fmt.Sprint(want) != fmt.Sprint(bySource) {
-		t.Errorf("sightings by source:\n got %v\nwant %v", bySource, want)
-	}
-	if time.Since(start) < 900*time.Millisecond {
-		t.Error("the 429 with Retry-After: 1 was not waited out")
-	}
-	if google.asked("/complete/search") < 5 {
-		t.Errorf("google was asked %d times", google.asked("/complete/search"))
-	}
-	if se.asked("/2.3/search/advanced") != 2 || reddit.asked("/r/ebikes/search.json") != 2 || discourse.asked("/latest.json") != 2 ||
-		forumSite.asked("/questions") != 2 {
-		t.Errorf("paging: stackexchange %v, reddit %v, discourse %v, html %v", se.asks, reddit.asks, discourse.asks, forumSite.asks)
-	}
-	if forumSite.asked("/members/") != 0 {
-		t.Error("robots.txt was not obeyed")
-	}
-	for _, want := range []string{"reason=blocked", "reason=parse", "reason=robots", "units 39, 34 ok, 5 failed"} {
-		if !strings.Contains(errs, want) {
-			t.Errorf("stderr does not mention %q:\n%s", want, errs)
-		}
-	}
+	return bySource
 }

@@ -49,7 +49,25 @@ func peerQuality(ctx context.Context, py, shared string, protocols map[string]pr
 	defer os.RemoveAll(tmp)
 	got := map[string]float64{}
 
-	// Intent: out-of-fold labels of ORCAS-I dev.
+	labels, err := peerIntent(ctx, log, py, shared, tmp, got)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range []string{"stackfaq", "clinc", "banking"} {
+		p, ok := protocols[name]
+		if !ok {
+			continue
+		}
+		if err := peerMatch(ctx, log, py, bench, filepath.Join(tmp, name), name, p, labels, got); err != nil {
+			return nil, err
+		}
+	}
+	return got, nil
+}
+
+// peerIntent measures the intent peer on ORCAS-I dev from its out-of-fold labels (written under tmp),
+// puts its figures into got and returns the labels.
+func peerIntent(ctx context.Context, log io.Writer, py, shared, tmp string, got map[string]float64) (peerLabels, error) {
 	script, err := peerScript("peer_intent_cv.py")
 	if err != nil {
 		return nil, err
@@ -73,68 +91,66 @@ func peerQuality(ctx context.Context, py, shared string, protocols map[string]pr
 	}
 	ir := evaluation.EvalIntent(orcas, labels)
 	got["intent.accuracy"], got["intent.macro_f1"] = ir.Accuracy, ir.MacroF1
+	return labels, nil
+}
 
-	// Matching: each protocol's pages and requests, as files the peer reads.
-	for _, name := range []string{"stackfaq", "clinc", "banking"} {
-		p, ok := protocols[name]
-		if !ok {
-			continue
-		}
-		dir := filepath.Join(tmp, name)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, err
-		}
-		// The requests as a one-request-a-line file holds them: what the peer answers for.
-		cases := make([]evaluation.MatchCase, len(p.cases))
-		for i, c := range p.cases {
-			c.Text = strings.NewReplacer("\r", " ", "\n", " ").Replace(c.Text)
-			cases[i] = c
-		}
-		pagesPath, reqsPath, outPath := filepath.Join(dir, "pages.jsonl"), filepath.Join(dir, "requests.txt"), filepath.Join(dir, "out.jsonl")
-		if err := writePeerInputs(pagesPath, reqsPath, p.pages, cases); err != nil {
-			return nil, err
-		}
-		out, err := os.Create(outPath)
-		if err != nil {
-			return nil, err
-		}
-		timing, err := runPeer(ctx, out, py, filepath.Join(bench, "peer_match.py"), pagesPath, reqsPath)
-		out.Close()
-		if err != nil {
-			return nil, fmt.Errorf("on %s: %w", name, err)
-		}
-		fmt.Fprintf(log, "  peer_match.py on %s: %s\n", name, timing)
-		answers, err := readPeerMatches(outPath)
-		if err != nil {
-			return nil, fmt.Errorf("peer_match.py on %s: %w", name, err)
-		}
-		for _, c := range cases {
-			// The peer skips blank lines: a blank request is a gap for it, as for heed. Any other
-			// request without an answer means its output was cut short.
-			if _, ok := answers[c.Text]; !ok {
-				if strings.TrimSpace(c.Text) != "" {
-					return nil, fmt.Errorf("peer_match.py on %s gave no answer for %q", name, c.Text)
-				}
-				answers[c.Text] = heed.Match{Gap: true}
-			}
-		}
-		r := evaluation.EvalMatch(name, p.pages, cases, labels, func([]heed.Page) evaluation.Matcher { return answers })
-		for k, v := range matchFigures(name, r) {
-			got[k] = v
-		}
-		// The fixed threshold may suit one data set and not another: also give the peer the threshold
-		// that suits this one best (chosen on the very requests it is scored on, so an upper bound).
-		t, best := oracleThreshold(name, p.pages, cases, labels, answers)
-		var parts []string
-		for _, f := range peerFigures {
-			if v, ok := matchFigures(name, best)[f.key]; ok {
-				_, short, _ := strings.Cut(f.name, ": ")
-				parts = append(parts, fmt.Sprintf("%s %.3f", short, v))
-			}
-		}
-		fmt.Fprintf(log, "  peer on %s with the threshold best for its gap F1 there (%.2f, an oracle): %s\n", name, t, strings.Join(parts, ", "))
+// peerMatch measures the match peer (bench/peer_match.py) on protocol name, p, its pages and requests
+// written as files in dir; its figures go into got, and the figures it reaches with its best threshold
+// are printed.
+func peerMatch(ctx context.Context, log io.Writer, py, bench, dir, name string, p protocolData, labels peerLabels, got map[string]float64) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
 	}
-	return got, nil
+	// The requests as a one-request-a-line file holds them: what the peer answers for.
+	cases := make([]evaluation.MatchCase, len(p.cases))
+	for i, c := range p.cases {
+		c.Text = strings.NewReplacer("\r", " ", "\n", " ").Replace(c.Text)
+		cases[i] = c
+	}
+	pagesPath, reqsPath, outPath := filepath.Join(dir, "pages.jsonl"), filepath.Join(dir, "requests.txt"), filepath.Join(dir, "out.jsonl")
+	if err := writePeerInputs(pagesPath, reqsPath, p.pages, cases); err != nil {
+		return err
+	}
+	out, err := os.Create(outPath)
+	if err != nil {
+		return err
+	}
+	timing, err := runPeer(ctx, out, py, filepath.Join(bench, "peer_match.py"), pagesPath, reqsPath)
+	out.Close()
+	if err != nil {
+		return fmt.Errorf("on %s: %w", name, err)
+	}
+	fmt.Fprintf(log, "  peer_match.py on %s: %s\n", name, timing)
+	answers, err := readPeerMatches(outPath)
+	if err != nil {
+		return fmt.Errorf("peer_match.py on %s: %w", name, err)
+	}
+	for _, c := range cases {
+		// The peer skips blank lines: a blank request is a gap for it, as for heed. Any other
+		// request without an answer means its output was cut short.
+		if _, ok := answers[c.Text]; !ok {
+			if strings.TrimSpace(c.Text) != "" {
+				return fmt.Errorf("peer_match.py on %s gave no answer for %q", name, c.Text)
+			}
+			answers[c.Text] = heed.Match{Gap: true}
+		}
+	}
+	r := evaluation.EvalMatch(name, p.pages, cases, labels, func([]heed.Page) evaluation.Matcher { return answers })
+	for k, v := range matchFigures(name, r) {
+		got[k] = v
+	}
+	// The fixed threshold may suit one data set and not another: also give the peer the threshold
+	// that suits this one best (chosen on the very requests it is scored on, so an upper bound).
+	t, best := oracleThreshold(name, p.pages, cases, labels, answers)
+	var parts []string
+	for _, f := range peerFigures {
+		if v, ok := matchFigures(name, best)[f.key]; ok {
+			_, short, _ := strings.Cut(f.name, ": ")
+			parts = append(parts, fmt.Sprintf("%s %.3f", short, v))
+		}
+	}
+	fmt.Fprintf(log, "  peer on %s with the threshold best for its gap F1 there (%.2f, an oracle): %s\n", name, t, strings.Join(parts, ", "))
+	return nil
 }
 
 // oracleThreshold is the gap threshold, in steps of 0.01, under which the peer's scores give the best gap

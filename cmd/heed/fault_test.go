@@ -107,41 +107,7 @@ func TestCrawlSurvivesFaults(t *testing.T) {
 	srv := faultServer(t)
 	reg := prometheus.NewRegistry()
 	cm := crawler.NewMetrics(reg)
-	fetch, err := crawler.NewFetcher(crawler.FetchConfig{Timeout: 1500 * time.Millisecond, Retries: 2, RetryWaitMin: 10 * time.Millisecond,
-		RetryWaitMax: 50 * time.Millisecond, MaxRetryAfter: 2 * time.Second, Parallel: 8, MaxBody: 1 << 20}, nil, cm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := crawler.ParseSpec("opensearch=" + srv.URL + "/complete?q={q}")
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec.Name = "faulty"
-	// A second service answers nothing but 429, a third an HTML block page (a captcha): heed gives each
-	// up for the run, as a polite client must, and the first service's answers are not held up.
-	storm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Retry-After", "1")
-		w.WriteHeader(http.StatusTooManyRequests)
-	}))
-	defer storm.Close()
-	block := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html")
-		w.Write([]byte(`<html><head><title>Attention Required! | Cloudflare</title></head><body>Please complete the captcha to continue. Access denied.</body></html>`))
-	}))
-	defer block.Close()
-	specs := []config.Source{config.Source(spec)}
-	for name, u := range map[string]string{"throttled": storm.URL, "blocking": block.URL} {
-		sp, err := crawler.ParseSpec("opensearch=" + u + "/complete?q={q}")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sp.Name = name
-		specs = append(specs, config.Source(sp))
-	}
-	srcs, err := buildSources(specs, sourceDeps{fetch: fetch, metrics: cm})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srcs := faultySources(t, srv.URL, cm)
 	seeds := append([]string{}, faults...)
 	for i := range 20 {
 		seeds = append(seeds, fmt.Sprintf("good %d", i))
@@ -164,7 +130,77 @@ func TestCrawlSurvivesFaults(t *testing.T) {
 	if after.TotalAlloc-before.TotalAlloc > 400<<20 {
 		t.Errorf("the crawl allocated %d MB: a fault was read whole", (after.TotalAlloc-before.TotalAlloc)>>20)
 	}
-	// Every good item is there.
+	checkGoodItems(t, sink)
+	var sr crawler.SourceReport
+	for _, x := range rep.Sources {
+		if x.Name == "faulty" {
+			sr = x
+		}
+	}
+	if sr.OK < 21 || sr.Failed < len(faults)-2 {
+		t.Errorf("units ok %d, failed %d; want the 20 good and badutf8 ok, the faults failed", sr.OK, sr.Failed)
+	}
+	reasons := faultReasons(t, reg)
+	for _, x := range rep.Sources {
+		t.Logf("%s: %d ok, %d failed, last error %s", x.Name, x.OK, x.Failed, x.LastError)
+	}
+	checkGivenUp(t, reg, len(seeds))
+	var total float64
+	for _, n := range reasons {
+		total += n
+	}
+	t.Logf("%d faults injected; counted by reason %v; %d good units in %s, %d MB allocated", len(faults), reasons, sr.OK,
+		elapsed.Round(time.Millisecond), (after.TotalAlloc-before.TotalAlloc)>>20)
+	if int(total) < sr.Failed {
+		t.Errorf("%d failed units but %v errors counted", sr.Failed, total)
+	}
+}
+
+// faultySources are the sources of TestCrawlSurvivesFaults: "faulty", the fault server at url; and two
+// services started here. "throttled" answers nothing but 429, "blocking" an HTML block page (a captcha):
+// heed gives each up for the run, as a polite client must, and the first service's answers are not held
+// up.
+func faultySources(t *testing.T, url string, cm *crawler.Metrics) []crawler.Source {
+	fetch, err := crawler.NewFetcher(crawler.FetchConfig{Timeout: 1500 * time.Millisecond, Retries: 2, RetryWaitMin: 10 * time.Millisecond,
+		RetryWaitMax: 50 * time.Millisecond, MaxRetryAfter: 2 * time.Second, Parallel: 8, MaxBody: 1 << 20}, nil, cm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := crawler.ParseSpec("opensearch=" + url + "/complete?q={q}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Name = "faulty"
+	storm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	t.Cleanup(storm.Close)
+	block := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(`<html><head><title>Attention Required! | Cloudflare</title></head><body>Please complete the captcha to continue. Access denied.</body></html>`))
+	}))
+	t.Cleanup(block.Close)
+	specs := []config.Source{config.Source(spec)}
+	for name, u := range map[string]string{"throttled": storm.URL, "blocking": block.URL} {
+		sp, err := crawler.ParseSpec("opensearch=" + u + "/complete?q={q}")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp.Name = name
+		specs = append(specs, config.Source(sp))
+	}
+	srcs, err := buildSources(specs, sourceDeps{fetch: fetch, metrics: cm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srcs
+}
+
+// checkGoodItems checks that every good seed's suggestions were found, and that invalid UTF-8 was
+// repaired, not dropped.
+func checkGoodItems(t *testing.T, sink *memSink) {
+	t.Helper()
 	for i := range 20 {
 		seed := fmt.Sprintf("good %d", i)
 		var texts []string
@@ -176,7 +212,6 @@ func TestCrawlSurvivesFaults(t *testing.T) {
 			t.Errorf("%s: found %q, want %q", seed, texts, want)
 		}
 	}
-	// Invalid UTF-8 is repaired, not dropped.
 	var repaired bool
 	for _, s := range sink.found["badutf8"] {
 		repaired = repaired || (strings.Contains(s.Text, "\uFFFD") && strings.Contains(s.Text, "battery"))
@@ -184,15 +219,12 @@ func TestCrawlSurvivesFaults(t *testing.T) {
 	if !repaired {
 		t.Errorf("badutf8: %+v", sink.found["badutf8"])
 	}
-	var sr crawler.SourceReport
-	for _, x := range rep.Sources {
-		if x.Name == "faulty" {
-			sr = x
-		}
-	}
-	if sr.OK < 21 || sr.Failed < len(faults)-2 {
-		t.Errorf("units ok %d, failed %d; want the 20 good and badutf8 ok, the faults failed", sr.OK, sr.Failed)
-	}
+}
+
+// faultReasons counts the faulty source's errors by reason, and checks that the network, HTTP 5xx, parse
+// and too-large faults were each counted.
+func faultReasons(t *testing.T, reg *prometheus.Registry) map[string]float64 {
+	t.Helper()
 	reasons := map[string]float64{}
 	for _, r := range []string{"network", "http_4xx", "http_5xx", "rate_limited", "blocked", "parse", "too_large"} {
 		reasons[r] = errorsCount(t, reg, "faulty", r)
@@ -202,24 +234,19 @@ func TestCrawlSurvivesFaults(t *testing.T) {
 			t.Errorf("no %s fault counted: %v", r, reasons)
 		}
 	}
-	for _, x := range rep.Sources {
-		t.Logf("%s: %d ok, %d failed, last error %s", x.Name, x.OK, x.Failed, x.LastError)
-	}
-	if n := errorsCount(t, reg, "throttled", "rate_limited"); n != float64(len(seeds)) {
-		t.Errorf("the 429 storm: %v units counted rate_limited, want all %d", n, len(seeds))
+	return reasons
+}
+
+// checkGivenUp checks that every one of the n units of the throttled source was counted rate_limited,
+// and every one of the blocking source's blocked or given up.
+func checkGivenUp(t *testing.T, reg *prometheus.Registry, n int) {
+	t.Helper()
+	if got := errorsCount(t, reg, "throttled", "rate_limited"); got != float64(n) {
+		t.Errorf("the 429 storm: %v units counted rate_limited, want all %d", got, n)
 	}
 	b := errorsCount(t, reg, "blocking", "blocked") + errorsCount(t, reg, "blocking", "rate_limited")
-	if b != float64(len(seeds)) || errorsCount(t, reg, "blocking", "blocked") == 0 {
-		t.Errorf("the block page: %v units counted blocked or given up, want all %d", b, len(seeds))
-	}
-	var total float64
-	for _, n := range reasons {
-		total += n
-	}
-	t.Logf("%d faults injected; counted by reason %v; %d good units in %s, %d MB allocated", len(faults), reasons, sr.OK,
-		elapsed.Round(time.Millisecond), (after.TotalAlloc-before.TotalAlloc)>>20)
-	if int(total) < sr.Failed {
-		t.Errorf("%d failed units but %v errors counted", sr.Failed, total)
+	if b != float64(n) || errorsCount(t, reg, "blocking", "blocked") == 0 {
+		t.Errorf("the block page: %v units counted blocked or given up, want all %d", b, n)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/store"
 )
 
 // cmdOverride records a content team's decisions in the store: pin a request or a gap topic to a page,
@@ -43,17 +45,7 @@ func cmdOverride(ctx context.Context, e *env, args []string) error {
 	}
 	defer st.Close()
 	if action == "list" {
-		os, err := st.Overrides(ctx)
-		if err != nil {
-			return err
-		}
-		enc := json.NewEncoder(e.stdout)
-		for _, o := range os {
-			if err := enc.Encode(o); err != nil {
-				return err
-			}
-		}
-		return nil
+		return listOverrides(ctx, st, e.stdout)
 	}
 	o := heed.Override{Note: *note, By: *by, Created: time.Now().UTC()}
 	switch {
@@ -73,19 +65,8 @@ func cmdOverride(ctx context.Context, e *env, args []string) error {
 		return nil
 	case "pin":
 		o.Action, o.URL = heed.OverridePin, *pageURL
-		u, err := url.Parse(*pageURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return usagef("-url %q: want the http(s) address of one of the organisation's pages", *pageURL)
-		}
-		pages, err := st.Pages(ctx)
-		if err != nil {
+		if err := checkPinURL(ctx, st, *pageURL); err != nil {
 			return err
-		}
-		if len(pages) == 0 {
-			return usagef("-url %q: no pages are stored yet, so none can be pinned (heed run stores them first)", *pageURL)
-		}
-		if !slices.ContainsFunc(pages, func(p heed.Page) bool { return p.URL == *pageURL }) {
-			return usagef("-url %q is none of the %d stored pages (heed run stores them; check the address)", *pageURL, len(pages))
 		}
 	case "wont-answer":
 		o.Action = heed.OverrideWontAnswer
@@ -99,5 +80,39 @@ func cmdOverride(ctx context.Context, e *env, args []string) error {
 		return usageError{err}
 	}
 	fmt.Fprintf(e.stdout, "%s %s %q%s; the next run applies it\n", o.Action, o.Scope, o.Key, map[bool]string{true: " to " + o.URL, false: ""}[o.URL != ""])
+	return nil
+}
+
+// listOverrides writes the stored decisions to out, one JSON object a line.
+func listOverrides(ctx context.Context, st store.Store, out io.Writer) error {
+	os, err := st.Overrides(ctx)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(out)
+	for _, o := range os {
+		if err := enc.Encode(o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkPinURL checks that pageURL, a page to pin to, is the http(s) address of one of the stored pages.
+func checkPinURL(ctx context.Context, st store.Store, pageURL string) error {
+	u, err := url.Parse(pageURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usagef("-url %q: want the http(s) address of one of the organisation's pages", pageURL)
+	}
+	pages, err := st.Pages(ctx)
+	if err != nil {
+		return err
+	}
+	if len(pages) == 0 {
+		return usagef("-url %q: no pages are stored yet, so none can be pinned (heed run stores them first)", pageURL)
+	}
+	if !slices.ContainsFunc(pages, func(p heed.Page) bool { return p.URL == pageURL }) {
+		return usagef("-url %q is none of the %d stored pages (heed run stores them; check the address)", pageURL, len(pages))
+	}
 	return nil
 }

@@ -168,8 +168,15 @@ func TestPrometheusRunsEveryDashboardAndAlert(t *testing.T) {
 		t.Skip("starts Prometheus")
 	}
 	promURL, serveURL := prometheusAndServe(t)
+	waitForScrape(t, promURL)
+	checkDashboards(t, promURL)
+	checkAlertRules(t, promURL)
+	checkServedMetrics(t, serveURL)
+}
 
-	// Wait until Prometheus has scraped heed at least once.
+// waitForScrape waits until Prometheus has scraped heed at least once.
+func waitForScrape(t *testing.T, promURL string) {
+	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		n, err := promQuery(promURL, `heed_coverage_ratio{intent="all"}`)
@@ -181,7 +188,12 @@ func TestPrometheusRunsEveryDashboardAndAlert(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+}
 
+// checkDashboards runs every dashboard panel's expressions: each must run, the panels that must have
+// data have some, and so do at least half.
+func checkDashboards(t *testing.T, promURL string) {
+	t.Helper()
 	mustHaveData := map[string]bool{"Coverage": true, "Open gaps": true, "Coverage over time by intent": true,
 		"Open gaps by intent and kind": true, "Requests by source": true, "Crawl units by source and result": true,
 		"Hours since last successful run": true, "Last run status": true, "Next scheduled start": true}
@@ -214,7 +226,11 @@ func TestPrometheusRunsEveryDashboardAndAlert(t *testing.T) {
 	if withData*2 < panels {
 		t.Errorf("only %d of %d panels return data", withData, panels)
 	}
+}
 
+// checkAlertRules runs every alert rule's expression: each must run.
+func checkAlertRules(t *testing.T, promURL string) {
+	t.Helper()
 	b, err := os.ReadFile(alertsFile)
 	if err != nil {
 		t.Fatal(err)
@@ -239,8 +255,11 @@ func TestPrometheusRunsEveryDashboardAndAlert(t *testing.T) {
 	if n == 0 {
 		t.Error("no alert rules")
 	}
+}
 
-	// promtool check metrics on what heed serves.
+// checkServedMetrics runs promtool check metrics on what heed serves, when promtool is installed.
+func checkServedMetrics(t *testing.T, serveURL string) {
+	t.Helper()
 	promtool, err := exec.LookPath("promtool")
 	if err != nil {
 		if os.Getenv("HEED_REQUIRE_PROMETHEUS") == "1" {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,16 +72,7 @@ func cmdTrain(_ context.Context, e *env, args []string) error {
 	}
 	opt := intent.TrainOptions{Epochs: *epochs, L2: *l2}
 	if *balance {
-		counts := make([]float64, len(labels))
-		for _, y := range ys {
-			counts[y]++
-		}
-		opt.ClassWeights = make([]float64, len(labels))
-		for i, c := range counts {
-			if c > 0 {
-				opt.ClassWeights[i] = float64(len(ys)) / (float64(len(labels)) * c)
-			}
-		}
+		opt.ClassWeights = classWeights(ys, len(labels))
 	}
 	m, err := intent.Train(labels, examples, opt)
 	if err != nil {
@@ -109,26 +101,51 @@ func cmdTrain(_ context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "heed train: %d examples from %s, %d features; training accuracy %.3f; model written to %s\n",
 		len(examples), strings.Join(names, ", "), len(m.Weights), float64(correct)/float64(len(examples)), *out)
 	if *validate != "" {
-		vt, vy, err := readLabelled([]string{*validate}, labels)
-		if err != nil {
+		if err := validateModel(e.stdout, *validate, labels, rules, m); err != nil {
 			return err
 		}
-		data := make([]evaluation.Labelled, len(vt))
-		for i, t := range vt {
-			l := heed.Intents[vy[i]]
-			if l == heed.Commercial {
-				l = heed.Informational
-			}
-			data[i] = evaluation.Labelled{Text: t, Label: string(l)}
+	}
+	return nil
+}
+
+// classWeights weighs each of the n labels' examples (ys) so that every label counts the same; a label
+// without examples weighs 0.
+func classWeights(ys []int, n int) []float64 {
+	counts := make([]float64, n)
+	for _, y := range ys {
+		counts[y]++
+	}
+	weights := make([]float64, n)
+	for i, c := range counts {
+		if c > 0 {
+			weights[i] = float64(len(ys)) / (float64(n) * c)
 		}
-		for _, c := range []struct {
-			name string
-			cl   evaluation.Classifier
-		}{{"rules alone", rules}, {"rules and model", intent.New(intent.Options{Model: m})}} {
-			r := evaluation.EvalIntent(data, c.cl)
-			fmt.Fprintf(e.stdout, "  validation (%d requests, %s): accuracy %.3f, macro-F1 %.3f (informational %.3f, navigational %.3f, transactional %.3f)\n",
-				r.N, c.name, r.Accuracy, r.MacroF1, r.F1["informational"], r.F1["navigational"], r.F1["transactional"])
+	}
+	return weights
+}
+
+// validateModel prints the accuracy of the rules alone and of the rules with the model m on the labelled
+// requests of path (commercial counting as informational).
+func validateModel(out io.Writer, path string, labels []string, rules *intent.Classifier, m *intent.Model) error {
+	vt, vy, err := readLabelled([]string{path}, labels)
+	if err != nil {
+		return err
+	}
+	data := make([]evaluation.Labelled, len(vt))
+	for i, t := range vt {
+		l := heed.Intents[vy[i]]
+		if l == heed.Commercial {
+			l = heed.Informational
 		}
+		data[i] = evaluation.Labelled{Text: t, Label: string(l)}
+	}
+	for _, c := range []struct {
+		name string
+		cl   evaluation.Classifier
+	}{{"rules alone", rules}, {"rules and model", intent.New(intent.Options{Model: m})}} {
+		r := evaluation.EvalIntent(data, c.cl)
+		fmt.Fprintf(out, "  validation (%d requests, %s): accuracy %.3f, macro-F1 %.3f (informational %.3f, navigational %.3f, transactional %.3f)\n",
+			r.N, c.name, r.Accuracy, r.MacroF1, r.F1["informational"], r.F1["navigational"], r.F1["transactional"])
 	}
 	return nil
 }

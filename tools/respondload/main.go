@@ -2,7 +2,7 @@
 // serves the responder's handler on loopback, and sends requests at a fixed rate (an open loop: a slow
 // answer does not slow the sender), then prints the latency percentiles.
 //
-//	go run ./internal/respondload -pages out/bench/pages.jsonl -requests out/bench/requests.txt -rate 200 -for 30s
+//	go run ./tools/respondload -pages out/bench/pages.jsonl -requests out/bench/requests.txt -rate 200 -for 30s
 package main
 
 import (

@@ -2,7 +2,7 @@
 // vocabulary (the demo world's suggestions and forum titles, the intent training vocabulary and its
 // templates, English word frequencies), deterministic for a given seed.
 //
-//	go run ./internal/benchgen -requests 1000000 -out out/bench/requests.txt
+//	go run ./tools/benchgen -requests 1000000 -out out/bench/requests.txt
 package main
 
 import (

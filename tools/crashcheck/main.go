@@ -4,9 +4,9 @@
 // same data directory, and checks that every rerun finishes with a store, a gaps.csv and a gaps.json
 // identical to those of an uninterrupted run (run ids and times normalised), and no temporary file left.
 //
-//	go run ./internal/crashcheck -heed bin/heed -requests 200000 -pages 20000 -points 22
+//	go run ./tools/crashcheck -heed bin/heed -requests 200000 -pages 20000 -points 22
 //
-// The inputs are generated with internal/benchgen (and reused when they have the right length); the
+// The inputs are generated with tools/benchgen (and reused when they have the right length); the
 // suggestion source is a loopback OpenSearch server this process keeps up for every run, so that its URL
 // is the same in every store and report. Each point's data directory is kept when it differs (with the
 // normalised dumps and the logs); -keep keeps them all. Opt-in: not part of `make test`.
@@ -106,20 +106,8 @@ func (p point) identical() bool {
 }
 
 func run(ctx context.Context, o options) (bool, error) {
-	var err error
-	if o.heed, err = filepath.Abs(o.heed); err != nil {
-		return false, err
-	}
-	if _, err := os.Stat(o.heed); err != nil {
-		return false, fmt.Errorf("heed binary: %w (run make build)", err)
-	}
-	if o.dir, err = filepath.Abs(o.dir); err != nil {
-		return false, err
-	}
-	if o.points < 1 {
-		return false, errors.New("-points must be at least 1")
-	}
-	if err := os.MkdirAll(o.dir, 0o755); err != nil {
+	o, err := resolve(o)
+	if err != nil {
 		return false, err
 	}
 	reqs, pages, err := inputs(ctx, o)
@@ -131,103 +119,171 @@ func run(ctx context.Context, o options) (bool, error) {
 	h := &harness{o: o, requests: reqs, pagesFile: pages, suggest: srv.URL}
 	fmt.Printf("heed %s; %d requests (%s), %d pages (%s); suggestions at %s; %d seeds\n", o.heed, o.requests, reqs, o.pages, pages, srv.URL, o.seeds)
 
-	// The reference: one uninterrupted run.
-	ref := filepath.Join(o.dir, "ref")
-	res, err := h.full(ctx, ref, 1)
+	ref, res, err := h.referenceRun(ctx)
 	if err != nil {
-		return false, fmt.Errorf("reference run: %w", err)
+		return false, err
 	}
 	refDur := res.took
 	tl := res // the timeline the kills are spread over: the quickest uninterrupted run's
-	fmt.Printf("reference run: %s, exit %d\n", refDur.Round(time.Millisecond), res.rc)
+	controlOK := true
+	if o.control {
+		if controlOK, tl, err = h.control(ctx, ref, tl); err != nil {
+			return false, err
+		}
+	}
+
+	fmt.Printf("the kills are spread over %s (the quickest uninterrupted run), each aimed at its stage as the child logs its progress\n", tl.took.Round(time.Millisecond))
+	pts, err := h.killPoints(ctx, tl)
+	if err != nil {
+		return false, err
+	}
+	return summary(o, refDur, pts, controlOK), nil
+}
+
+// resolve checks the options and makes the heed binary's and the work directory's paths absolute,
+// creating the work directory.
+func resolve(o options) (options, error) {
+	var err error
+	if o.heed, err = filepath.Abs(o.heed); err != nil {
+		return o, err
+	}
+	if _, err := os.Stat(o.heed); err != nil {
+		return o, fmt.Errorf("heed binary: %w (run make build)", err)
+	}
+	if o.dir, err = filepath.Abs(o.dir); err != nil {
+		return o, err
+	}
+	if o.points < 1 {
+		return o, errors.New("-points must be at least 1")
+	}
+	if err := os.MkdirAll(o.dir, 0o755); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// referenceRun makes the reference, one uninterrupted run in DIR/ref, prints its timeline and snapshots
+// it; it returns the directory and the run.
+func (h *harness) referenceRun(ctx context.Context) (string, runResult, error) {
+	ref := filepath.Join(h.o.dir, "ref")
+	res, err := h.full(ctx, ref, 1)
+	if err != nil {
+		return "", res, fmt.Errorf("reference run: %w", err)
+	}
+	fmt.Printf("reference run: %s, exit %d\n", res.took.Round(time.Millisecond), res.rc)
 	fmt.Printf("  pipeline started at %s;", res.pipelineStart.Round(time.Millisecond))
 	for _, s := range res.stageEnds {
 		fmt.Printf(" %s ends %s;", s.name, s.at.Round(time.Millisecond))
 	}
 	fmt.Println()
 	if res.rc != 0 {
-		return false, fmt.Errorf("the reference run failed (exit %d): see %s", res.rc, filepath.Join(ref, "run1.log"))
+		return "", res, fmt.Errorf("the reference run failed (exit %d): see %s", res.rc, filepath.Join(ref, "run1.log"))
 	}
 	if left := tempFiles(ref); len(left) > 0 {
 		fmt.Printf("  the reference run left temporary files: %v\n", left)
 	}
 	if err := snapshot(ref); err != nil {
-		return false, fmt.Errorf("reference: %w", err)
+		return "", res, fmt.Errorf("reference: %w", err)
 	}
 	h.refs = map[int]string{1: ref}
 	if n, err := countLines(filepath.Join(ref, "norm", "store.txt")); err == nil {
 		fmt.Printf("  reference store dump: %d lines\n", n)
 	}
+	return ref, res, nil
+}
 
-	controlOK := true
-	if o.control {
-		ctl := filepath.Join(o.dir, "control")
-		cres, err := h.full(ctx, ctl, 1)
-		if err != nil {
-			return false, fmt.Errorf("control run: %w", err)
-		}
-		if err := snapshot(ctl); err != nil {
-			return false, fmt.Errorf("control: %w", err)
-		}
-		var p point
-		p.rerunRC = cres.rc
-		h.compare(&p, ref, ctl)
-		p.tmpLeft = tempFiles(ctl)
-		controlOK = p.identical()
-		if cres.rc == 0 && cres.took < tl.took && len(cres.stageEnds) == len(stages) {
-			tl = cres // the first run of a cold machine is the slowest
-		}
-		if controlOK {
-			fmt.Printf("control (a second uninterrupted run in a fresh directory, %s): identical to the reference\n", cres.took.Round(time.Millisecond))
-			if !o.keep {
-				os.RemoveAll(ctl)
-			}
-		} else {
-			fmt.Printf("control (a second uninterrupted run in a fresh directory, %s): DIFFERS from the reference (store %s, csv %s, json %s, temporary files %d): heed's output is not deterministic, differences below may not be crash damage\n",
-				cres.took.Round(time.Millisecond), yes(p.store), yes(p.csv), yes(p.json), len(p.tmpLeft))
-			for _, d := range p.details {
-				fmt.Println("   ", d)
-			}
-		}
+// control makes a second uninterrupted run in a fresh directory and compares it with the reference in
+// ref, which tells nondeterminism from crash damage. It returns whether the two are identical, and the
+// timeline to spread the kills over: tl, or the control run's when it was quicker.
+func (h *harness) control(ctx context.Context, ref string, tl runResult) (bool, runResult, error) {
+	ctl := filepath.Join(h.o.dir, "control")
+	cres, err := h.full(ctx, ctl, 1)
+	if err != nil {
+		return false, tl, fmt.Errorf("control run: %w", err)
 	}
-
-	fmt.Printf("the kills are spread over %s (the quickest uninterrupted run), each aimed at its stage as the child logs its progress\n", tl.took.Round(time.Millisecond))
-	var pts []point
-	for i := range o.points {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
+	if err := snapshot(ctl); err != nil {
+		return false, tl, fmt.Errorf("control: %w", err)
+	}
+	var p point
+	p.rerunRC = cres.rc
+	h.compare(&p, ref, ctl)
+	p.tmpLeft = tempFiles(ctl)
+	controlOK := p.identical()
+	if cres.rc == 0 && cres.took < tl.took && len(cres.stageEnds) == len(stages) {
+		tl = cres // the first run of a cold machine is the slowest
+	}
+	if controlOK {
+		fmt.Printf("control (a second uninterrupted run in a fresh directory, %s): identical to the reference\n", cres.took.Round(time.Millisecond))
+		if !h.o.keep {
+			os.RemoveAll(ctl)
 		}
-		frac := (float64(i) + 0.5) / float64(o.points)
-		var p point
-		target := time.Duration(frac * float64(tl.took))
-		for try := 0; ; try++ {
-			p, err = h.point(ctx, i, target, tl, try < 2)
-			if err != nil {
-				return false, fmt.Errorf("point %d: %w", i, err)
-			}
-			p.tries = try + 1
-			if !p.completed || p.firstTook <= 0 || p.rerunTook > 0 {
-				break
-			}
-			// The run ended before the kill came: aim again.
-			fmt.Printf("point %2d: the first process finished (in %s) before the kill at %s; again\n",
-				i, p.firstTook.Round(time.Millisecond), p.killAt.Round(time.Millisecond))
-		}
-		at := p.killAt
-		pts = append(pts, p)
-		fmt.Printf("point %2d: aimed at %s of the reference, killed at %s (%s): %s; rerun exit %d in %s; store %s, csv %s, json %s, temporary files left %d\n",
-			i, target.Round(time.Millisecond), at.Round(time.Millisecond), p.stage, p.firstExit, p.rerunRC, p.rerunTook.Round(time.Millisecond), yes(p.store), yes(p.csv), yes(p.json), len(p.tmpLeft))
+	} else {
+		fmt.Printf("control (a second uninterrupted run in a fresh directory, %s): DIFFERS from the reference (store %s, csv %s, json %s, temporary files %d): heed's output is not deterministic, differences below may not be crash damage\n",
+			cres.took.Round(time.Millisecond), yes(p.store), yes(p.csv), yes(p.json), len(p.tmpLeft))
 		for _, d := range p.details {
 			fmt.Println("   ", d)
 		}
-		d := filepath.Join(o.dir, fmt.Sprintf("point%02d", i))
-		if p.identical() && !o.keep {
-			os.RemoveAll(d)
-		} else if len(p.details) > 0 {
-			os.WriteFile(filepath.Join(d, "differences.txt"), []byte(strings.Join(p.details, "\n")+"\n"), 0o644)
-		}
 	}
+	return controlOK, tl, nil
+}
 
+// killPoints kills a run at each of the points spread over the timeline tl, reruns it and compares the
+// outcome, printing each point as it ends.
+func (h *harness) killPoints(ctx context.Context, tl runResult) ([]point, error) {
+	var pts []point
+	for i := range h.o.points {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		frac := (float64(i) + 0.5) / float64(h.o.points)
+		target := time.Duration(frac * float64(tl.took))
+		p, err := h.aimedPoint(ctx, i, target, tl)
+		if err != nil {
+			return nil, err
+		}
+		pts = append(pts, p)
+		h.printPoint(i, target, p)
+	}
+	return pts, nil
+}
+
+// aimedPoint is point i, aimed at target of the timeline tl, and aimed again (twice at most) when the
+// first process finished before the kill came.
+func (h *harness) aimedPoint(ctx context.Context, i int, target time.Duration, tl runResult) (point, error) {
+	for try := 0; ; try++ {
+		p, err := h.point(ctx, i, target, tl, try < 2)
+		if err != nil {
+			return p, fmt.Errorf("point %d: %w", i, err)
+		}
+		p.tries = try + 1
+		if !p.completed || p.firstTook <= 0 || p.rerunTook > 0 {
+			return p, nil
+		}
+		// The run ended before the kill came: aim again.
+		fmt.Printf("point %2d: the first process finished (in %s) before the kill at %s; again\n",
+			i, p.firstTook.Round(time.Millisecond), p.killAt.Round(time.Millisecond))
+	}
+}
+
+// printPoint prints point i's outcome, and removes its data directory when it is identical (unless
+// -keep), or writes its differences there.
+func (h *harness) printPoint(i int, target time.Duration, p point) {
+	at := p.killAt
+	fmt.Printf("point %2d: aimed at %s of the reference, killed at %s (%s): %s; rerun exit %d in %s; store %s, csv %s, json %s, temporary files left %d\n",
+		i, target.Round(time.Millisecond), at.Round(time.Millisecond), p.stage, p.firstExit, p.rerunRC, p.rerunTook.Round(time.Millisecond), yes(p.store), yes(p.csv), yes(p.json), len(p.tmpLeft))
+	for _, d := range p.details {
+		fmt.Println("   ", d)
+	}
+	d := filepath.Join(h.o.dir, fmt.Sprintf("point%02d", i))
+	if p.identical() && !h.o.keep {
+		os.RemoveAll(d)
+	} else if len(p.details) > 0 {
+		os.WriteFile(filepath.Join(d, "differences.txt"), []byte(strings.Join(p.details, "\n")+"\n"), 0o644)
+	}
+}
+
+// summary prints the table of points and reports whether every one was identical.
+func summary(o options, refDur time.Duration, pts []point, controlOK bool) bool {
 	fmt.Println()
 	fmt.Printf("reference run %s; %d requests, %d pages, %d seeds\n", refDur.Round(time.Millisecond), o.requests, o.pages, o.seeds)
 	fmt.Printf("%-5s %-8s %-9s %-14s %-17s %-6s %-9s %-7s %-6s %-5s %-5s %-5s %s\n",
@@ -244,7 +300,7 @@ func run(ctx context.Context, o options) (bool, error) {
 		fmt.Println("note: the control run differed from the reference too")
 	}
 	fmt.Printf("%d points: %d identical, %d differ\n", len(pts), identical, len(pts)-identical)
-	return identical == len(pts), nil
+	return identical == len(pts)
 }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.2fs", d.Seconds()) }
@@ -271,8 +327,8 @@ func inputs(ctx context.Context, o options) (reqs, pages string, err error) {
 	if err1 == nil && err2 == nil && nr == o.requests && np == o.pages {
 		return reqs, pages, nil
 	}
-	fmt.Printf("generating %d requests and %d pages with internal/benchgen\n", o.requests, o.pages)
-	cmd := exec.CommandContext(ctx, "go", "run", "./internal/benchgen", "-requests", strconv.Itoa(o.requests), "-out", reqs,
+	fmt.Printf("generating %d requests and %d pages with tools/benchgen\n", o.requests, o.pages)
+	cmd := exec.CommandContext(ctx, "go", "run", "./tools/benchgen", "-requests", strconv.Itoa(o.requests), "-out", reqs,
 		"-pages", strconv.Itoa(o.pages), "-pages-out", pages)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
@@ -795,67 +851,98 @@ func dumpStore(db, out, dir string) (runIDs, error) {
 		return nil, err
 	}
 	defer conn.Close()
-	ctx := context.Background()
-	var lines []string
-	add := func(parts ...string) {
-		for i, p := range parts {
-			parts[i] = strings.NewReplacer("\t", `\t`, "\n", `\n`).Replace(p)
-		}
-		lines = append(lines, strings.Join(parts, "\t"))
+	d := &storeDump{conn: conn, ctx: context.Background()}
+	if err := d.schema(); err != nil {
+		return nil, err
 	}
-	query := func(q string, fn func(row []sql.NullString)) error {
-		rows, err := conn.QueryContext(ctx, q)
-		if err != nil {
-			return fmt.Errorf("%s: %w", q, err)
-		}
-		defer rows.Close()
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			row := make([]sql.NullString, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range row {
-				ptrs[i] = &row[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				return err
-			}
-			fn(row)
-		}
-		return rows.Err()
+	runs, err := d.runIDs()
+	if err != nil {
+		return nil, err
 	}
-	str := func(n sql.NullString) string {
-		if !n.Valid {
-			return "NULL"
-		}
-		return n.String
+	if err := d.rows(runs, dir); err != nil {
+		return nil, err
 	}
+	slices.Sort(d.lines)
+	return runs, writeLines(out, d.lines)
+}
 
-	// Integrity, schema and the number of rows of every table (a staging table left full, say).
+// storeDump collects the lines of a store's dump.
+type storeDump struct {
+	conn  *sql.DB
+	ctx   context.Context
+	lines []string
+}
+
+// add adds a line of tab-separated parts, their tabs and newlines escaped.
+func (d *storeDump) add(parts ...string) {
+	for i, p := range parts {
+		parts[i] = strings.NewReplacer("\t", `\t`, "\n", `\n`).Replace(p)
+	}
+	d.lines = append(d.lines, strings.Join(parts, "\t"))
+}
+
+// query calls fn with each row of q, every column as a string.
+func (d *storeDump) query(q string, fn func(row []sql.NullString)) error {
+	rows, err := d.conn.QueryContext(d.ctx, q)
+	if err != nil {
+		return fmt.Errorf("%s: %w", q, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		row := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range row {
+			ptrs[i] = &row[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		fn(row)
+	}
+	return rows.Err()
+}
+
+// str is a column's text, NULL for a null.
+func str(n sql.NullString) string {
+	if !n.Valid {
+		return "NULL"
+	}
+	return n.String
+}
+
+// schema dumps the integrity check, the schema and the number of rows of every table (a staging table
+// left full, say).
+func (d *storeDump) schema() error {
 	var tables []string
-	err = query(`PRAGMA integrity_check`, func(r []sql.NullString) { add("0integrity", str(r[0])) })
+	err := d.query(`PRAGMA integrity_check`, func(r []sql.NullString) { d.add("0integrity", str(r[0])) })
 	if err == nil {
-		err = query(`PRAGMA user_version`, func(r []sql.NullString) { add("0user_version", str(r[0])) })
+		err = d.query(`PRAGMA user_version`, func(r []sql.NullString) { d.add("0user_version", str(r[0])) })
 	}
 	if err == nil {
-		err = query(`SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'`, func(r []sql.NullString) {
-			add("0schema", str(r[0]), str(r[1]))
+		err = d.query(`SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'`, func(r []sql.NullString) {
+			d.add("0schema", str(r[0]), str(r[1]))
 			if str(r[0]) == "table" {
 				tables = append(tables, str(r[1]))
 			}
 		})
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, t := range tables {
-		if err := query(`SELECT count(*) FROM "`+t+`"`, func(r []sql.NullString) { add("0count", t, str(r[0])) }); err != nil {
-			return nil, err
+		if err := d.query(`SELECT count(*) FROM "`+t+`"`, func(r []sql.NullString) { d.add("0count", t, str(r[0])) }); err != nil {
+			return err
 		}
 	}
+	return nil
+}
 
+// runIDs numbers the store's runs in the order of their ids.
+func (d *storeDump) runIDs() (runIDs, error) {
 	runs := runIDs{}
 	var ids []int64
-	if err := query(`SELECT id FROM runs ORDER BY id`, func(r []sql.NullString) {
+	if err := d.query(`SELECT id FROM runs ORDER BY id`, func(r []sql.NullString) {
 		id, _ := strconv.ParseInt(str(r[0]), 10, 64)
 		ids = append(ids, id)
 	}); err != nil {
@@ -864,48 +951,50 @@ func dumpStore(db, out, dir string) (runIDs, error) {
 	for i, id := range ids {
 		runs[id] = i + 1
 	}
-	err = query(`SELECT id, job, status, stats FROM runs`, func(r []sql.NullString) {
-		add("runs", runs.nameStr(str(r[0])), str(r[1]), str(r[2]), normJSONText(str(r[3]), dir))
+	return runs, nil
+}
+
+// rows dumps the rows of the store's tables, run ids named by their ordinals and the data directory and
+// times normalised.
+func (d *storeDump) rows(runs runIDs, dir string) error {
+	err := d.query(`SELECT id, job, status, stats FROM runs`, func(r []sql.NullString) {
+		d.add("runs", runs.nameStr(str(r[0])), str(r[1]), str(r[2]), normJSONText(str(r[3]), dir))
 	})
 	if err == nil {
-		err = query(`SELECT key, text, first_run, last_run, runs_seen, class FROM requests`, func(r []sql.NullString) {
+		err = d.query(`SELECT key, text, first_run, last_run, runs_seen, class FROM requests`, func(r []sql.NullString) {
 			class := str(r[5])
 			if class != "" {
 				class = normJSONText(class, dir)
 			}
-			add("requests", str(r[0]), str(r[1]), runs.nameStr(str(r[2])), runs.nameStr(str(r[3])), str(r[4]), class)
+			d.add("requests", str(r[0]), str(r[1]), runs.nameStr(str(r[2])), runs.nameStr(str(r[3])), str(r[4]), class)
 		})
 	}
 	if err == nil {
-		err = query(`SELECT run_id, unit, sightings FROM units`, func(r []sql.NullString) {
-			add("units", runs.nameStr(str(r[0])), normString(str(r[1]), dir), str(r[2]))
+		err = d.query(`SELECT run_id, unit, sightings FROM units`, func(r []sql.NullString) {
+			d.add("units", runs.nameStr(str(r[0])), normString(str(r[1]), dir), str(r[2]))
 		})
 	}
 	if err == nil {
-		err = query(`SELECT run_id, unit, key, data FROM sightings`, func(r []sql.NullString) {
-			add("sightings", runs.nameStr(str(r[0])), normString(str(r[1]), dir), str(r[2]), normJSONText(str(r[3]), dir))
+		err = d.query(`SELECT run_id, unit, key, data FROM sightings`, func(r []sql.NullString) {
+			d.add("sightings", runs.nameStr(str(r[0])), normString(str(r[1]), dir), str(r[2]), normJSONText(str(r[3]), dir))
 		})
 	}
 	if err == nil {
-		err = query(`SELECT run_id, key, data FROM results`, func(r []sql.NullString) {
-			add("results", runs.nameStr(str(r[0])), str(r[1]), normJSONText(str(r[2]), dir))
+		err = d.query(`SELECT run_id, key, data FROM results`, func(r []sql.NullString) {
+			d.add("results", runs.nameStr(str(r[0])), str(r[1]), normJSONText(str(r[2]), dir))
 		})
 	}
 	if err == nil {
-		err = query(`SELECT ord, url, data FROM pages`, func(r []sql.NullString) {
-			add("pages", str(r[1]), str(r[0]), normJSONText(str(r[2]), dir))
+		err = d.query(`SELECT ord, url, data FROM pages`, func(r []sql.NullString) {
+			d.add("pages", str(r[1]), str(r[0]), normJSONText(str(r[2]), dir))
 		})
 	}
 	if err == nil {
-		err = query(`SELECT scope, key, data FROM overrides`, func(r []sql.NullString) {
-			add("overrides", str(r[0]), str(r[1]), normJSONText(str(r[2]), dir))
+		err = d.query(`SELECT scope, key, data FROM overrides`, func(r []sql.NullString) {
+			d.add("overrides", str(r[0]), str(r[1]), normJSONText(str(r[2]), dir))
 		})
 	}
-	if err != nil {
-		return nil, err
-	}
-	slices.Sort(lines)
-	return runs, writeLines(out, lines)
+	return err
 }
 
 func writeLines(path string, lines []string) error {
