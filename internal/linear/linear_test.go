@@ -66,12 +66,6 @@ func TestWeightsRow(t *testing.T) {
 	if diff := cmp.Diff([]float32{0, 0, 5, 0, 0, 7}, w.W); diff != "" {
 		t.Errorf("rows are not feature-major (-want +got):\n%s", diff)
 	}
-	if got := w.Features(); got != 3 {
-		t.Errorf("Features() = %d, want 3", got)
-	}
-	if got := (Weights[float64]{}).Features(); got != 0 {
-		t.Errorf("zero Weights: Features() = %d, want 0", got)
-	}
 }
 
 func TestAdaGradStep(t *testing.T) {

@@ -14,14 +14,6 @@ func NewWeights[F Float](features, classes int) Weights[F] {
 // Row returns feature f's weights, one per class. It shares memory with w.
 func (w Weights[F]) Row(f int) []F { return w.W[f*w.Classes : (f+1)*w.Classes] }
 
-// Features is how many features w has weights for.
-func (w Weights[F]) Features() int {
-	if w.Classes == 0 {
-		return 0
-	}
-	return len(w.W) / w.Classes
-}
-
 // Index numbers feature names in the order they are first added, from 0.
 type Index struct {
 	ids   map[string]int32
