@@ -214,111 +214,99 @@ const commonWordFreq = 20
 var tlds = []string{".com", ".org", ".net", ".gov", ".edu", ".mil", ".int", ".io", ".co", ".us", ".uk", ".ca", ".au",
 	".de", ".fr", ".es", ".it", ".nl", ".in", ".info", ".biz", ".me", ".tv", ".ly", ".app", ".ai"}
 
-// extract computes the request's features. own are the organisation's brand names (as words).
+// featureList collects a request's features in order: the model's sums follow it.
+type featureList []Feature
+
+// add appends a present binary feature.
+func (fs *featureList) add(name string) { *fs = append(*fs, Feature{Name: name, Value: 1}) }
+
+// extract computes the request's features, in a fixed order.
 func (c *Classifier) extract(r request) []Feature {
-	var fs []Feature
-	add := func(name string) { fs = append(fs, Feature{Name: name, Value: 1}) }
+	var fs featureList
 	w := r.words
-	add("bias")
-	switch n := len(w); {
-	case n == 0:
-		add("len:0")
+	fs.add("bias")
+	if len(w) == 0 {
+		fs.add("len:0")
 		return fs
-	case n == 1:
-		add("len:1")
-	case n == 2:
-		add("len:2")
-	case n == 3:
-		add("len:3")
-	case n <= 5:
-		add("len:4-5")
-	default:
-		add("len:6+")
 	}
-	lex := c.lex
-	// Web addresses.
+	fs.add(lengthFeature(len(w)))
+	fs.addAddress(w)
+	c.addSites(&fs, w)
+	fs.addPlaces(c.lex, w)
+	fs.addOrganisations(w)
+	fs.addAsks(w)
+	// How the words look, judged against English: a request in another language says nothing here.
+	if lang, _ := analysis.Detect(r.text); lang != "" && lang != "en" {
+		fs.add("lang:other")
+		return fs
+	}
+	fs.addWordShapes(c.lex, w)
+	return fs
+}
+
+// lengthFeature names the length of a request of n words (n > 0).
+func lengthFeature(n int) string {
+	switch {
+	case n == 1:
+		return "len:1"
+	case n == 2:
+		return "len:2"
+	case n == 3:
+		return "len:3"
+	case n <= 5:
+		return "len:4-5"
+	default:
+		return "len:6+"
+	}
+}
+
+// addAddress adds the signs of a web address.
+func (fs *featureList) addAddress(w []string) {
 	for _, x := range w {
 		if strings.HasPrefix(x, "www.") || strings.HasPrefix(x, "http") || strings.Contains(x, "://") {
-			add("url:www")
+			fs.add("url:www")
 			break
 		}
 	}
 	for _, x := range w {
 		if hasTLD(x) {
-			add("url:domain")
+			fs.add("url:domain")
 			break
 		}
 	}
 	for _, x := range w {
 		if strings.Contains(x, "/") && strings.Contains(x, ".") {
-			add("url:path")
+			fs.add("url:path")
 			break
 		}
 	}
-	// Known sites and brands, also inside addresses ("wellsfargo.com/activate").
-	spans := lex.findSites(w)
-	if len(spans) == 0 {
-		if parts := splitAddress(w); len(parts) > len(w) {
-			spans = lex.findSites(parts)
-			if len(spans) > 0 {
-				add("site:in-address")
-			}
-			spans = nil
-		}
-	}
-	covered := 0
-	for _, s := range spans {
-		covered += s.end - s.start
-	}
-	common := false
-	for _, s := range spans {
-		if !strings.Contains(s.name, " ") && lex.Freq(s.name) >= commonWordFreq {
-			common = true
-		}
-	}
-	if len(spans) > 0 {
-		src := spans[0].src
-		switch {
-		case covered == len(w) && common:
-			add("site:all-common-word")
-		case covered == len(w):
-			add("site:all:" + src)
-		default:
-			add("site:part:" + src)
-			if common {
-				add("site:part-common-word")
-			}
-		}
-	}
+}
+
+// siteMatch is what the lexicon's site names found in a request.
+type siteMatch struct {
+	spans   []siteSpan
+	covered int  // words inside the spans
+	common  bool // a one-word name that is also an everyday word
+}
+
+// addSites adds the known sites and brands, the organisation's own brands, misspelt and joined names,
+// and the site words around them.
+func (c *Classifier) addSites(fs *featureList, w []string) {
+	m := fs.addSiteNames(c.lex, w)
 	for _, b := range c.brands {
 		if indexPhrase(w, b) >= 0 {
 			if len(b) == len(w) {
-				add("own-brand:all")
+				fs.add("own-brand:all")
 			} else {
-				add("own-brand:part")
+				fs.add("own-brand:part")
 			}
 			break
 		}
 	}
-	for _, x := range w {
-		x = strings.Trim(x, ".,'")
-		if _, ok := lex.misspelt(x); ok {
-			add("site:misspelt")
-			break
-		}
-		if name, ok := lex.joined[x]; ok && len(spans) == 0 && strings.Contains(name, " ") {
-			add("site:joined")
-			break
-		}
-	}
-	if len(w) >= 2 && len(w) <= 3 {
-		if _, ok := lex.joined[strings.Join(w, "")]; ok {
-			add("site:split")
-		}
-	}
+	fs.addNameVariants(c.lex, w, len(m.spans) > 0)
 	sw := siteWords.matches(w)
 	for _, x := range sw {
-		add("siteword:" + x)
+		fs.add("siteword:" + x)
 	}
 	strongSite := false
 	for _, x := range sw {
@@ -326,81 +314,187 @@ func (c *Classifier) extract(r request) []Feature {
 			strongSite = true
 		}
 	}
-	if strongSite && (len(spans) > 0 || hasOwnBrand(c.brands, w)) {
-		add("site+siteword")
+	if strongSite && (len(m.spans) > 0 || hasOwnBrand(c.brands, w)) {
+		fs.add("site+siteword")
 	}
-	if len(spans) > 0 && covered < len(w) && len(w) <= 4 && spans[0].src != "icons" && !common &&
+	if len(m.spans) > 0 && m.covered < len(w) && len(w) <= 4 && m.spans[0].src != "icons" && !m.common &&
 		len(infoWords.matches(w)) == 0 && !whWords[w[0]] && !yesNoStarts[w[0]] {
-		add("site:part-short")
+		fs.add("site:part-short")
 	}
-	// Places, and what a place's institutions offer.
-	places := lex.findPlaces(w)
-	for _, p := range places {
-		for _, k := range p.kinds {
-			add("place:" + k)
-		}
-	}
-	if len(places) > 0 {
-		gov := govWords.matches(w)
-		if len(gov) > 0 {
-			add("place+gov")
-		}
-		if len(orgWords.matches(w)) > 0 {
-			add("place+org")
-		}
-		placeWords := 0
-		for _, p := range places {
-			placeWords += p.end - p.start
-		}
-		if placeWords == len(w) {
-			add("place:only")
+}
+
+// addSiteNames adds the known sites and brands the words name, also inside addresses
+// ("wellsfargo.com/activate"), and returns those found outside addresses.
+func (fs *featureList) addSiteNames(lex *Lexicon, w []string) siteMatch {
+	var m siteMatch
+	m.spans = lex.findSites(w)
+	if len(m.spans) == 0 {
+		if parts := splitAddress(w); len(parts) > len(w) {
+			if len(lex.findSites(parts)) > 0 {
+				fs.add("site:in-address")
+			}
 		}
 	}
-	// Organisations.
-	ow := orgWords.matches(w)
-	for _, x := range ow {
-		add("org:" + x)
+	for _, s := range m.spans {
+		m.covered += s.end - s.start
 	}
-	if len(ow) > 0 {
-		add("org:any")
-		if len(w) <= 5 {
-			add("org:short")
+	for _, s := range m.spans {
+		if !strings.Contains(s.name, " ") && lex.Freq(s.name) >= commonWordFreq {
+			m.common = true
 		}
 	}
-	for _, p := range [][]string{{"university", "of"}, {"city", "of"}, {"county", "of"}, {"state", "of"}, {"department", "of"},
-		{"bank", "of"}, {"college", "of"}, {"school", "of"}, {"town", "of"}, {"port", "of"}} {
-		if indexPhrase(w, p) >= 0 {
-			add("org:x-of")
+	if len(m.spans) == 0 {
+		return m
+	}
+	src := m.spans[0].src
+	switch {
+	case m.covered == len(w) && m.common:
+		fs.add("site:all-common-word")
+	case m.covered == len(w):
+		fs.add("site:all:" + src)
+	default:
+		fs.add("site:part:" + src)
+		if m.common {
+			fs.add("site:part-common-word")
+		}
+	}
+	return m
+}
+
+// addNameVariants adds site names misspelt, written as one word ("wellsfargo", unless a name was found
+// as written) or split ("face book").
+func (fs *featureList) addNameVariants(lex *Lexicon, w []string, found bool) {
+	for _, x := range w {
+		x = strings.Trim(x, ".,'")
+		if _, ok := lex.misspelt(x); ok {
+			fs.add("site:misspelt")
+			break
+		}
+		if name, ok := lex.joined[x]; ok && !found && strings.Contains(name, " ") {
+			fs.add("site:joined")
 			break
 		}
 	}
-	// What the request asks for.
+	if len(w) >= 2 && len(w) <= 3 {
+		if _, ok := lex.joined[strings.Join(w, "")]; ok {
+			fs.add("site:split")
+		}
+	}
+}
+
+// addPlaces adds places, and what a place's institutions offer.
+func (fs *featureList) addPlaces(lex *Lexicon, w []string) {
+	places := lex.findPlaces(w)
+	for _, p := range places {
+		for _, k := range p.kinds {
+			fs.add("place:" + k)
+		}
+	}
+	if len(places) == 0 {
+		return
+	}
+	if len(govWords.matches(w)) > 0 {
+		fs.add("place+gov")
+	}
+	if len(orgWords.matches(w)) > 0 {
+		fs.add("place+org")
+	}
+	placeWords := 0
+	for _, p := range places {
+		placeWords += p.end - p.start
+	}
+	if placeWords == len(w) {
+		fs.add("place:only")
+	}
+}
+
+// xOfOrgs are the starts of institutions' names ("university of ...", "bank of ...").
+var xOfOrgs = [][]string{{"university", "of"}, {"city", "of"}, {"county", "of"}, {"state", "of"}, {"department", "of"},
+	{"bank", "of"}, {"college", "of"}, {"school", "of"}, {"town", "of"}, {"port", "of"}}
+
+// addOrganisations adds the words that name organisations.
+func (fs *featureList) addOrganisations(w []string) {
+	ow := orgWords.matches(w)
+	for _, x := range ow {
+		fs.add("org:" + x)
+	}
+	if len(ow) > 0 {
+		fs.add("org:any")
+		if len(w) <= 5 {
+			fs.add("org:short")
+		}
+	}
+	for _, p := range xOfOrgs {
+		if indexPhrase(w, p) >= 0 {
+			fs.add("org:x-of")
+			break
+		}
+	}
+}
+
+// addAsks adds what the request asks for: knowledge, an action, a choice; its question type and first
+// word.
+func (fs *featureList) addAsks(w []string) {
 	for _, x := range infoWords.matches(w) {
-		add("info:" + x)
+		fs.add("info:" + x)
 	}
 	for _, x := range transWords.matches(w) {
-		add("trans:" + x)
+		fs.add("trans:" + x)
 	}
 	for _, x := range commWords.matches(w) {
-		add("comm:" + x)
+		fs.add("comm:" + x)
 	}
 	if qt, _ := questionType(w); qt != "none" {
-		add("qtype:" + string(qt))
+		fs.add("qtype:" + string(qt))
 	}
 	first := w[0]
 	if en, ok := foreignQuestionWords[first]; ok {
 		first = en
 	}
 	if yesNoStarts[first] || whWords[first] {
-		add("first:" + first)
+		fs.add("first:" + first)
 	}
-	// How the words look, judged against English: a request in another language says nothing here.
-	if lang, _ := analysis.Detect(r.text); lang != "" && lang != "en" {
-		add("lang:other")
-		return fs
+}
+
+// addWordShapes adds how the words look against an English dictionary: unknown, rare, with digits,
+// compounds, scientific terms, acronyms, a business's last word.
+func (fs *featureList) addWordShapes(lex *Lexicon, w []string) {
+	oov, digits, minFreq := wordFrequencies(lex, w)
+	switch {
+	case oov == 0:
+		fs.add("oov:none")
+	case oov == len(w):
+		fs.add("oov:all")
+	default:
+		fs.add("oov:some")
 	}
-	oov, digits, short := 0, false, 0
-	minFreq := -1.0
+	if digits {
+		fs.add("digits")
+	}
+	fs.addUnknownWords(lex, w)
+	if last := w[len(w)-1]; len(w) >= 2 && len(w) <= 4 && industryWords[last] {
+		fs.add("org:industry-last")
+	}
+	if len(w) == 1 && len(w[0]) <= 4 && oov == 1 {
+		fs.add("acronym")
+	}
+	switch {
+	case minFreq < 0:
+	case minFreq < 0.05:
+		fs.add("rarest:<0.05")
+	case minFreq < 1:
+		fs.add("rarest:<1")
+	case minFreq < 20:
+		fs.add("rarest:<20")
+	default:
+		fs.add("rarest:common")
+	}
+}
+
+// wordFrequencies returns how many of the words (trimmed of punctuation, those with digits aside) the
+// dictionary lacks, whether any has digits, and the frequency of the rarest (-1 when none was looked up).
+func wordFrequencies(lex *Lexicon, w []string) (oov int, digits bool, minFreq float64) {
+	minFreq = -1.0
 	for _, x := range w {
 		x = strings.Trim(x, ".,'&-+#$£€")
 		if x == "" {
@@ -417,53 +511,25 @@ func (c *Classifier) extract(r request) []Feature {
 		if minFreq < 0 || f < minFreq {
 			minFreq = f
 		}
-		if len(x) <= 4 {
-			short++
-		}
 	}
-	switch {
-	case oov == 0:
-		add("oov:none")
-	case oov == len(w):
-		add("oov:all")
-	default:
-		add("oov:some")
-	}
-	if digits {
-		add("digits")
-	}
-	// Words the dictionary lacks: a domain written as one word ("ageonline" is "age" + "online"), or a
-	// term of science or medicine (Latin and Greek endings).
+	return oov, digits, minFreq
+}
+
+// addUnknownWords adds what the words the dictionary lacks may be: a domain written as one word
+// ("ageonline" is "age" + "online"), or a term of science or medicine (Latin and Greek endings).
+func (fs *featureList) addUnknownWords(lex *Lexicon, w []string) {
 	for _, x := range w {
 		x = strings.Trim(x, ".,'")
 		if len(x) < 6 || lex.Known(x) || strings.IndexFunc(x, func(r rune) bool { return !unicode.IsLetter(r) }) >= 0 {
 			continue
 		}
 		if lex.compound(x) {
-			add("oov:compound")
+			fs.add("oov:compound")
 		}
 		if scientific(x) {
-			add("oov:scientific")
+			fs.add("oov:scientific")
 		}
 	}
-	if last := w[len(w)-1]; len(w) >= 2 && len(w) <= 4 && industryWords[last] {
-		add("org:industry-last")
-	}
-	if len(w) == 1 && len(w[0]) <= 4 && oov == 1 {
-		add("acronym")
-	}
-	switch {
-	case minFreq < 0:
-	case minFreq < 0.05:
-		add("rarest:<0.05")
-	case minFreq < 1:
-		add("rarest:<1")
-	case minFreq < 20:
-		add("rarest:<20")
-	default:
-		add("rarest:common")
-	}
-	return fs
 }
 
 // industryWords end the names of businesses ("sage publishers", "johnson motors", "blue bottle coffee").

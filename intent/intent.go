@@ -16,6 +16,7 @@ import (
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/analysis"
+	"github.com/heed-dev/heed/internal/linear"
 )
 
 // The model is made from the shipped training data: generated requests (training/gen, from templates and
@@ -76,7 +77,7 @@ func New(opt Options) *Classifier {
 func (c *Classifier) Features(text string) []Feature {
 	fs := c.extract(prepare(text))
 	rs, _ := ruleScores(fs)
-	p := softmax(rs[:])
+	p := linear.Softmax(rs[:])
 	for i, in := range heed.Intents {
 		fs = append(fs, Feature{Name: "rule:" + string(in), Value: p[i]})
 	}
@@ -91,13 +92,13 @@ func (c *Classifier) Classify(text string) heed.Classification {
 	out := heed.Classification{Modifiers: []heed.Modifier{}}
 	var probs []float64
 	if c.model == nil {
-		probs = softmax(rs[:])
+		probs = linear.Softmax(rs[:])
 		out.Reasons = fired
 		if len(fired) == 0 {
 			out.Reasons = []string{"no rule fired: informational by default"}
 		}
 	} else {
-		rp := softmax(rs[:])
+		rp := linear.Softmax(rs[:])
 		for i, in := range heed.Intents {
 			fs = append(fs, Feature{Name: "rule:" + string(in), Value: rp[i]})
 		}

@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"sort"
+
+	"github.com/heed-dev/heed/internal/linear"
 )
 
 // Model is a multinomial logistic regression over named features: for each label, a weight per feature.
@@ -31,24 +33,7 @@ func (m *Model) Scores(fs []Feature) []float64 {
 }
 
 // Probabilities returns the softmax of the scores.
-func (m *Model) Probabilities(fs []Feature) []float64 { return softmax(m.Scores(fs)) }
-
-func softmax(s []float64) []float64 {
-	mx := math.Inf(-1)
-	for _, x := range s {
-		mx = max(mx, x)
-	}
-	var z float64
-	out := make([]float64, len(s))
-	for i, x := range s {
-		out[i] = math.Exp(x - mx)
-		z += out[i]
-	}
-	for i := range out {
-		out[i] /= z
-	}
-	return out
-}
+func (m *Model) Probabilities(fs []Feature) []float64 { return linear.Softmax(m.Scores(fs)) }
 
 // Contribution is how much one feature moved a label's score.
 type Contribution struct {
@@ -98,12 +83,41 @@ type TrainOptions struct {
 	ClassWeights []float64
 }
 
-// Train fits a model by full-batch gradient descent with AdaGrad and L2 regularisation. It is
-// deterministic: the same examples give the same weights.
+// Train fits a model by full-batch gradient descent with AdaGrad and L2 regularisation (the bias
+// feature is not regularised). It is deterministic: the same examples give the same weights.
 func Train(labels []string, examples []Example, opt TrainOptions) (*Model, error) {
 	if len(examples) == 0 {
 		return nil, fmt.Errorf("train: no examples")
 	}
+	opt = opt.withDefaults(len(labels))
+	var index linear.Index
+	data := make([]linear.Example, len(examples))
+	for i, ex := range examples {
+		if ex.Label < 0 || ex.Label >= len(labels) {
+			return nil, fmt.Errorf("train: label %d out of range", ex.Label)
+		}
+		data[i] = sparse(ex, &index)
+	}
+	trainer := linear.Batch{Epochs: opt.Epochs, Rate: opt.Rate, L2: opt.L2, ClassWeights: opt.ClassWeights,
+		NoDecay: func(f int) bool { return index.Name(int32(f)) == "bias" }}
+	w := trainer.Train(data, index.Len(), len(labels))
+	m := &Model{Labels: slices.Clone(labels), Weights: map[string][]float64{}, About: map[string]string{}}
+	for f := range index.Len() {
+		ws := make([]float64, len(labels))
+		for c, x := range w.Row(f) {
+			ws[c] = math.Round(x*1e4) / 1e4
+		}
+		m.Weights[index.Name(int32(f))] = ws
+	}
+	m.About["examples"] = fmt.Sprint(len(examples))
+	m.About["features"] = fmt.Sprint(index.Len())
+	m.About["epochs"] = fmt.Sprint(opt.Epochs)
+	m.About["l2"] = fmt.Sprint(opt.L2)
+	return m, nil
+}
+
+// withDefaults fills in the options left zero for a model of k labels.
+func (opt TrainOptions) withDefaults(k int) TrainOptions {
 	if opt.Epochs <= 0 {
 		opt.Epochs = 300
 	}
@@ -113,102 +127,23 @@ func Train(labels []string, examples []Example, opt TrainOptions) (*Model, error
 	if opt.L2 <= 0 {
 		opt.L2 = 1e-3
 	}
-	k := len(labels)
-	cw := opt.ClassWeights
-	if cw == nil {
-		cw = make([]float64, k)
-		for i := range cw {
-			cw[i] = 1
+	if opt.ClassWeights == nil {
+		opt.ClassWeights = make([]float64, k)
+		for i := range opt.ClassWeights {
+			opt.ClassWeights[i] = 1
 		}
 	}
-	// Index the features.
-	index := map[string]int{}
-	var names []string
-	for _, ex := range examples {
-		if ex.Label < 0 || ex.Label >= k {
-			return nil, fmt.Errorf("train: label %d out of range", ex.Label)
-		}
-		for _, f := range ex.Features {
-			if _, ok := index[f.Name]; !ok {
-				index[f.Name] = len(names)
-				names = append(names, f.Name)
-			}
-		}
+	return opt
+}
+
+// sparse turns an example into the trainer's form, numbering its features in index.
+func sparse(ex Example, index *linear.Index) linear.Example {
+	out := linear.Example{Class: ex.Label}
+	for _, f := range ex.Features {
+		out.Features = append(out.Features, index.Add(f.Name))
+		out.Values = append(out.Values, f.Value)
 	}
-	type sparse struct {
-		idx []int
-		val []float64
-	}
-	data := make([]sparse, len(examples))
-	for i, ex := range examples {
-		for _, f := range ex.Features {
-			data[i].idx = append(data[i].idx, index[f.Name])
-			data[i].val = append(data[i].val, f.Value)
-		}
-	}
-	w := make([][]float64, len(names))
-	g2 := make([][]float64, len(names))
-	for i := range w {
-		w[i] = make([]float64, k)
-		g2[i] = make([]float64, k)
-	}
-	grad := make([][]float64, len(names))
-	for i := range grad {
-		grad[i] = make([]float64, k)
-	}
-	var total float64
-	for _, ex := range examples {
-		total += cw[ex.Label]
-	}
-	scores := make([]float64, k)
-	for epoch := 0; epoch < opt.Epochs; epoch++ {
-		for i := range grad {
-			clear(grad[i])
-		}
-		for n, ex := range examples {
-			d := data[n]
-			clear(scores)
-			for j, fi := range d.idx {
-				for c := 0; c < k; c++ {
-					scores[c] += w[fi][c] * d.val[j]
-				}
-			}
-			p := softmax(scores)
-			for c := 0; c < k; c++ {
-				y := 0.0
-				if c == ex.Label {
-					y = 1
-				}
-				diff := (p[c] - y) * cw[ex.Label] / total
-				for j, fi := range d.idx {
-					grad[fi][c] += diff * d.val[j]
-				}
-			}
-		}
-		for fi := range w {
-			for c := 0; c < k; c++ {
-				g := grad[fi][c]
-				if names[fi] != "bias" {
-					g += opt.L2 * w[fi][c]
-				}
-				g2[fi][c] += g * g
-				w[fi][c] -= opt.Rate * g / (math.Sqrt(g2[fi][c]) + 1e-8)
-			}
-		}
-	}
-	m := &Model{Labels: slices.Clone(labels), Weights: map[string][]float64{}, About: map[string]string{}}
-	for fi, name := range names {
-		ws := make([]float64, k)
-		for c := range ws {
-			ws[c] = math.Round(w[fi][c]*1e4) / 1e4
-		}
-		m.Weights[name] = ws
-	}
-	m.About["examples"] = fmt.Sprint(len(examples))
-	m.About["features"] = fmt.Sprint(len(names))
-	m.About["epochs"] = fmt.Sprint(opt.Epochs)
-	m.About["l2"] = fmt.Sprint(opt.L2)
-	return m, nil
+	return out
 }
 
 // MarshalIndent writes the model as stable, readable JSON.

@@ -81,22 +81,42 @@ func calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, cost fl
 	if len(pages) > maxCalibrationPages {
 		pages = samplePages(pages, maxCalibrationPages)
 	}
-	foldOf := make([]int, len(pages))
+	answerable, gaps := simulate(pages, an, p)
+	if len(answerable) < minPages || len(gaps) < minPages {
+		return Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent, Answerable: len(answerable), Gaps: len(gaps)}
+	}
+	return thresholds(answerable, gaps, cost)
+}
+
+// foldsOf assigns each page a fold and a rank, in the order of the hashes of their urls (the same
+// whatever the pages' order).
+func foldsOf(pages []heed.Page) (foldOf, rankOf []int) {
+	foldOf = make([]int, len(pages))
 	order := make([]int, len(pages))
 	for i := range order {
 		order[i] = i
 	}
 	key := func(i int) string { s := sha256.Sum256([]byte(pages[i].URL)); return string(s[:]) }
 	sort.Slice(order, func(a, b int) bool { return key(order[a]) < key(order[b]) })
-	rankOf := make([]int, len(pages))
+	rankOf = make([]int, len(pages))
 	for rank, i := range order {
 		foldOf[i], rankOf[i] = rank%folds, rank
 	}
-	type outcome struct {
-		score   float64
-		gap     bool
-		correct bool
-	}
+	return foldOf, rankOf
+}
+
+// outcome is what one simulated request scored, whether it was a gap and, if not, whether its page
+// ranked first.
+type outcome struct {
+	score   float64
+	gap     bool
+	correct bool
+}
+
+// simulate runs the folds, two at a time, and returns the gap scores of the simulated answerable
+// requests whose page ranked first, and of the simulated gaps.
+func simulate(pages []heed.Page, an *analysis.Analyzer, p index.Params) (answerable, gaps []float64) {
+	foldOf, rankOf := foldsOf(pages)
 	var mu sync.Mutex
 	var results []outcome
 	var wg sync.WaitGroup
@@ -107,24 +127,13 @@ func calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, cost fl
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			reduced, probes := foldPages(pages, foldOf, rankOf, f)
-			sc := newScorer(reduced.pages, an, p, calibrationEpochs)
-			var local []outcome
-			for _, pr := range probes {
-				_, cands := sc.rank(pr.text)
-				o := outcome{score: gapScore(cands), gap: pr.gap}
-				if !pr.gap && len(cands) > 0 && reduced.orig[cands[0].page] == pr.page {
-					o.correct = true
-				}
-				local = append(local, o)
-			}
+			local := runFold(pages, foldOf, rankOf, f, an, p)
 			mu.Lock()
 			results = append(results, local...)
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	var answerable, gaps []float64
 	for _, o := range results {
 		switch {
 		case o.gap:
@@ -133,9 +142,28 @@ func calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, cost fl
 			answerable = append(answerable, o.score)
 		}
 	}
-	if len(answerable) < minPages || len(gaps) < minPages {
-		return Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent, Answerable: len(answerable), Gaps: len(gaps)}
+	return answerable, gaps
+}
+
+// runFold asks fold f's probes of the site without them.
+func runFold(pages []heed.Page, foldOf, rankOf []int, f int, an *analysis.Analyzer, p index.Params) []outcome {
+	reduced, probes := foldPages(pages, foldOf, rankOf, f)
+	sc := newScorer(reduced.pages, an, p, calibrationEpochs)
+	var out []outcome
+	for _, pr := range probes {
+		_, cands := sc.rank(pr.text)
+		o := outcome{score: gapScore(cands), gap: pr.gap}
+		if !pr.gap && len(cands) > 0 && reduced.orig[cands[0].page] == pr.page {
+			o.correct = true
+		}
+		out = append(out, o)
 	}
+	return out
+}
+
+// thresholds learns the thresholds from the simulated scores (sorting them): Answer where the cost of
+// the wrong decisions is lowest, NoContent under half the gaps.
+func thresholds(answerable, gaps []float64, cost float64) Calibration {
 	slices.Sort(answerable)
 	slices.Sort(gaps)
 	below := func(xs []float64, t float64) float64 {

@@ -2,13 +2,13 @@ package responder
 
 import (
 	"math"
-	"math/rand/v2"
 	"slices"
 	"strings"
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/analysis"
 	"github.com/heed-dev/heed/index"
+	"github.com/heed-dev/heed/internal/linear"
 )
 
 // pageModel is a linear classifier whose classes are pages, trained on the short texts pages offer
@@ -18,9 +18,8 @@ type pageModel struct {
 	an      *analysis.Analyzer
 	pages   []int // page index of each class
 	classOf map[int]int
-	feat    map[string]int32
-	w       []float32 // feature-major: w[f*k + c]
-	k       int
+	feat    linear.Index
+	w       linear.Weights[float32]
 	// examples is how many texts the model learnt from.
 	examples int
 }
@@ -36,6 +35,11 @@ const (
 	minModelExamples = 3
 	modelEpochs      = 12
 )
+
+// pageTrainer is how the page model learns: a pass over the texts per epoch, in shuffled order.
+func pageTrainer(epochs int) linear.Stochastic {
+	return linear.Stochastic{Epochs: epochs, Rate: 0.2, L2: 1e-5, Epsilon: 1e-6}
+}
 
 // textFeatures turns a text into the model's features: its analysed terms, its words as written (stop
 // words included: "what is my" and "how do i" tell requests apart too) and pairs of words.
@@ -63,15 +67,33 @@ func wordFeatures(text string, dst []string) []string {
 // trainPageModel learns the page model, or returns nil when the pages offer too little or too much to
 // learn from.
 func trainPageModel(pages []heed.Page, an *analysis.Analyzer, epochs int) *pageModel {
-	type example struct {
-		class int
-		feats []int32
+	texts := pageTexts(pages)
+	m := &pageModel{an: an, classOf: map[int]int{}}
+	for _, t := range texts {
+		if _, ok := m.classOf[t.page]; !ok {
+			m.classOf[t.page] = len(m.pages)
+			m.pages = append(m.pages, t.page)
+		}
 	}
-	m := &pageModel{an: an, classOf: map[int]int{}, feat: map[string]int32{}}
-	var raw []struct {
-		page int
-		text string
+	if !worthLearning(pages, len(texts), len(m.pages)) {
+		return nil
 	}
+	exs := m.examplesOf(texts)
+	m.examples = len(exs)
+	m.w = pageTrainer(epochs).Train(exs, m.feat.Len(), len(m.pages))
+	return m
+}
+
+// pageText is a short text a page offers: one example to learn the page by.
+type pageText struct {
+	page int
+	text string
+}
+
+// pageTexts returns the pages' declared queries, questions, titles and headings, in an order that does
+// not depend on the order of the pages.
+func pageTexts(pages []heed.Page) []pageText {
+	var out []pageText
 	for i, p := range pages {
 		var texts []string
 		texts = append(texts, p.Queries...)
@@ -84,117 +106,55 @@ func trainPageModel(pages []heed.Page, an *analysis.Analyzer, epochs int) *pageM
 		texts = append(texts, p.Headings...)
 		for _, t := range texts {
 			if strings.TrimSpace(t) != "" {
-				raw = append(raw, struct {
-					page int
-					text string
-				}{i, t})
+				out = append(out, pageText{i, t})
 			}
 		}
 	}
-	// Learn in an order that does not depend on the order of the pages.
-	slices.SortStableFunc(raw, func(a, b struct {
-		page int
-		text string
-	}) int {
+	slices.SortStableFunc(out, func(a, b pageText) int {
 		if c := strings.Compare(pages[a.page].URL, pages[b.page].URL); c != 0 {
 			return c
 		}
 		return strings.Compare(a.text, b.text)
 	})
-	for _, r := range raw {
-		if _, ok := m.classOf[r.page]; !ok {
-			m.classOf[r.page] = len(m.pages)
-			m.pages = append(m.pages, r.page)
-		}
-	}
-	m.k = len(m.pages)
+	return out
+}
+
+// worthLearning says whether pages whose short texts number texts, over k pages that have any, are
+// worth a model: at least two such pages, enough declared queries and questions, and not too much work.
+func worthLearning(pages []heed.Page, texts, k int) bool {
 	declared := 0
 	for _, p := range pages {
 		declared += len(p.Queries) + len(p.Questions)
 	}
-	if m.k < 2 || len(raw)*m.k > maxModelWork || declared < minModelExamples*len(pages) {
-		return nil
-	}
+	return k >= 2 && texts*k <= maxModelWork && declared >= minModelExamples*len(pages)
+}
+
+// examplesOf turns texts into the trainer's examples, numbering their features in m.feat: each feature
+// counted once per text, each worth 1/√n in a text of n features. Texts without features are left out.
+func (m *pageModel) examplesOf(texts []pageText) []linear.Example {
 	var buf []string
-	exs := make([]example, 0, len(raw))
-	for _, r := range raw {
-		buf = textFeatures(an, r.text, buf[:0])
+	exs := make([]linear.Example, 0, len(texts))
+	for _, t := range texts {
+		buf = textFeatures(m.an, t.text, buf[:0])
 		var fs []int32
 		seen := map[int32]bool{}
 		for _, f := range buf {
-			id, ok := m.feat[f]
-			if !ok {
-				id = int32(len(m.feat))
-				m.feat[f] = id
-			}
+			id := m.feat.Add(f)
 			if !seen[id] {
 				seen[id] = true
 				fs = append(fs, id)
 			}
 		}
-		if len(fs) > 0 {
-			exs = append(exs, example{m.classOf[r.page], fs})
+		if len(fs) == 0 {
+			continue
 		}
-	}
-	m.examples = len(exs)
-	nf := len(m.feat)
-	m.w = make([]float32, nf*m.k)
-	g2 := make([]float32, nf*m.k)
-	rng := rand.New(rand.NewPCG(1, 1))
-	order := make([]int, len(exs))
-	for i := range order {
-		order[i] = i
-	}
-	scores := make([]float64, m.k)
-	const rate, l2 = 0.2, 1e-5
-	for epoch := 0; epoch < epochs; epoch++ {
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		for _, oi := range order {
-			ex := exs[oi]
-			norm := float32(1 / math.Sqrt(float64(len(ex.feats))))
-			clear(scores)
-			for _, f := range ex.feats {
-				row := m.w[int(f)*m.k : int(f+1)*m.k]
-				for c, x := range row {
-					scores[c] += float64(x * norm)
-				}
-			}
-			p := softmaxInPlace(scores)
-			for _, f := range ex.feats {
-				row := m.w[int(f)*m.k : int(f+1)*m.k]
-				grow := g2[int(f)*m.k : int(f+1)*m.k]
-				for c := range row {
-					y := 0.0
-					if c == ex.class {
-						y = 1
-					}
-					g := float32(p[c]-y)*norm + l2*row[c]
-					if g == 0 {
-						continue
-					}
-					grow[c] += g * g
-					row[c] -= rate * g / float32(math.Sqrt(float64(grow[c]))+1e-6)
-				}
-			}
+		vs := make([]float64, len(fs))
+		for i := range vs {
+			vs[i] = 1 / math.Sqrt(float64(len(fs)))
 		}
+		exs = append(exs, linear.Example{Features: fs, Values: vs, Class: m.classOf[t.page]})
 	}
-	return m
-}
-
-func softmaxInPlace(s []float64) []float64 {
-	mx := math.Inf(-1)
-	for _, x := range s {
-		mx = max(mx, x)
-	}
-	var z float64
-	for i, x := range s {
-		s[i] = math.Exp(x - mx)
-		z += s[i]
-	}
-	for i := range s {
-		s[i] /= z
-	}
-	return s
+	return exs
 }
 
 // queryFeatures are textFeatures of a request whose terms the index analysed (and corrected, where it
@@ -211,11 +171,11 @@ func queryFeatures(q index.Query, text string) []string {
 // when no feature is known.
 func (m *pageModel) predict(q index.Query, text string) map[int]float64 {
 	fs := queryFeatures(q, text)
-	scores := make([]float64, m.k)
+	scores := make([]float64, len(m.pages))
 	seen := map[int32]bool{}
 	var known []int32
 	for _, f := range fs {
-		if id, ok := m.feat[f]; ok && !seen[id] {
+		if id, ok := m.feat.ID(f); ok && !seen[id] {
 			seen[id] = true
 			known = append(known, id)
 		}
@@ -225,12 +185,11 @@ func (m *pageModel) predict(q index.Query, text string) map[int]float64 {
 	}
 	norm := 1 / math.Sqrt(float64(len(fs)))
 	for _, f := range known {
-		row := m.w[int(f)*m.k : int(f+1)*m.k]
-		for c, x := range row {
+		for c, x := range m.w.Row(int(f)) {
 			scores[c] += float64(x) * norm
 		}
 	}
-	p := softmaxInPlace(scores)
+	p := linear.Softmax(scores)
 	out := make(map[int]float64, len(p))
 	for c, x := range p {
 		out[m.pages[c]] = x
@@ -248,7 +207,7 @@ func (m *pageModel) knownShare(q index.Query) float64 {
 	}
 	var w float64
 	for _, t := range q.Terms {
-		if _, ok := m.feat["t:"+t.Text]; ok {
+		if _, ok := m.feat.ID("t:" + t.Text); ok {
 			w += t.IDF
 		}
 	}

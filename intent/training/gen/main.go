@@ -229,11 +229,31 @@ func readTSV(path string, fn func(cols []string)) error {
 
 func run(root string, n int, out *os.File) error {
 	rng := rand.New(rand.NewPCG(1, 2))
+	lists, err := readLists(root)
+	if err != nil {
+		return err
+	}
+	p := picker{rng: rng, lists: lists}
+	return write(out, generate(rng, p.pick, n))
+}
+
+// readLists returns the slot lists: slotLists and those read from vocab.txt, the lexicon's sites and
+// places, and the word list.
+func readLists(root string) (map[string][]string, error) {
 	lists := map[string][]string{}
 	for k, v := range slotLists {
 		lists[k] = v
 	}
-	// vocab.txt sections.
+	for _, read := range []func(string, map[string][]string) error{readVocab, readSites, readPlaces, readWords} {
+		if err := read(root, lists); err != nil {
+			return nil, err
+		}
+	}
+	return lists, nil
+}
+
+// readVocab adds the sections of vocab.txt ("[name]" then a word or phrase a line) to lists.
+func readVocab(root string, lists map[string][]string) error {
 	f, err := os.Open(filepath.Join(root, "intent", "training", "vocab.txt"))
 	if err != nil {
 		return err
@@ -251,8 +271,13 @@ func run(root string, n int, out *os.File) error {
 		}
 	}
 	f.Close()
-	// Sites: curated and top names are brands; icon names too, as their own slot.
-	err = readTSV(filepath.Join(root, "intent", "lexicon", "sites.tsv"), func(c []string) {
+	return nil
+}
+
+// readSites adds the lexicon's sites: curated and top names are brands (and, when they look like one,
+// domains and names to misspell); icon names too, as their own slot.
+func readSites(root string, lists map[string][]string) error {
+	return readTSV(filepath.Join(root, "intent", "lexicon", "sites.tsv"), func(c []string) {
 		if len(c) != 2 {
 			return
 		}
@@ -269,10 +294,11 @@ func run(root string, n int, out *os.File) error {
 			lists["icon"] = append(lists["icon"], c[0])
 		}
 	})
-	if err != nil {
-		return err
-	}
-	err = readTSV(filepath.Join(root, "intent", "lexicon", "places.tsv"), func(c []string) {
+}
+
+// readPlaces adds the lexicon's cities, states, state codes and countries.
+func readPlaces(root string, lists map[string][]string) error {
+	return readTSV(filepath.Join(root, "intent", "lexicon", "places.tsv"), func(c []string) {
 		if len(c) != 2 {
 			return
 		}
@@ -287,11 +313,13 @@ func run(root string, n int, out *os.File) error {
 			lists["country"] = append(lists["country"], c[0])
 		}
 	})
-	if err != nil {
-		return err
-	}
+}
+
+// readWords adds the word list's words past the 400 most frequent: up to rank 15,000 as everyday words,
+// the rest as rare ones.
+func readWords(root string, lists map[string][]string) error {
 	rank := 0
-	err = readTSV(filepath.Join(root, "analysis", "words.tsv"), func(c []string) {
+	return readTSV(filepath.Join(root, "analysis", "words.tsv"), func(c []string) {
 		rank++
 		w := c[0]
 		if len(w) < 3 || strings.ContainsAny(w, "'") {
@@ -304,45 +332,58 @@ func run(root string, n int, out *os.File) error {
 			lists["rare"] = append(lists["rare"], w)
 		}
 	})
-	if err != nil {
-		return err
-	}
-	pick := func(name string) string {
-		switch name {
-		case "year":
-			return fmt.Sprint(2015 + rng.IntN(12))
-		case "number":
-			return fmt.Sprint([]int{50, 100, 200, 300, 500, 1000}[rng.IntN(6)])
-		case "misspelt":
-			l := lists["misspellable"]
-			return misspell(rng, l[rng.IntN(len(l))])
-		case "typo":
-			l := lists["word"]
-			if rng.IntN(2) == 0 {
-				l = lists["rare"]
-			}
-			for {
-				if w := l[rng.IntN(len(l))]; len(w) >= 4 {
-					return misspell(rng, w)
-				}
-			}
-		case "compound":
-			l := lists["word"]
-			return l[rng.IntN(len(l))] + l[rng.IntN(len(l))]
-		case "scientific":
-			roots := []string{"cardio", "neuro", "gastro", "derma", "hepato", "osteo", "arthro", "nephro", "pneumo", "myo",
-				"hemo", "lympho", "endo", "hyper", "hypo", "peri", "encephalo", "cysto", "angio", "rhino", "oto", "ophthalmo"}
-			ends := []string{"itis", "osis", "ectomy", "ology", "pathy", "algia", "plasty", "oma", "emia", "scopy", "trophy"}
-			return roots[rng.IntN(len(roots))] + ends[rng.IntN(len(ends))]
+}
+
+// picker fills a template's slots: from the lists, or made up (years, numbers, misspellings, compounds,
+// scientific terms).
+type picker struct {
+	rng   *rand.Rand
+	lists map[string][]string
+}
+
+// pick returns a value for the slot name.
+func (p picker) pick(name string) string {
+	rng, lists := p.rng, p.lists
+	switch name {
+	case "year":
+		return fmt.Sprint(2015 + rng.IntN(12))
+	case "number":
+		return fmt.Sprint([]int{50, 100, 200, 300, 500, 1000}[rng.IntN(6)])
+	case "misspelt":
+		l := lists["misspellable"]
+		return misspell(rng, l[rng.IntN(len(l))])
+	case "typo":
+		l := lists["word"]
+		if rng.IntN(2) == 0 {
+			l = lists["rare"]
 		}
-		l := lists[name]
-		if len(l) == 0 {
-			panic("no slot list " + name)
+		for {
+			if w := l[rng.IntN(len(l))]; len(w) >= 4 {
+				return misspell(rng, w)
+			}
 		}
-		return l[rng.IntN(len(l))]
+	case "compound":
+		l := lists["word"]
+		return l[rng.IntN(len(l))] + l[rng.IntN(len(l))]
+	case "scientific":
+		roots := []string{"cardio", "neuro", "gastro", "derma", "hepato", "osteo", "arthro", "nephro", "pneumo", "myo",
+			"hemo", "lympho", "endo", "hyper", "hypo", "peri", "encephalo", "cysto", "angio", "rhino", "oto", "ophthalmo"}
+		ends := []string{"itis", "osis", "ectomy", "ology", "pathy", "algia", "plasty", "oma", "emia", "scopy", "trophy"}
+		return roots[rng.IntN(len(roots))] + ends[rng.IntN(len(ends))]
 	}
+	l := lists[name]
+	if len(l) == 0 {
+		panic("no slot list " + name)
+	}
+	return l[rng.IntN(len(l))]
+}
+
+// row is one generated request and its label.
+type row struct{ label, text string }
+
+// generate makes about n distinct requests, each label's share of them, sorted by label.
+func generate(rng *rand.Rand, pick func(string) string, n int) []row {
 	seen := map[string]bool{}
-	type row struct{ label, text string }
 	var rows []row
 	for _, label := range []string{"informational", "navigational", "commercial", "transactional"} {
 		var ts []template
@@ -355,16 +396,7 @@ func run(root string, n int, out *os.File) error {
 		}
 		want := int(float64(n) * shares[label])
 		for made, tries := 0, 0; made < want && tries < want*20; tries++ {
-			x := rng.Float64() * total
-			t := ts[len(ts)-1]
-			for _, tt := range ts {
-				if x < tt.weight {
-					t = tt
-					break
-				}
-				x -= tt.weight
-			}
-			text := fill(t.pattern, pick)
+			text := fill(choose(rng, ts, total).pattern, pick)
 			if seen[text] {
 				continue
 			}
@@ -374,6 +406,24 @@ func run(root string, n int, out *os.File) error {
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].label < rows[j].label })
+	return rows
+}
+
+// choose picks one of ts by weight; total is the sum of their weights.
+func choose(rng *rand.Rand, ts []template, total float64) template {
+	x := rng.Float64() * total
+	t := ts[len(ts)-1]
+	for _, tt := range ts {
+		if x < tt.weight {
+			return tt
+		}
+		x -= tt.weight
+	}
+	return t
+}
+
+// write writes the rows as label<TAB>text lines under a header.
+func write(out *os.File, rows []row) error {
 	w := bufio.NewWriter(out)
 	fmt.Fprintln(w, "# Generated by intent/training/gen from templates and open word lists; do not edit by hand.")
 	for _, r := range rows {
