@@ -60,7 +60,31 @@ func Cluster(items []GapItem, an *analysis.Analyzer) []heed.Topic {
 		}
 		return cmp.Compare(a.Key, b.Key)
 	})
-	// Terms, with synonyms as one, and how many gaps hold each.
+	terms, df := termsOf(order, an)
+	c := clusterer{bg: an.BackgroundIDF(), byTerm: map[string][]int{}, vec: map[string]float64{}}
+	// Words a large share of the gaps carry (the brand, the main product) tell no topic apart.
+	common := max(commonMin, int(commonShare*float64(len(order))))
+	for i := range order {
+		c.add(i, terms[i], df, common)
+	}
+	out := make([]heed.Topic, 0, len(c.topics))
+	for _, tp := range c.topics {
+		out = append(out, tp.topic(order))
+	}
+	slices.SortStableFunc(out, func(a, b heed.Topic) int {
+		if c := cmp.Compare(b.Demand, a.Demand); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(len(b.Requests), len(a.Requests)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Key, b.Key)
+	})
+	return out
+}
+
+// termsOf are each item's terms, with synonyms as one, and how many items hold each term.
+func termsOf(order []GapItem, an *analysis.Analyzer) ([][]string, map[string]int) {
 	terms := make([][]string, len(order))
 	df := map[string]int{}
 	seenTerm := map[string]bool{}
@@ -81,126 +105,132 @@ func Cluster(items []GapItem, an *analysis.Analyzer) []heed.Topic {
 			}
 		}
 	}
-	bg := an.BackgroundIDF()
-	n := float64(len(order))
-	// A term weighs by its rarity in ordinary language; among the gaps, only the words that too many
-	// of them carry are left out (below), since a word rare among a few gaps is no sign of a topic.
-	weight := func(t string) float64 {
-		if bg == nil {
-			return 1
-		}
-		if w, ok := bg[t]; ok {
-			return min(w, maxBgWeight)
-		}
-		return maxBgWeight
+	return terms, df
+}
+
+// topic is a cluster being built. Its centroid is the mean of its members' unit vectors; it is kept as
+// their sum (and the sum's squared length), which points the same way, so that a member joins in the
+// time of its own terms rather than of all the topic's.
+type topic struct {
+	members []int
+	sum     map[string]float64
+	sq      float64
+}
+
+// clusterer adds gaps, most demanded first, to the topic they are nearest, or to a new one.
+type clusterer struct {
+	bg     map[string]float64
+	topics []*topic
+	byTerm map[string][]int   // term -> topics whose centroid holds it
+	tried  []int              // per topic: the last gap it was tried for, plus one
+	vec    map[string]float64 // the gap being added
+}
+
+// weight is a term's rarity in ordinary language; among the gaps, only the words that too many of them
+// carry are left out, since a word rare among a few gaps is no sign of a topic.
+func (c *clusterer) weight(t string) float64 {
+	if c.bg == nil {
+		return 1
 	}
-	// A topic's centroid is the mean of its members' unit vectors; it is kept as their sum (and the
-	// sum's squared length), which points the same way, so that a member joins in the time of its own
-	// terms rather than of all the topic's.
-	type topic struct {
-		members []int
-		sum     map[string]float64
-		sq      float64
+	if w, ok := c.bg[t]; ok {
+		return min(w, maxBgWeight)
 	}
-	var topics []*topic
-	byTerm := map[string][]int{} // term -> topics whose centroid holds it
-	// Words a large share of the gaps carry (the brand, the main product) tell no topic apart.
-	common := max(commonMin, int(commonShare*n))
-	vec := map[string]float64{}
-	var tried []int // per topic: the last gap it was tried for, plus one
-	for i := range order {
-		clear(vec)
-		var norm float64
-		for _, t := range terms[i] {
-			if df[t] > common {
+	return maxBgWeight
+}
+
+// add puts the i-th gap, with terms, in its topic.
+func (c *clusterer) add(i int, terms []string, df map[string]int, common int) {
+	vec := c.vec
+	clear(vec)
+	var norm float64
+	for _, t := range terms {
+		if df[t] > common {
+			continue
+		}
+		w := c.weight(t)
+		vec[t] = w
+		norm += w * w
+	}
+	norm = math.Sqrt(norm)
+	best, bestSim := -1, 0.0
+	if norm > 0 {
+		best, bestSim = c.nearest(i, norm)
+	}
+	if best < 0 || bestSim < joinSimilarity {
+		c.topics = append(c.topics, &topic{sum: map[string]float64{}})
+		c.tried = append(c.tried, 0)
+		best = len(c.topics) - 1
+	}
+	tp := c.topics[best]
+	tp.members = append(tp.members, i)
+	for t, w := range vec {
+		old, ok := tp.sum[t]
+		if !ok {
+			c.byTerm[t] = append(c.byTerm[t], best)
+		}
+		if norm > 0 {
+			d := w / norm
+			tp.sum[t] = old + d
+			tp.sq += 2*old*d + d*d
+		}
+	}
+}
+
+// nearest is the topic whose centroid is most similar to the i-th gap's vector (of length norm) among
+// those sharing enough of its terms, and the similarity; -1 when none does.
+func (c *clusterer) nearest(i int, norm float64) (int, float64) {
+	best, bestSim := -1, 0.0
+	for t := range c.vec {
+		for _, ti := range c.byTerm[t] {
+			if c.tried[ti] == i+1 {
 				continue
 			}
-			w := weight(t)
-			vec[t] = w
-			norm += w * w
-		}
-		norm = math.Sqrt(norm)
-		best, bestSim := -1, 0.0
-		if norm > 0 {
-			for t := range vec {
-				for _, ti := range byTerm[t] {
-					if tried[ti] == i+1 {
-						continue
-					}
-					tried[ti] = i + 1
-					tp := topics[ti]
-					var dot float64
-					shared := 0
-					for t2, w := range vec {
-						if c, ok := tp.sum[t2]; ok {
-							dot += w * c
-							shared++
-						}
-					}
-					// One shared word is no topic: "snow tyres for ebikes" is not about "ebike lease".
-					if shared < min(minShared, len(vec), len(tp.sum)) {
-						continue
-					}
-					if sim := dot / (norm * math.Sqrt(tp.sq)); sim > bestSim || sim == bestSim && best >= 0 && ti < best {
-						best, bestSim = ti, sim
-					}
+			c.tried[ti] = i + 1
+			tp := c.topics[ti]
+			var dot float64
+			shared := 0
+			for t2, w := range c.vec {
+				if s, ok := tp.sum[t2]; ok {
+					dot += w * s
+					shared++
 				}
 			}
-		}
-		if best < 0 || bestSim < joinSimilarity {
-			topics = append(topics, &topic{sum: map[string]float64{}})
-			tried = append(tried, 0)
-			best = len(topics) - 1
-		}
-		tp := topics[best]
-		tp.members = append(tp.members, i)
-		for t, w := range vec {
-			old, ok := tp.sum[t]
-			if !ok {
-				byTerm[t] = append(byTerm[t], best)
+			// One shared word is no topic: "snow tyres for ebikes" is not about "ebike lease".
+			if shared < min(minShared, len(c.vec), len(tp.sum)) {
+				continue
 			}
-			if norm > 0 {
-				d := w / norm
-				tp.sum[t] = old + d
-				tp.sq += 2*old*d + d*d
+			if sim := dot / (norm * math.Sqrt(tp.sq)); sim > bestSim || sim == bestSim && best >= 0 && ti < best {
+				best, bestSim = ti, sim
 			}
 		}
 	}
-	out := make([]heed.Topic, 0, len(topics))
-	for _, tp := range topics {
-		lead := order[tp.members[0]]
-		t := heed.Topic{Label: lead.Text, Intents: map[heed.Intent]int{}, Kinds: map[heed.GapKind]int{}}
-		var demand float64
-		classes := make([]heed.Classification, 0, len(tp.members))
-		for _, m := range tp.members {
-			it := order[m]
-			t.Requests = append(t.Requests, it.Key)
-			t.Texts = append(t.Texts, it.Text)
-			t.Intents[it.Class.Intent]++
-			t.Kinds[it.Kind]++
-			demand += it.Demand
-			classes = append(classes, it.Class)
-		}
-		t.Demand = math.Round(demand*100) / 100
-		t.Terms = strongest(tp.sum, topicTerms)
-		t.Key = strings.Join(slices.Sorted(slices.Values(t.Terms[:min(len(t.Terms), keyTerms)])), " ")
-		if t.Key == "" {
-			t.Key = heed.Normalize(lead.Text)
-		}
-		t.PageType = SuggestPageType(classes)
-		t.Title = suggestTitle(lead)
-		out = append(out, t)
+	return best, bestSim
+}
+
+// topic is the finished topic: its label, key, members, intent mix, demand, page type and title.
+func (tp *topic) topic(order []GapItem) heed.Topic {
+	lead := order[tp.members[0]]
+	t := heed.Topic{Label: lead.Text, Intents: map[heed.Intent]int{}, Kinds: map[heed.GapKind]int{}}
+	var demand float64
+	classes := make([]heed.Classification, 0, len(tp.members))
+	for _, m := range tp.members {
+		it := order[m]
+		t.Requests = append(t.Requests, it.Key)
+		t.Texts = append(t.Texts, it.Text)
+		t.Intents[it.Class.Intent]++
+		t.Kinds[it.Kind]++
+		demand += it.Demand
+		classes = append(classes, it.Class)
 	}
-	slices.SortStableFunc(out, func(a, b heed.Topic) int {
-		if c := cmp.Compare(b.Demand, a.Demand); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(len(b.Requests), len(a.Requests)); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Key, b.Key)
-	})
-	return out
+	t.Demand = math.Round(demand*100) / 100
+	t.Terms = strongest(tp.sum, topicTerms)
+	t.Key = strings.Join(slices.Sorted(slices.Values(t.Terms[:min(len(t.Terms), keyTerms)])), " ")
+	if t.Key == "" {
+		t.Key = heed.Normalize(lead.Text)
+	}
+	t.PageType = SuggestPageType(classes)
+	t.Title = suggestTitle(lead)
+	return t
 }
 
 // strongest returns a centroid's n strongest terms, strongest first.
