@@ -16,6 +16,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/crawler/suggest"
 	"github.com/heed-dev/heed/report"
 )
 
@@ -446,5 +448,31 @@ func TestDemo(t *testing.T) {
 	}
 	if code, stdout, errs := heedRun(t, "", "demo", "--out", out); code != 0 || !strings.Contains(stdout, "0 new") {
 		t.Errorf("second demo: code %d, %q %s", code, stdout, errs)
+	}
+}
+
+// TestEverySourceKindHasASightingKind holds heed.SightingKindOf (the vocabulary's one table of what a
+// sighting is evidence of) to the source kinds heed builds: forum sources give questions, the requests
+// import gives imports, every suggestion source gives suggestions. A new kind must be placed there.
+func TestEverySourceKindHasASightingKind(t *testing.T) {
+	want := map[string]heed.SightingKind{
+		"stackexchange": heed.SightingQuestion, "reddit": heed.SightingQuestion, "discourse": heed.SightingQuestion,
+		"feed": heed.SightingQuestion, "html": heed.SightingQuestion, "requests": heed.SightingImport,
+	}
+	for kind := range suggest.Kinds {
+		want[kind] = heed.SightingSuggestion
+	}
+	for kind := range sourceKinds() {
+		w, ok := want[kind]
+		if !ok {
+			t.Errorf("source kind %q: say here (and in heed.SightingKindOf) what its sightings are evidence of", kind)
+			continue
+		}
+		if got := heed.SightingKindOf(kind); got != w {
+			t.Errorf("SightingKindOf(%q) = %q, want %q", kind, got, w)
+		}
+	}
+	if len(want) != len(sourceKinds()) {
+		t.Errorf("%d kinds placed here, %d built", len(want), len(sourceKinds()))
 	}
 }
