@@ -37,3 +37,24 @@ func TestOverrideApply(t *testing.T) {
 		})
 	}
 }
+
+func TestRound(t *testing.T) {
+	tests := []struct {
+		x      float64
+		places int
+		want   float64
+	}{
+		{0.2714, 3, 0.271},
+		{0.2715, 3, 0.272},
+		{4.875, 2, 4.88},
+		{0.46428571, 4, 0.4643},
+		{-1.25, 1, -1.3}, // halves away from zero
+		{2.5, 0, 3},
+		{0, 6, 0},
+	}
+	for _, tt := range tests {
+		if got := Round(tt.x, tt.places); got != tt.want {
+			t.Errorf("Round(%v, %d) = %v, want %v", tt.x, tt.places, got, tt.want)
+		}
+	}
+}

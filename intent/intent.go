@@ -111,7 +111,7 @@ func (c *Classifier) Classify(text string) heed.Classification {
 		}
 	}
 	out.Intent = heed.Intents[best]
-	out.Confidence = float64(int(probs[best]*1000+0.5)) / 1000
+	out.Confidence = heed.Round(probs[best], 3)
 	if c.model != nil {
 		for _, ct := range c.model.Contributions(fs, best, 6) {
 			out.Reasons = append(out.Reasons, "model "+ct.Feature+" "+signed2(ct.Amount))

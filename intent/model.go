@@ -3,10 +3,11 @@ package intent
 import (
 	"encoding/json"
 	"fmt"
-	"math"
+
 	"slices"
 	"sort"
 
+	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/internal/linear"
 )
 
@@ -105,7 +106,7 @@ func Train(labels []string, examples []Example, opt TrainOptions) (*Model, error
 	for f := range index.Len() {
 		ws := make([]float64, len(labels))
 		for c, x := range w.Row(f) {
-			ws[c] = math.Round(x*1e4) / 1e4
+			ws[c] = heed.Round(x, 4)
 		}
 		m.Weights[index.Name(int32(f))] = ws
 	}

@@ -115,12 +115,10 @@ func statsOf(rep *report.Report, st store.RunStats) store.RunStats {
 			st.GapsByIntentKind[in] = map[string]int{}
 		}
 		st.GapsByIntentKind[in][string(r.GapKind)]++
-		st.GapDemand[in] = round2(st.GapDemand[in] + r.Demand)
+		st.GapDemand[in] = heed.Round(st.GapDemand[in]+r.Demand, 2)
 	}
 	return st
 }
-
-func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
 
 // historyOf is the coverage trend of a job's earlier runs (runs, newest first), oldest first, leaving out
 // the run current and failed runs.

@@ -292,7 +292,7 @@ func (b *builder) pages() {
 	}
 	for _, pg := range b.in.Pages {
 		if pd := b.pageDemand[pg.URL]; pd != nil {
-			pd.Demand = round2(pd.Demand)
+			pd.Demand = heed.Round(pd.Demand, 2)
 			rep.Pages = append(rep.Pages, *pd)
 		} else {
 			rep.Pages = append(rep.Pages, Page{URL: pg.URL, Title: pg.Title, Type: pg.Type, Requests: []string{}})
@@ -319,8 +319,5 @@ func ratio(a, b int) float64 {
 	if b == 0 {
 		return 0
 	}
-	return round4(float64(a) / float64(b))
+	return heed.Round(float64(a)/float64(b), 4)
 }
-
-func round2(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
-func round4(x float64) float64 { return float64(int64(x*10000+0.5)) / 10000 }

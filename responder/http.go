@@ -55,7 +55,7 @@ func NewAnswer(text string, c heed.Classification, m heed.Match, cal Calibration
 			mods = []heed.Modifier{}
 		}
 		a.Explain = &Explanation{Confidence: c.Confidence, QuestionType: c.QuestionType, Modifiers: mods,
-			IntentRules: c.Reasons, Answer: round3(cal.Answer), NoContent: round3(cal.NoContent)}
+			IntentRules: c.Reasons, Answer: heed.Round(cal.Answer, 3), NoContent: heed.Round(cal.NoContent, 3)}
 	}
 	return a
 }

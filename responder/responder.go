@@ -10,7 +10,6 @@ package responder
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/heed-dev/heed"
@@ -62,9 +61,9 @@ func (m *Matcher) Match(text string, c heed.Classification) heed.Match {
 	best := cands[0]
 	page := pages[best.page]
 	out.URL = page.URL
-	out.Score = round3(best.score)
+	out.Score = heed.Round(best.score, 3)
 	for _, alt := range cands[1:min(len(cands), 1+maxAlternatives)] {
-		out.Alternatives = append(out.Alternatives, heed.Alternative{URL: pages[alt.page].URL, Score: round3(alt.score)})
+		out.Alternatives = append(out.Alternatives, heed.Alternative{URL: pages[alt.page].URL, Score: heed.Round(alt.score, 3)})
 	}
 	why := explain(q, best, cands)
 	switch g := gapScore(cands); {
@@ -154,5 +153,3 @@ func titleOr(p heed.Page) string {
 	}
 	return p.URL
 }
-
-func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

@@ -222,7 +222,7 @@ func (tp *topic) topic(order []GapItem) heed.Topic {
 		demand += it.Demand
 		classes = append(classes, it.Class)
 	}
-	t.Demand = math.Round(demand*100) / 100
+	t.Demand = heed.Round(demand, 2)
 	t.Terms = strongest(tp.sum, topicTerms)
 	t.Key = strings.Join(slices.Sorted(slices.Values(t.Terms[:min(len(t.Terms), keyTerms)])), " ")
 	if t.Key == "" {

@@ -79,5 +79,5 @@ func Demand(e heed.Evidence) float64 {
 	}
 	breadth := 1 + 0.25*float64(max(len(e.Sources)-1, 0)) + 0.15*float64(max(len(e.Seeds)-1, 0))
 	recur := 1 + 0.2*math.Log2(float64(max(e.RunsSeen, 1)))
-	return math.Round(d*breadth*recur*100) / 100
+	return heed.Round(d*breadth*recur, 2)
 }
