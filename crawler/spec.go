@@ -29,6 +29,14 @@ type Spec struct {
 	Delay    time.Duration `yaml:"delay"`
 }
 
+// SourceName is the source's configured name, else its kind.
+func (s Spec) SourceName() string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return s.Kind
+}
+
 // Option returns the option key, or def when it is not set.
 func (s Spec) Option(key, def string) string {
 	if v, ok := s.Options[key]; ok && v != "" {

@@ -29,7 +29,7 @@ type Discourse struct {
 
 // NewDiscourse builds a Discourse source.
 func NewDiscourse(spec crawler.Spec, f getter, maxWait time.Duration) (*Discourse, error) {
-	d := &Discourse{name: nameOf(spec), method: spec.Option("method", ""), f: f, maxWait: maxWait}
+	d := &Discourse{name: spec.SourceName(), method: spec.Option("method", ""), f: f, maxWait: maxWait}
 	u, err := url.Parse(spec.Base)
 	if spec.Base == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("source %s: discourse needs the forum's URL as base, such as discourse=https://forum.example.com", d.name)

@@ -27,7 +27,7 @@ type Feed struct {
 
 // NewFeed builds a feed source.
 func NewFeed(spec crawler.Spec, f getter) (*Feed, error) {
-	name := nameOf(spec)
+	name := spec.SourceName()
 	u, err := url.Parse(strings.ReplaceAll(spec.Base, "{q}", "x"))
 	if spec.Base == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("source %s: feed needs the feed's URL as base, such as feed=https://forum.example.com/latest.rss", name)

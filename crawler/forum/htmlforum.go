@@ -38,7 +38,7 @@ type HTMLSelectors struct {
 
 // NewHTMLForum builds an HTML forum source.
 func NewHTMLForum(spec crawler.Spec, f getter) (*HTMLForum, error) {
-	name := nameOf(spec)
+	name := spec.SourceName()
 	u, err := url.Parse(strings.ReplaceAll(spec.Base, "{q}", "x"))
 	if spec.Base == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("source %s: html needs the forum page's URL as base", name)

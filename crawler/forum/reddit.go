@@ -33,7 +33,7 @@ type Reddit struct {
 
 // NewReddit builds a Reddit source.
 func NewReddit(spec crawler.Spec, f getter) (*Reddit, error) {
-	r := &Reddit{name: nameOf(spec), sub: strings.TrimPrefix(spec.Option("sub", ""), "r/"), method: spec.Option("method", ""),
+	r := &Reddit{name: spec.SourceName(), sub: strings.TrimPrefix(spec.Option("sub", ""), "r/"), method: spec.Option("method", ""),
 		sort: spec.Option("sort", "new"), window: spec.Option("t", "week"), f: f}
 	for _, c := range r.sub {
 		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
@@ -72,20 +72,12 @@ func NewReddit(spec crawler.Spec, f getter) (*Reddit, error) {
 	return r, nil
 }
 
-// nameOf is the source's configured name, else its kind.
-func nameOf(spec crawler.Spec) string {
-	if spec.Name != "" {
-		return spec.Name
-	}
-	return spec.Kind
-}
-
 // apiRoot is the root URL of the public API at public, the spec's base (when set) replacing its scheme,
 // host and port, without a final slash.
 func apiRoot(spec crawler.Spec, public string) (string, error) {
 	ep, err := crawler.Endpoint(public, spec.Base)
 	if err != nil {
-		return "", fmt.Errorf("source %s: %w", nameOf(spec), err)
+		return "", fmt.Errorf("source %s: %w", spec.SourceName(), err)
 	}
 	return strings.TrimSuffix(ep, "/"), nil
 }

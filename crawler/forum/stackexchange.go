@@ -44,7 +44,7 @@ type StackExchange struct {
 
 // NewStackExchange builds a Stack Exchange source.
 func NewStackExchange(spec crawler.Spec, f getter) (*StackExchange, error) {
-	name := nameOf(spec)
+	name := spec.SourceName()
 	s := &StackExchange{
 		name: name, site: spec.Option("site", ""), tagged: spec.Option("tagged", ""),
 		sort: spec.Option("sort", "creation"), method: spec.Option("method", "search"),

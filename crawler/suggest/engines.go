@@ -40,7 +40,7 @@ var AmazonMarketplaces = map[string]string{
 func endpoint(spec crawler.Spec, public string) (*url.URL, error) {
 	raw, err := crawler.Endpoint(public, spec.Base)
 	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", nameOf(spec), err)
+		return nil, fmt.Errorf("source %s: %w", spec.SourceName(), err)
 	}
 	return url.Parse(raw)
 }
@@ -89,7 +89,7 @@ func NewGoogle(spec crawler.Spec, f getter) (*Source, error) {
 	if ds := spec.Option("ds", ""); ds != "" {
 		fixed.Set("ds", ds)
 	}
-	s := &Source{name: nameOf(spec), kind: "google", lang: langOf(hl), locale: locale(hl, gl), expand: spec.Expand, f: f,
+	s := &Source{name: spec.SourceName(), kind: "google", lang: langOf(hl), locale: locale(hl, gl), expand: spec.Expand, f: f,
 		accept: "application/json, text/javascript, */*;q=0.1"}
 	switch client {
 	case "firefox":
@@ -120,7 +120,7 @@ func NewYouTube(spec crawler.Spec, f getter) (*Source, error) {
 	if gl != "" {
 		fixed.Set("gl", gl)
 	}
-	return &Source{name: nameOf(spec), kind: "youtube", lang: langOf(hl), locale: locale(hl, gl), expand: spec.Expand, f: f,
+	return &Source{name: spec.SourceName(), kind: "youtube", lang: langOf(hl), locale: locale(hl, gl), expand: spec.Expand, f: f,
 		build: withQuery(u, fixed, "q"), parse: ParseJSONP, accept: "text/javascript, application/json;q=0.9, */*;q=0.1"}, nil
 }
 
@@ -131,7 +131,7 @@ func NewBing(spec crawler.Spec, f getter) (*Source, error) {
 		return nil, err
 	}
 	market := spec.Option("market", "en-US")
-	return &Source{name: nameOf(spec), kind: "bing", lang: langOf(market), locale: market, expand: spec.Expand, f: f,
+	return &Source{name: spec.SourceName(), kind: "bing", lang: langOf(market), locale: market, expand: spec.Expand, f: f,
 		build: withQuery(u, url.Values{"market": {market}}, "query"), parse: ParseOpenSearch,
 		accept: "application/x-suggestions+json, application/json;q=0.9, */*;q=0.1"}, nil
 }
@@ -148,7 +148,7 @@ func NewDuckDuckGo(spec crawler.Spec, f getter) (*Source, error) {
 	if t := spec.Option("type", ""); t != "" {
 		fixed.Set("type", t)
 	}
-	return &Source{name: nameOf(spec), kind: "duckduckgo", lang: langOf(kl), locale: kl, expand: spec.Expand, f: f,
+	return &Source{name: spec.SourceName(), kind: "duckduckgo", lang: langOf(kl), locale: kl, expand: spec.Expand, f: f,
 		build: withQuery(u, fixed, "q"), parse: ParseDuckDuckGo, accept: "application/json, */*;q=0.1"}, nil
 }
 
@@ -162,7 +162,7 @@ func NewAmazon(spec crawler.Spec, f getter) (*Source, error) {
 	country := strings.ToLower(spec.Option("country", "us"))
 	mid := spec.Option("mid", AmazonMarketplaces[country])
 	if mid == "" {
-		return nil, fmt.Errorf("source %s: country %q has no known marketplace: give mid", nameOf(spec), country)
+		return nil, fmt.Errorf("source %s: country %q has no known marketplace: give mid", spec.SourceName(), country)
 	}
 	fixed := url.Values{"mid": {mid}, "alias": {spec.Option("alias", "aps")}, "limit": {spec.Option("limit", "11")},
 		"suggestion-type": {"KEYWORD"}}
@@ -170,7 +170,7 @@ func NewAmazon(spec crawler.Spec, f getter) (*Source, error) {
 	if lang == "" {
 		lang = "en"
 	}
-	return &Source{name: nameOf(spec), kind: "amazon", lang: lang, locale: country, expand: spec.Expand, f: f,
+	return &Source{name: spec.SourceName(), kind: "amazon", lang: lang, locale: country, expand: spec.Expand, f: f,
 		build: withQuery(u, fixed, "prefix"), parse: ParseAmazon, accept: "application/json, */*;q=0.1"}, nil
 }
 
@@ -180,7 +180,7 @@ func NewWikipedia(spec crawler.Spec, f getter) (*Source, error) {
 	lang := strings.ToLower(spec.Option("lang", "en"))
 	for _, r := range lang {
 		if (r < 'a' || r > 'z') && r != '-' {
-			return nil, fmt.Errorf("source %s: lang %q is not a wiki code", nameOf(spec), lang)
+			return nil, fmt.Errorf("source %s: lang %q is not a wiki code", spec.SourceName(), lang)
 		}
 	}
 	u, err := endpoint(spec, fmt.Sprintf(wikipediaTemplate, lang))
@@ -188,7 +188,7 @@ func NewWikipedia(spec crawler.Spec, f getter) (*Source, error) {
 		return nil, err
 	}
 	fixed := url.Values{"action": {"opensearch"}, "format": {"json"}, "limit": {spec.Option("limit", "10")}}
-	return &Source{name: nameOf(spec), kind: "wikipedia", lang: lang, locale: lang, expand: spec.Expand, f: f,
+	return &Source{name: spec.SourceName(), kind: "wikipedia", lang: lang, locale: lang, expand: spec.Expand, f: f,
 		build: withQuery(u, fixed, "search"), parse: ParseOpenSearch, accept: "application/json, */*;q=0.1"}, nil
 }
 

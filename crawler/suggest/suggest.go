@@ -153,28 +153,21 @@ func (s *Source) fetchOne(ctx context.Context, u crawler.Unit, query string) ([]
 // is the full URL with {q} standing for the query; options: hl (the language of the expansion words).
 func NewOpenSearch(spec crawler.Spec, f getter) (*Source, error) {
 	if spec.Base == "" || !strings.Contains(spec.Base, "{q}") {
-		return nil, fmt.Errorf("source %s: opensearch needs a base URL with {q}, such as opensearch=https://example.com/suggest?q={q}", nameOf(spec))
+		return nil, fmt.Errorf("source %s: opensearch needs a base URL with {q}, such as opensearch=https://example.com/suggest?q={q}", spec.SourceName())
 	}
 	u, err := url.Parse(strings.ReplaceAll(spec.Base, "{q}", "x"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("source %s: base %q is not an http(s) URL", nameOf(spec), spec.Base)
+		return nil, fmt.Errorf("source %s: base %q is not an http(s) URL", spec.SourceName(), spec.Base)
 	}
 	tmpl := spec.Base
 	lang := spec.Option("hl", "en")
 	return &Source{
-		name: nameOf(spec), kind: "opensearch", lang: lang, locale: spec.Option("hl", ""), expand: spec.Expand,
+		name: spec.SourceName(), kind: "opensearch", lang: lang, locale: spec.Option("hl", ""), expand: spec.Expand,
 		build:  func(q string) string { return strings.ReplaceAll(tmpl, "{q}", url.QueryEscape(q)) },
 		parse:  ParseOpenSearch,
 		accept: "application/x-suggestions+json, application/json;q=0.9, */*;q=0.1",
 		f:      f,
 	}, nil
-}
-
-func nameOf(spec crawler.Spec) string {
-	if spec.Name != "" {
-		return spec.Name
-	}
-	return spec.Kind
 }
 
 // ParseOpenSearch reads the OpenSearch suggestion shape: [query, [completions...], [descriptions...]?,
