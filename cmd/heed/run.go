@@ -67,7 +67,7 @@ func runJob(ctx context.Context, e *env, cfg *config.File, jobName string, shard
 	if err != nil {
 		return ops.Summary{}, usageError{err}
 	}
-	st, err := openStore(ctx, cfg, log)
+	st, err := openStore(ctx, e, cfg, log)
 	if err != nil {
 		return ops.Summary{}, err
 	}
@@ -117,7 +117,7 @@ func exportMetrics(ctx context.Context, cfg *config.File, g prometheus.Gatherer,
 }
 
 // openStore opens the configured store; log hears of the rows it skips as unreadable.
-func openStore(ctx context.Context, cfg *config.File, log *slog.Logger) (store.Store, error) {
+func openStore(ctx context.Context, e *env, cfg *config.File, log *slog.Logger) (store.Store, error) {
 	switch cfg.Storage.Kind {
 	case "embedded":
 		s, err := embedded.Open(ctx, cfg.Storage.Data)
@@ -129,10 +129,10 @@ func openStore(ctx context.Context, cfg *config.File, log *slog.Logger) (store.S
 	case "elasticsearch":
 		es := cfg.Storage.Elasticsearch
 		if es.APIKey == "" {
-			es.APIKey = os.Getenv("HEED_ELASTICSEARCH_API_KEY")
+			es.APIKey = e.getenv("HEED_ELASTICSEARCH_API_KEY")
 		}
 		if es.Password == "" {
-			es.Password = os.Getenv("HEED_ELASTICSEARCH_PASSWORD")
+			es.Password = e.getenv("HEED_ELASTICSEARCH_PASSWORD")
 		}
 		s, err := elastic.Open(ctx, elastic.Config{Addresses: es.Addresses, APIKey: es.APIKey, Username: es.Username,
 			Password: es.Password, CACert: es.CACert, IndexPrefix: es.IndexPrefix, Lang: cfg.Organisation.Lang})

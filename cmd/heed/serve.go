@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"os/signal"
 	"syscall"
 	"time"
@@ -52,7 +51,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 		jobs = append(jobs, s)
 	}
-	st, err := openStore(ctx, cfg, log)
+	st, err := openStore(ctx, e, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -79,10 +78,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	refresh(ctx)
 	auth := review.Auth{Token: cfg.Serve.ReviewToken, Username: cfg.Serve.ReviewUser, Password: cfg.Serve.ReviewPassword}
 	if auth.Token == "" {
-		auth.Token = os.Getenv("HEED_REVIEW_TOKEN")
+		auth.Token = e.getenv("HEED_REVIEW_TOKEN")
 	}
 	if auth.Password == "" {
-		auth.Password = os.Getenv("HEED_REVIEW_PASSWORD")
+		auth.Password = e.getenv("HEED_REVIEW_PASSWORD")
 	}
 	rev := &review.Handler{Store: st, ReportDir: cfg.Report.Dir, Auth: auth, Log: log}
 	srv := &ops.Server{
