@@ -6,17 +6,10 @@ import (
 	"fmt"
 
 	"github.com/heed-dev/heed"
-	"github.com/heed-dev/heed/analysis"
 	"github.com/heed-dev/heed/crawler/site"
-	"github.com/heed-dev/heed/index"
 	"github.com/heed-dev/heed/intent"
 	"github.com/heed-dev/heed/responder"
 )
-
-// newMatcher builds the full-text index of pages and a matcher calibrated on it.
-func newMatcher(pages []heed.Page, lang string) *responder.Matcher {
-	return responder.New(index.Build(pages, analysis.New(lang), index.DefaultParams()))
-}
 
 // readPages reads a page export, warning about each bad line; it is a usage error when no page is left.
 func readPages(e *env, path string) ([]heed.Page, error) {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/config"
-	"github.com/heed-dev/heed/intent"
 	"github.com/heed-dev/heed/ops"
 	"github.com/heed-dev/heed/responder"
 	"github.com/heed-dev/heed/review"
@@ -60,8 +59,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	ms := newMetricSet()
-	brands := cfg.Organisation.BrandNames()
-	respond := responder.NewHandler(intent.New(intent.Options{Brands: brands}), nil)
+	respond := responder.NewHandler(newClassifier(cfg), nil)
 	refresh := func(ctx context.Context) {
 		pages, err := st.Pages(ctx)
 		if err != nil {
