@@ -58,3 +58,27 @@ func TestRound(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckExpansions(t *testing.T) {
+	tests := []struct {
+		list []string
+		want string // a part of the error; "" for none
+	}{
+		{[]string{"alphabet", "questions", "prepositions", "comparisons"}, ""},
+		{[]string{"prefix:best", "suffix:uk", "depth:3"}, ""},
+		{[]string{"emoji"}, `unknown expansion "emoji"`},
+		{[]string{"Alphabet"}, `unknown expansion "Alphabet"`},
+		{[]string{"prefix: "}, "no word after the colon"},
+		{[]string{"depth:4"}, "from 1 to 3"},
+		{[]string{"depth:x"}, "from 1 to 3"},
+	}
+	for _, tt := range tests {
+		err := CheckExpansions(tt.list)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("CheckExpansions(%q) = %v, want nil", tt.list, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("CheckExpansions(%q) = %v, want an error with %q", tt.list, err, tt.want)
+		}
+	}
+}

@@ -19,6 +19,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/analysis"
 )
 
@@ -199,13 +200,6 @@ const (
 	defaultMaxRetryAfter = 2 * time.Minute
 	defaultMaxBody       = 8 << 20
 )
-
-// expansions are the expansions of a seed a suggestion source understands, besides prefix:WORD,
-// suffix:WORD and depth:N (a test in cmd/heed keeps them the crawler's).
-var expansions = []string{"alphabet", "questions", "prepositions", "comparisons"}
-
-// maxDepth bounds depth:N, the recursion on suggestions.
-const maxDepth = 3
 
 // Ranges are the values every numeric and duration setting may take, by key ("sources[].delay" is each
 // source's delay): the one place they are set, documented in the README's configuration reference.
@@ -503,11 +497,11 @@ func (f *File) Check() error {
 			bad([]any{"sources", i, "name"}, "source name %q is used by sources[%d] too: give each source its own name", s.Name, j)
 		}
 		names[s.Name] = i
-		if err := checkExpansions(s.Expand); err != nil {
+		if err := heed.CheckExpansions(s.Expand); err != nil {
 			bad([]any{"sources", i, "expand"}, "%v", err)
 		}
 	}
-	if err := checkExpansions(f.Expand); err != nil {
+	if err := heed.CheckExpansions(f.Expand); err != nil {
 		bad([]any{"expand"}, "%v", err)
 	}
 	if f.Organisation.Site != "" && !strings.HasPrefix(f.Organisation.Site, "http://") && !strings.HasPrefix(f.Organisation.Site, "https://") {
@@ -554,30 +548,6 @@ func (f *File) Check() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// checkExpansions returns an error naming the first expansion in list that no suggestion source
-// understands.
-func checkExpansions(list []string) error {
-	for _, e := range list {
-		word, isAffix := strings.CutPrefix(e, "prefix:")
-		if !isAffix {
-			word, isAffix = strings.CutPrefix(e, "suffix:")
-		}
-		if isAffix && strings.TrimSpace(word) == "" {
-			return fmt.Errorf("expansion %q: no word after the colon", e)
-		}
-		if d, isDepth := strings.CutPrefix(e, "depth:"); isDepth {
-			if n, err := strconv.Atoi(d); err != nil || n < 1 || n > maxDepth {
-				return fmt.Errorf("expansion %q: the recursion depth must be a whole number from 1 to %d", e, maxDepth)
-			}
-			continue
-		}
-		if !slices.Contains(expansions, e) && !isAffix {
-			return fmt.Errorf("unknown expansion %q (want %s, prefix:WORD, suffix:WORD or depth:N)", e, strings.Join(expansions, ", "))
-		}
-	}
-	return nil
 }
 
 // Job returns the named job; "" means the first.

@@ -3,8 +3,6 @@ package crawler
 import (
 	"fmt"
 	"net/url"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -120,33 +118,4 @@ func Endpoint(public, base string) (string, error) {
 		u.Path = p + u.Path
 	}
 	return u.String(), nil
-}
-
-// MaxDepth bounds recursion on suggestions: each level multiplies the queries by about ten.
-const MaxDepth = 3
-
-// Expansions are the expansion kinds a suggestion source understands.
-var Expansions = []string{"alphabet", "questions", "prepositions", "comparisons"}
-
-// CheckExpansions returns an error naming the first unknown expansion.
-func CheckExpansions(list []string) error {
-	for _, e := range list {
-		word, isAffix := strings.CutPrefix(e, "prefix:")
-		if !isAffix {
-			word, isAffix = strings.CutPrefix(e, "suffix:")
-		}
-		if isAffix && strings.TrimSpace(word) == "" {
-			return fmt.Errorf("expansion %q: no word after the colon", e)
-		}
-		if d, isDepth := strings.CutPrefix(e, "depth:"); isDepth {
-			if n, err := strconv.Atoi(d); err != nil || n < 1 || n > MaxDepth {
-				return fmt.Errorf("expansion %q: the recursion depth must be a whole number from 1 to %d", e, MaxDepth)
-			}
-			continue
-		}
-		if !slices.Contains(Expansions, e) && !isAffix {
-			return fmt.Errorf("unknown expansion %q (want %s, prefix:WORD, suffix:WORD or depth:N)", e, strings.Join(Expansions, ", "))
-		}
-	}
-	return nil
 }

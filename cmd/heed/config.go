@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/config"
 	"github.com/heed-dev/heed/crawler"
 	"github.com/heed-dev/heed/ops"
@@ -232,7 +233,7 @@ func resolveConfig(f runFlags) (*config.File, error) {
 	cfg.Seeds = append(cfg.Seeds, f.seeds...)
 	if f.expand != "" {
 		exp := commaList(f.expand)
-		if err := crawler.CheckExpansions(exp); err != nil {
+		if err := heed.CheckExpansions(exp); err != nil {
 			return nil, usagef("-expand: %v", err)
 		}
 		cfg.Expand = exp

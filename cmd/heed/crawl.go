@@ -102,7 +102,7 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 // checked against the config keys' bounds.
 func crawlConfig(sources listFlag, expand string, workers int, delay time.Duration) (*config.File, error) {
 	exp := commaList(expand)
-	if err := crawler.CheckExpansions(exp); err != nil {
+	if err := heed.CheckExpansions(exp); err != nil {
 		return nil, usagef("-expand: %v", err)
 	}
 	cfg := &config.File{}
