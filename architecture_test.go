@@ -22,8 +22,9 @@ type pkg struct {
 }
 
 // modulePackages reads the package clause and imports of every non-test Go file of the module, and
-// calls fn with every function declared in any Go file (tests included) that is not generated.
-func modulePackages(t *testing.T, fn func(file string, fset *token.FileSet, f *ast.FuncDecl)) map[string]*pkg {
+// calls fn with every function declared in any Go file (tests included) that is not generated, and every
+// function literal outside a function.
+func modulePackages(t *testing.T, fn func(file string, fset *token.FileSet, name string, f ast.Node)) map[string]*pkg {
 	t.Helper()
 	pkgs := map[string]*pkg{}
 	fset := token.NewFileSet()
@@ -32,7 +33,7 @@ func modulePackages(t *testing.T, fn func(file string, fset *token.FileSet, f *a
 			return err
 		}
 		if d.IsDir() {
-			if p != "." && (d.Name() == "testdata" || d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".") || d.Name() == "out" || d.Name() == "bin") {
+			if p != "." && (d.Name() == "testdata" || d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".") || p == "out" || p == "bin") {
 				return filepath.SkipDir
 			}
 			return nil
@@ -70,8 +71,20 @@ func modulePackages(t *testing.T, fn func(file string, fset *token.FileSet, f *a
 				return nil
 			}
 			for _, d := range full.Decls {
-				if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
-					fn(p, fset, fd)
+				switch d := d.(type) {
+				case *ast.FuncDecl:
+					if d.Body != nil {
+						fn(p, fset, d.Name.Name, d)
+					}
+				case *ast.GenDecl:
+					// Functions written as package-level values (var f = func..., tables of funcs) count too.
+					ast.Inspect(d, func(n ast.Node) bool {
+						if lit, ok := n.(*ast.FuncLit); ok {
+							fn(p, fset, "a function literal", lit)
+							return false
+						}
+						return true
+					})
 				}
 			}
 		}
@@ -97,46 +110,49 @@ func local(imp string) (string, bool) {
 
 func isStd(imp string) bool { return !strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") }
 
-// TestImportRules keeps the package map of docs/architecture.md true: the stages (crawler, intent,
+// TestImportRules keeps the package map of the README's Architecture section true: the stages (crawler, intent,
 // responder, triage) import neither each other nor the store; ops reaches intent, responder and triage
 // only through interfaces it declares; report imports no store, responder or triage; config imports no
 // stage; the root imports only the standard library; each outside library stays in its one home; and
-// internal/ holds libraries, not programs.
+// internal/ holds libraries, not programs. The rules on heed's own packages hold for what a package
+// reaches through others too (ops may not reach the responder through a helper); tests may import any
+// package, to exercise a stage with real neighbours.
 func TestImportRules(t *testing.T) {
 	stages := []string{"crawler", "intent", "responder", "triage"}
 	rules := []struct {
-		name    string
-		applies func(p string) bool
-		banned  func(imp string) bool
+		name       string
+		applies    func(p string) bool
+		banned     func(imp string) bool
+		transitive bool // also through the module's other packages
 	}{
-		{"a stage imports no other stage and no store", func(p string) bool { return stageOf(p, stages) != "" }, nil},
+		{"a stage imports no other stage and no store", func(p string) bool { return stageOf(p, stages) != "" }, nil, true},
 		{"ops reaches intent, responder and triage only through its interfaces",
 			func(p string) bool { return within(p, "ops") },
 			func(imp string) bool {
 				l, ok := local(imp)
 				return ok && (within(l, "intent") || within(l, "responder") || within(l, "triage"))
-			}},
+			}, true},
 		{"report imports no store, responder or triage",
 			func(p string) bool { return within(p, "report") },
 			func(imp string) bool {
 				l, ok := local(imp)
 				return ok && (within(l, "store") || within(l, "responder") || within(l, "triage"))
-			}},
+			}, true},
 		{"config imports no stage, store, report or ops",
 			func(p string) bool { return within(p, "config") },
 			func(imp string) bool {
 				l, ok := local(imp)
 				return ok && (stageOf(l, stages) != "" || within(l, "store") || within(l, "report") || within(l, "ops"))
-			}},
-		{"the root imports only the standard library", func(p string) bool { return p == "" }, func(imp string) bool { return !isStd(imp) }},
+			}, true},
+		{"the root imports only the standard library", func(p string) bool { return p == "" }, func(imp string) bool { return !isStd(imp) }, false},
 		{"only store/elastic imports go-elasticsearch", func(p string) bool { return !within(p, "store/elastic") },
-			func(imp string) bool { return strings.HasPrefix(imp, "github.com/elastic/go-elasticsearch") }},
+			func(imp string) bool { return strings.HasPrefix(imp, "github.com/elastic/go-elasticsearch") }, false},
 		{"only crawler/ imports colly", func(p string) bool { return !within(p, "crawler") },
-			func(imp string) bool { return strings.HasPrefix(imp, "github.com/gocolly/colly") }},
+			func(imp string) bool { return strings.HasPrefix(imp, "github.com/gocolly/colly") }, false},
 		{"only ops imports cron", func(p string) bool { return !within(p, "ops") },
-			func(imp string) bool { return strings.HasPrefix(imp, "github.com/robfig/cron") }},
+			func(imp string) bool { return strings.HasPrefix(imp, "github.com/robfig/cron") }, false},
 		{"internal/ libraries import only the standard library and each other", func(p string) bool { return within(p, "internal") },
-			func(imp string) bool { l, ok := local(imp); return !isStd(imp) && !(ok && within(l, "internal")) }},
+			func(imp string) bool { l, ok := local(imp); return !isStd(imp) && !(ok && within(l, "internal")) }, false},
 	}
 	pkgs := modulePackages(t, nil)
 	if len(pkgs) < 20 {
@@ -147,7 +163,14 @@ func TestImportRules(t *testing.T) {
 			if !r.applies(p.path) {
 				continue
 			}
+			reach := map[string]string{} // import -> the direct import it is reached through
 			for _, imp := range p.imports {
+				reach[imp] = imp
+			}
+			if r.transitive {
+				reachAll(pkgs, p, reach)
+			}
+			for imp, via := range reach {
 				bad := false
 				if r.banned == nil { // the stage rule
 					l, ok := local(imp)
@@ -156,13 +179,36 @@ func TestImportRules(t *testing.T) {
 				} else {
 					bad = r.banned(imp)
 				}
-				if bad {
+				switch {
+				case bad && via == imp:
 					t.Errorf("%s: %s imports %s", r.name, "heed/"+p.path, imp)
+				case bad:
+					t.Errorf("%s: %s reaches %s through %s", r.name, "heed/"+p.path, imp, via)
 				}
 			}
 		}
 		if within(p.path, "internal") && p.name == "main" {
 			t.Errorf("internal/ holds shared libraries only: %s is a program (put it under tools/)", p.path)
+		}
+	}
+}
+
+// reachAll adds to reach every import the module's packages that p imports reach in turn, each with the
+// direct import of p it is reached through.
+func reachAll(pkgs map[string]*pkg, p *pkg, reach map[string]string) {
+	queue := slices.Clone(p.imports)
+	for len(queue) > 0 {
+		imp := queue[0]
+		queue = queue[1:]
+		l, ok := local(imp)
+		if !ok || pkgs[l] == nil {
+			continue
+		}
+		for _, next := range pkgs[l].imports {
+			if _, seen := reach[next]; !seen {
+				reach[next] = reach[imp]
+				queue = append(queue, next)
+			}
 		}
 	}
 }
@@ -181,10 +227,10 @@ func stageOf(p string, stages []string) string {
 const maxFuncLines = 100
 
 func TestNoLongFunctions(t *testing.T) {
-	modulePackages(t, func(file string, fset *token.FileSet, f *ast.FuncDecl) {
+	modulePackages(t, func(file string, fset *token.FileSet, name string, f ast.Node) {
 		start, end := fset.Position(f.Pos()).Line, fset.Position(f.End()).Line
 		if n := end - start + 1; n > maxFuncLines {
-			t.Errorf("%s:%d: %s is %d lines long; split it (at most %d)", file, start, f.Name.Name, n, maxFuncLines)
+			t.Errorf("%s:%d: %s is %d lines long; split it (at most %d)", file, start, name, n, maxFuncLines)
 		}
 	})
 }

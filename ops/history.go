@@ -130,7 +130,7 @@ func historyOf(runs []store.Run, current int64) []report.History {
 			continue
 		}
 		hi := report.History{RunID: h.ID, Finished: h.Finished, Requests: h.Stats.Requests, Answered: h.Stats.Answered,
-			Gaps: h.Stats.Gaps, Coverage: report.CoverageOf(store.Coverage{Requests: h.Stats.Requests, Answered: h.Stats.Answered}).Coverage,
+			Gaps: h.Stats.Gaps, Coverage: report.Ratio(h.Stats.Answered, h.Stats.Requests),
 			ByIntent: map[string]report.Coverage{}}
 		for k, c := range h.Stats.ByIntent {
 			hi.ByIntent[k] = report.Coverage{Requests: c.Requests, Answered: c.Answered, Gaps: c.Gaps, Coverage: c.Ratio()}

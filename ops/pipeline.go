@@ -61,7 +61,7 @@ type Pipeline struct {
 	Classify Classifier
 	// NewMatcher builds a matcher over the pages: the full-text index and its calibration.
 	NewMatcher func(pages []heed.Page) Matcher
-	Triage     Triage
+	Triage     Triage // Store, Engine, Classify, NewMatcher and Triage are required
 	Log        *slog.Logger
 	Metrics    *Metrics
 	Now        func() time.Time // called from the crawl's workers at once: it must be safe for concurrent use
@@ -180,6 +180,9 @@ type night struct {
 
 // begin opens the job's run, or resumes its interrupted one.
 func (p *Pipeline) begin(ctx context.Context, job Job) (*night, error) {
+	if p.Store == nil || p.Engine == nil || p.Classify == nil || p.NewMatcher == nil || p.Triage == nil {
+		return nil, errors.New("ops: a pipeline needs its Store, Engine, Classify, NewMatcher and Triage")
+	}
 	now := p.Now
 	if now == nil {
 		now = time.Now

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -295,5 +296,20 @@ func TestGapTopicsAreClusteredInTheOrganisationsLanguage(t *testing.T) {
 				t.Errorf("%d gaps in %d topics %+v, want 2 gaps in %d", r.Summary.Gaps, len(r.Topics), r.Topics, tt.topics)
 			}
 		})
+	}
+}
+
+// TestPipelineNeedsItsStages: a pipeline missing a stage says so before it opens a run, instead of
+// failing after the night's crawl.
+func TestPipelineNeedsItsStages(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	clock := time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC)
+	p := newPipeline(t, st, prometheus.NewRegistry(), &clock)
+	p.Triage = nil
+	if _, err := p.Run(context.Background(), Job{Name: "nightly"}); err == nil || !strings.Contains(err.Error(), "Triage") {
+		t.Fatalf("Run without a triage: %v, want an error naming it", err)
+	}
+	if runs, err := st.Runs(context.Background(), "nightly", 10); err != nil || len(runs) != 0 {
+		t.Errorf("runs = %v, %v; want none opened", runs, err)
 	}
 }

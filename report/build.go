@@ -229,13 +229,13 @@ func (b *builder) summarise() {
 	rep, in := b.rep, b.in
 	s := &rep.Summary
 	s.Requests = len(in.Cases)
-	s.Coverage = ratio(s.Answered, s.Requests)
+	s.Coverage = Ratio(s.Answered, s.Requests)
 	for k, c := range s.ByIntent {
-		c.Coverage = ratio(c.Answered, c.Requests)
+		c.Coverage = Ratio(c.Answered, c.Requests)
 		s.ByIntent[k] = c
 	}
 	for k, c := range b.srcCov {
-		c.Coverage = ratio(c.Answered, c.Requests)
+		c.Coverage = Ratio(c.Answered, c.Requests)
 		s.BySource[k] = *c
 	}
 	for _, c := range in.Cases {
@@ -309,13 +309,8 @@ func (b *builder) pages() {
 	})
 }
 
-// CoverageOf is a group's coverage as the report shows it, with its ratio.
-func CoverageOf(c heed.Coverage) Coverage {
-	return Coverage{Requests: c.Requests, Answered: c.Answered, Gaps: c.Gaps, Coverage: ratio(c.Answered, c.Requests)}
-}
-
-// ratio is a over b to four places, 0 when b is.
-func ratio(a, b int) float64 {
+// Ratio is a over b to four places, 0 when b is: how the report states coverage.
+func Ratio(a, b int) float64 {
 	if b == 0 {
 		return 0
 	}
