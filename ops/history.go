@@ -39,7 +39,7 @@ func countSightings(crep *crawler.Report, stats map[string]store.SourceStats, si
 // whether each request was a gap, and the texts of those this run did not see. It runs before
 // classification, while the heap is small: the previous run's requests and results are as many as this
 // run's.
-func (p *Pipeline) previous(ctx context.Context, job string, runID int64, reqs []store.Request) (previousRun, error) {
+func (p *Pipeline) previous(ctx context.Context, job string, runID int64, reqs []heed.Case) (previousRun, error) {
 	runs, err := p.Store.Runs(ctx, job, 30)
 	if err != nil {
 		return previousRun{}, err

@@ -170,11 +170,11 @@ type night struct {
 	stage *stageLog
 
 	crawl  crawler.Report
-	reqs   []store.Request
-	heard  []heed.Heard // of each request, in the order of reqs
+	heard  []heed.Heard  // of each request of the run, in the order of cases
+	seen   []report.Seen // of each request, in the order of cases
 	before previousRun
 	pages  []heed.Page // the pages' url, title and type, once they are indexed
-	cases  []heed.Case // of each request, in the order of reqs
+	cases  []heed.Case // each request of the run
 	topics []heed.Topic
 }
 
@@ -268,8 +268,9 @@ func (p *Pipeline) crawl(ctx context.Context, n *night) error {
 	return nil
 }
 
-// load reads the run's requests and sightings, keeping of the sightings only what triage hears in them,
-// and what the report compares of the previous run.
+// load reads the run's requests and sightings. Of the sightings it keeps only what triage hears in them,
+// of the requests their text and when they were first heard, and of the previous run what the report
+// compares.
 func (p *Pipeline) load(ctx context.Context, n *night) error {
 	reqs, err := p.Store.RunRequests(ctx, n.run.ID)
 	if err != nil {
@@ -284,21 +285,21 @@ func (p *Pipeline) load(ctx context.Context, n *night) error {
 	countSightings(&n.crawl, n.run.Stats.Sources, sightings)
 	n.sum.Crawl = n.crawl
 	n.heard = make([]heed.Heard, len(reqs))
-	for i := range reqs {
-		n.heard[i] = p.Triage.Hear(sightings[reqs[i].Key], reqs[i].RunsSeen)
-		reqs[i].Class = nil // the run classifies every request afresh
+	n.cases = make([]heed.Case, len(reqs))
+	n.seen = make([]report.Seen, len(reqs))
+	for i, r := range reqs {
+		n.heard[i] = p.Triage.Hear(sightings[r.Key], r.RunsSeen)
+		n.cases[i] = heed.Case{Key: r.Key, Text: r.Text, Demand: n.heard[i].Demand}
+		n.seen[i] = report.Seen{FirstSeen: r.FirstSeen, RunsSeen: r.RunsSeen, New: r.FirstRun == n.run.ID}
 	}
-	n.reqs = reqs // from here on only what triage heard of the sightings is kept
-	n.before, err = p.previous(ctx, n.job.Name, n.run.ID, reqs)
+	n.before, err = p.previous(ctx, n.job.Name, n.run.ID, n.cases)
 	return err
 }
 
 // classify labels every request of the run, and stores the labels (with their reasons, for --explain).
 func (p *Pipeline) classify(ctx context.Context, n *night) error {
-	n.cases = make([]heed.Case, len(n.reqs))
-	p.parallel(len(n.reqs), func(i int) {
-		r := n.reqs[i]
-		n.cases[i] = heed.Case{Key: r.Key, Text: r.Text, Class: p.Classify.Classify(r.Text), Demand: n.heard[i].Demand}
+	p.parallel(len(n.cases), func(i int) {
+		n.cases[i].Class = p.Classify.Classify(n.cases[i].Text)
 	})
 	byKey := make(map[string]heed.Classification, len(n.cases))
 	for _, c := range n.cases {
@@ -381,14 +382,11 @@ func (p *Pipeline) report(ctx context.Context, n *night) error {
 // reportInput is what the report of the night is built from.
 func (n *night) reportInput() report.Input {
 	in := report.Input{Organisation: n.job.Organisation, Run: report.Run{ID: n.run.ID, Job: n.run.Job, Started: n.run.Started},
-		Now: n.now(), Cases: n.cases, Heard: n.heard, Seen: make([]report.Seen, len(n.reqs)), Topics: n.topics, Pages: n.pages,
+		Now: n.now(), Cases: n.cases, Heard: n.heard, Seen: n.seen, Topics: n.topics, Pages: n.pages,
 		PrevGap: n.before.gap, Disappeared: n.before.disappeared, History: historyOf(n.before.history, n.run.ID),
 		PagesSkipped: n.run.Stats.PagesSkipped, SiteError: n.run.Stats.SiteError}
 	if n.before.run != nil {
 		in.Run.Previous = n.before.run.ID
-	}
-	for i, r := range n.reqs {
-		in.Seen[i] = report.Seen{FirstSeen: r.FirstSeen, RunsSeen: r.RunsSeen, New: r.FirstRun == n.run.ID}
 	}
 	for _, s := range n.crawl.Sources {
 		in.Sources = append(in.Sources, report.Source{Name: s.Name, Kind: s.Kind, Units: s.Units, Failed: s.Failed,
