@@ -347,13 +347,16 @@ func (p *Pipeline) triage(ctx context.Context, n *night) error {
 	return nil
 }
 
-// storeResults keeps each request's match (with the content team's decisions applied).
+// storeResults keeps each request's match (with the content team's decisions applied), handed to the
+// store one at a time.
 func (p *Pipeline) storeResults(ctx context.Context, n *night) error {
-	results := make([]store.Result, len(n.cases))
-	for i, c := range n.cases {
-		results[i] = store.Result{RunID: n.run.ID, Key: c.Key, Match: c.Match}
-	}
-	return p.Store.PutResults(ctx, n.run.ID, results)
+	return p.Store.PutResults(ctx, n.run.ID, func(yield func(store.Result) bool) {
+		for _, c := range n.cases {
+			if !yield(store.Result{RunID: n.run.ID, Key: c.Key, Match: c.Match}) {
+				return
+			}
+		}
+	})
 }
 
 // report builds the run's report, records its figures in the run, and writes it when the job has a

@@ -8,6 +8,7 @@ package store
 import (
 	"context"
 	"errors"
+	"iter"
 	"time"
 
 	"github.com/heed-dev/heed"
@@ -145,8 +146,9 @@ type Store interface {
 	// Pages returns the current pages, in the order they were stored.
 	Pages(ctx context.Context) ([]heed.Page, error)
 
-	// PutResults stores a run's matches and gaps, replacing any it had.
-	PutResults(ctx context.Context, runID int64, results []Result) error
+	// PutResults stores a run's matches and gaps, replacing any it had. results yields them one at a
+	// time, so that a run of a million requests need not copy them all into a list first.
+	PutResults(ctx context.Context, runID int64, results iter.Seq[Result]) error
 	// Results returns a run's matches and gaps, by request key.
 	Results(ctx context.Context, runID int64) (map[string]Result, error)
 

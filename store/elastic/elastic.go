@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"net"
 	"net/http"
@@ -586,14 +587,14 @@ type resultDoc struct {
 }
 
 // PutResults stores a run's matches and gaps, replacing any it had.
-func (s *Store) PutResults(ctx context.Context, runID int64, results []store.Result) error {
+func (s *Store) PutResults(ctx context.Context, runID int64, results iter.Seq[store.Result]) error {
 	if _, err := s.es.DeleteByQuery(s.alias(kindResults)).Raw(jsonReader(map[string]any{
 		"query": map[string]any{"term": map[string]any{"run_id": runID}},
 	})).Conflicts(conflicts.Proceed).Refresh(true).Do(ctx); err != nil {
 		return fmt.Errorf("store results of run %d: %w", runID, err)
 	}
-	ops := make([]bulkOp, 0, len(results))
-	for _, r := range results {
+	var ops []bulkOp
+	for r := range results {
 		ops = append(ops, bulkOp{action: "index", index: s.alias(kindResults), id: strconv.FormatInt(runID, 10) + "-" + id(r.Key),
 			body: resultDoc{RunID: runID, Key: r.Key, Gap: r.Gap, Kind: string(r.GapKind), URL: r.URL, Match: r.Match}})
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -370,7 +371,7 @@ func TestBulkPartialFailureIsAnError(t *testing.T) {
 		{"index":{"_index":"heed-results-v1","_id":"1-a","_version":1,"result":"created","status":201,"_seq_no":1,"_primary_term":1,"_shards":{"total":2,"successful":1,"failed":0}}},
 		{"index":{"_index":"heed-results-v1","_id":"1-b","status":400,"error":{"type":"document_parsing_exception","reason":"[1:15] failed to parse field [gap] of type [boolean]"}}}]}`)
 	f.on("POST /heed-results/_delete_by_query", 200, `{"took":5,"timed_out":false,"total":0,"deleted":0,"batches":0,"version_conflicts":0,"noops":0,"retries":{"bulk":0,"search":0},"throttled_millis":0,"requests_per_second":-1.0,"throttled_until_millis":0,"failures":[]}`)
-	err := s.PutResults(ctx, 1, []store.Result{{Key: "a"}, {Key: "b"}})
+	err := s.PutResults(ctx, 1, slices.Values([]store.Result{{Key: "a"}, {Key: "b"}}))
 	if err == nil || !strings.Contains(err.Error(), "1 of 2 operations failed") || !strings.Contains(err.Error(), "document_parsing_exception") {
 		t.Errorf("PutResults = %v, want the failed item named", err)
 	}

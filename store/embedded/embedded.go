@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"net/url"
 	"os"
@@ -621,19 +622,27 @@ func (s *Store) Pages(ctx context.Context) ([]heed.Page, error) {
 
 // PutResults replaces a run's results, in bounded transactions: a run's results are read only once it
 // has finished, and a run that was interrupted stores them again.
-func (s *Store) PutResults(ctx context.Context, runID int64, results []store.Result) error {
+func (s *Store) PutResults(ctx context.Context, runID int64, results iter.Seq[store.Result]) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM results WHERE run_id = ?`, runID)
 		return err
 	})
-	if err == nil {
-		err = s.chunks(ctx, len(results), func(tx *sql.Tx, lo, hi int, _ bool) error {
+	next, stop := iter.Pull(results)
+	defer stop()
+	// In write transactions of at most chunk rows each, as chunks writes a list.
+	for more := true; err == nil && more; {
+		err = s.tx(ctx, func(tx *sql.Tx) error {
 			st, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO results(run_id, key, data) VALUES(?, ?, ?)`)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			for _, r := range results[lo:hi] {
+			for range chunk {
+				r, ok := next()
+				if !ok {
+					more = false
+					return nil
+				}
 				data, err := json.Marshal(r.Match)
 				if err != nil {
 					return err

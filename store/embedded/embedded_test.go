@@ -3,6 +3,7 @@ package embedded
 import (
 	"context"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -308,6 +309,45 @@ func TestReplacePagesAfterAnInterruptedReplacement(t *testing.T) {
 			if got[i].URL != want[i].URL {
 				t.Errorf("page %d = %s, want %s", i, got[i].URL, want[i].URL)
 			}
+		}
+	}
+}
+
+// TestResultsAcrossChunks: a run's results, read one at a time from the caller, are written in several
+// transactions and all read back; each call replaces the results before.
+func TestResultsAcrossChunks(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	run, _, err := s.BeginRun(ctx, "nightly", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := func(n int) iter.Seq[store.Result] {
+		return func(yield func(store.Result) bool) {
+			for i := range n {
+				if !yield(store.Result{Key: fmt.Sprintf("request %d", i), Match: heed.Match{URL: "https://h.example/", Score: float64(i)}}) {
+					return
+				}
+			}
+		}
+	}
+	for _, n := range []int{2*chunk + 1, chunk, 3, 0} {
+		if err := s.PutResults(ctx, run.ID, results(n)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Results(ctx, run.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != n {
+			t.Fatalf("PutResults of %d results: %d read back", n, len(got))
+		}
+		if n > 0 && got[fmt.Sprintf("request %d", n-1)].Score != float64(n-1) {
+			t.Errorf("the last of %d results is %+v", n, got[fmt.Sprintf("request %d", n-1)])
 		}
 	}
 }

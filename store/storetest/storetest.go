@@ -8,6 +8,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -271,14 +272,14 @@ func testResults(t *testing.T, s store.Store) {
 	m := heed.Match{URL: "https://example.com/a", Score: 0.8, GapKind: heed.GapNone,
 		Alternatives: []heed.Alternative{{URL: "https://example.com/b", Score: 0.4}}, Reason: "title matches"}
 	g := heed.Match{Score: 0, Gap: true, GapKind: heed.GapNoContent, Alternatives: []heed.Alternative{}}
-	must(t, s.PutResults(ctx(), r.ID, []store.Result{{Key: "a", Match: m}, {Key: "b", Match: g}}))
+	must(t, s.PutResults(ctx(), r.ID, slices.Values([]store.Result{{Key: "a", Match: m}, {Key: "b", Match: g}})))
 	got, err := s.Results(ctx(), r.ID)
 	must(t, err)
 	want := map[string]store.Result{"a": {RunID: r.ID, Key: "a", Match: m}, "b": {RunID: r.ID, Key: "b", Match: g}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("results (-want +got):\n%s", diff)
 	}
-	must(t, s.PutResults(ctx(), r.ID, []store.Result{{Key: "b", Match: m}}))
+	must(t, s.PutResults(ctx(), r.ID, slices.Values([]store.Result{{Key: "b", Match: m}})))
 	got, err = s.Results(ctx(), r.ID)
 	must(t, err)
 	if len(got) != 1 || got["b"].URL != m.URL {
