@@ -27,6 +27,10 @@ var floors = map[string]float64{
 	"banking.in_scope":      0.82,
 	"banking.id_oos_recall": 0.10,
 	"banking.ood_oos":       0.85,
+	"banking.topics_nmi":    0.66,
+	"banking.topics_ari":    0.17,
+	"clinc.topics_nmi":      0.80,
+	"clinc.topics_ari":      0.32,
 }
 
 func cmdEval(ctx context.Context, e *env, args []string) error {
@@ -52,6 +56,9 @@ func cmdEval(ctx context.Context, e *env, args []string) error {
 	}
 	protocols, err := evalMatching(out, dir, cl, got)
 	if err != nil {
+		return err
+	}
+	if err := evalTopics(ctx, e, out, dir, got); err != nil {
 		return err
 	}
 	if *peers {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -70,5 +71,27 @@ func TestPeerQualityScoresThePeersAnswers(t *testing.T) {
 func TestPeerQualityNeedsThePeers(t *testing.T) {
 	if _, err := peerQuality(context.Background(), "/bin/true", t.TempDir(), nil, io.Discard); err == nil {
 		t.Error("no error without ../shared/bench")
+	}
+}
+
+// TestTopicsOfScoresTheRunsTopics: protocol 4 runs the queries through heed run and scores the gap
+// topics it reports against their intents.
+func TestTopicsOfScoresTheRunsTopics(t *testing.T) {
+	data := []evaluation.Labelled{
+		{Text: "my new card has not arrived", Label: "card_arrival"},
+		{Text: "when will my new card arrive", Label: "card_arrival"},
+		{Text: "new card still not arrived after a week", Label: "card_arrival"},
+		{Text: "exchange rate for euro transfers", Label: "exchange_rate"},
+		{Text: "what exchange rate do euro transfers get", Label: "exchange_rate"},
+		{Text: "euro exchange rate on transfers today", Label: "exchange_rate"},
+	}
+	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
+	c, err := topicsOf(context.Background(), e, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Lexical topics put at least the closest wordings of each intent together, and never two intents.
+	if c.Items != 6 || c.Classes != 2 || c.Clusters < 2 || c.Clusters > 4 || c.NMI < 0.75 || c.ARI < 0.6 {
+		t.Errorf("clustering %+v, want each intent's close wordings in one topic (NMI >= 0.75, ARI >= 0.6)", c)
 	}
 }
