@@ -31,20 +31,27 @@ func BenchmarkEncode(b *testing.B) {
 	for _, q := range queries {
 		tokens += len(e.Tokens(q))
 	}
-	for _, size := range []int{1, 16, 64, 256} {
-		texts := make([]string, size)
-		for i := range texts {
-			texts[i] = queries[i%len(queries)]
+	defer func() { useFMA = haveFMA }()
+	for _, fma := range []bool{false, true} {
+		if fma && !haveFMA {
+			continue
 		}
-		dst := make([]float32, size*Dim)
-		b.Run(fmt.Sprintf("batch=%d", size), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				e.EncodeInto(dst, texts)
+		useFMA = fma
+		for _, size := range []int{1, 16, 64, 256} {
+			texts := make([]string, size)
+			for i := range texts {
+				texts[i] = queries[i%len(queries)]
 			}
-			b.ReportMetric(float64(size*b.N)/b.Elapsed().Seconds(), "sentences/s")
-			b.ReportMetric(float64(tokens)/float64(len(queries)), "tokens/sentence")
-		})
+			dst := make([]float32, size*Dim)
+			b.Run(fmt.Sprintf("fma=%t/batch=%d", fma, size), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					e.EncodeInto(dst, texts)
+				}
+				b.ReportMetric(float64(size*b.N)/b.Elapsed().Seconds(), "sentences/s")
+				b.ReportMetric(float64(tokens)/float64(len(queries)), "tokens/sentence")
+			})
+		}
 	}
 }
 

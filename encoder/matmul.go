@@ -19,7 +19,7 @@ func matmul(c, a, bt, bias []float32, m, k, n int) {
 				if i+1 < i1 {
 					a1 = a[(i+1)*k : (i+2)*k]
 				}
-				s := dot2x4(a0, a1, b0, b1, b2, b3)
+				s := dot2x4Kernel(a0, a1, b0, b1, b2, b3)
 				r0 := c[i*n+j : i*n+j+4]
 				r0[0], r0[1], r0[2], r0[3] = s[0]+bias[j], s[1]+bias[j+1], s[2]+bias[j+2], s[3]+bias[j+3]
 				if i+1 < i1 {
