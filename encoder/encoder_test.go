@@ -176,3 +176,28 @@ func TestReadTensorsRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestTokenizeGroups: the network takes sentences in groups of at most groupTokens tokens, each
+// sentence clipped to maxTokens, and at least one sentence at a time.
+func TestTokenizeGroups(t *testing.T) {
+	e := newEncoder(t)
+	long := strings.Repeat("word ", 300) // 300 tokens, clipped to 128
+	for _, tc := range []struct {
+		name   string
+		texts  []string
+		want   int   // sentences in the first group
+		starts []int // where they start, and the group's end
+	}{
+		{"short sentences all fit", []string{"hello", "two words"}, 2, []int{0, 2, 4}},
+		{"four clipped sentences fill a group", []string{long, long, long, long, long}, 4, []int{0, 128, 256, 384, 512}},
+		{"the sentence that would overflow waits", []string{"hello", long, long, long, long}, 4, []int{0, 2, 130, 258, 386}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var ws workspace
+			got := e.m.tokenize(&ws, tc.texts)
+			if got != tc.want || !cmp.Equal(ws.starts, tc.starts) || len(ws.ids) != tc.starts[len(tc.starts)-1] {
+				t.Errorf("tokenize: %d sentences starting at %v (%d tokens), want %d at %v", got, ws.starts, len(ws.ids), tc.want, tc.starts)
+			}
+		})
+	}
+}

@@ -40,26 +40,45 @@ type workspace struct {
 // maxTokens is how many tokens of a sentence the graph reads.
 const maxTokens = 128
 
-// tokenize fills ws.ids and ws.starts with the tokens of texts, each clipped to maxTokens; a blank text
-// is read as "." (as the reference embeds it: the graph has no output for a sentence without tokens).
-func (m *model) tokenize(ws *workspace, texts []string) {
+// groupTokens bounds the tokens that go through the network together, and so a workspace's memory
+// (about 21 KB a token): a group is cut before the sentence that would take it past this.
+const groupTokens = 512
+
+// forward writes the vectors of texts into dst, Dim floats each.
+func (m *model) forward(ws *workspace, dst []float32, texts []string) {
+	for done := 0; done < len(texts); {
+		n := m.tokenize(ws, texts[done:])
+		m.run(ws, dst[done*Dim:(done+n)*Dim])
+		done += n
+	}
+}
+
+// tokenize fills ws.ids and ws.starts with the tokens of the first texts, each clipped to maxTokens,
+// as many as fit in groupTokens (at least one), and returns how many. A blank text is read as "." (as
+// the reference embeds it: the graph has no output for a sentence without tokens).
+func (m *model) tokenize(ws *workspace, texts []string) int {
 	ws.ids, ws.starts = ws.ids[:0], ws.starts[:0]
-	for _, t := range texts {
+	for i, t := range texts {
 		if blank(t) {
 			t = "."
 		}
 		start := len(ws.ids)
-		ws.starts = append(ws.starts, start)
 		ws.ids = m.tok.encode(ws.ids, t, &ws.tok)
 		ws.ids = ws.ids[:min(len(ws.ids), start+maxTokens)]
+		if i > 0 && len(ws.ids) > groupTokens {
+			ws.ids = ws.ids[:start]
+			ws.starts = append(ws.starts, start)
+			return i
+		}
+		ws.starts = append(ws.starts, start)
 	}
 	ws.starts = append(ws.starts, len(ws.ids))
+	return len(texts)
 }
 
-// forward writes the vectors of texts into dst, Dim floats each.
-func (m *model) forward(ws *workspace, dst []float32, texts []string) {
-	m.tokenize(ws, texts)
-	n := len(ws.ids)
+// run writes the vectors of the sentences in ws.ids into dst.
+func (m *model) run(ws *workspace, dst []float32) {
+	n, sentences := len(ws.ids), len(ws.starts)-1
 	ws.x = grow(ws.x, n*embedWidth)
 	ws.h = grow(ws.h, n*width)
 	ws.stream = grow(ws.stream, n*width)
@@ -70,7 +89,7 @@ func (m *model) forward(ws *workspace, dst []float32, texts []string) {
 	m.embed(ws)
 	m.layers[0].apply(ws, ws.x, m.eps)
 	m.layers[1].apply(ws, ws.stream, m.eps)
-	m.output(ws, dst, len(texts))
+	m.output(ws, dst, sentences)
 }
 
 // embed sets ws.x to each token's embedding added to itself plus the position signal, as the graph
