@@ -31,19 +31,18 @@ func BenchmarkEncode(b *testing.B) {
 	for _, q := range queries {
 		tokens += len(e.Tokens(q))
 	}
-	defer func() { useFMA = haveFMA }()
-	for _, fma := range []bool{false, true} {
-		if fma && !haveFMA {
+	for _, k := range kernels {
+		if !k.usable {
 			continue
 		}
-		useFMA = fma
+		restore := k.use()
 		for _, size := range []int{1, 16, 64, 256} {
 			texts := make([]string, size)
 			for i := range texts {
 				texts[i] = queries[i%len(queries)]
 			}
 			dst := make([]float32, size*Dim)
-			b.Run(fmt.Sprintf("fma=%t/batch=%d", fma, size), func(b *testing.B) {
+			b.Run(fmt.Sprintf("kernel=%s/batch=%d", k.name, size), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					e.EncodeInto(dst, texts)
@@ -52,6 +51,7 @@ func BenchmarkEncode(b *testing.B) {
 				b.ReportMetric(float64(tokens)/float64(len(queries)), "tokens/sentence")
 			})
 		}
+		restore()
 	}
 }
 

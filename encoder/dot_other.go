@@ -9,3 +9,6 @@ func dot2x4Kernel(a0, a1, b0, b1, b2, b3 []float32) [8]float32 {
 
 // haveFMA and useFMA: no assembly kernel here.
 var haveFMA, useFMA = false, false
+
+// haveAVX512 and useAVX512: no assembly kernel here.
+var haveAVX512, useAVX512 = false, false

@@ -5,7 +5,7 @@
 // least 0.999 on every text of testdata/texts.json (TestMatchesReference; in fact 1 - 4e-12 at worst,
 // and no component more than 7e-7 away).
 //
-// Speed: the matrix products, most of the work, run on an AVX2+FMA assembly kernel (dot_amd64.s)
+// Speed: the matrix products, most of the work, run on an AVX-512 or AVX2+FMA assembly kernel (dot_amd64.s)
 // where the processor has one and on a Go loop elsewhere, about ten times slower. A call's texts go
 // through the network in batches of 16 shared out over GOMAXPROCS goroutines, each batch at most 512
 // tokens at a time; the buffers of a batch (at most about 11 MB) are kept for the next call, one set
