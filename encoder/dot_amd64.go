@@ -39,13 +39,13 @@ var haveAVX512 = func() bool {
 // useFMA and useAVX512 are haveFMA and haveAVX512 unless a test or benchmark turns a kernel off.
 var useFMA, useAVX512 = haveFMA, haveAVX512
 
-// dot2x4Kernel is dot2x4, with AVX2 and FMA where it can.
+// dot2x4Kernel is dot2x4, on the widest assembly kernel the processor has for n.
 func dot2x4Kernel(a0, a1, b0, b1, b2, b3 []float32) [8]float32 {
 	n := len(a0)
 	if !useFMA || n%8 != 0 || n == 0 {
 		return dot2x4(a0, a1, b0, b1, b2, b3)
 	}
-	_, _, _, _, _ = a1[n-1], b0[n-1], b1[n-1], b2[n-1], b3[n-1]
+	_, _, _, _, _ = a1[n-1], b0[n-1], b1[n-1], b2[n-1], b3[n-1] // the assembly reads n floats of each
 	var c [8]float32
 	if useAVX512 && n%16 == 0 {
 		dot2x4AVX512(&a0[0], &a1[0], &b0[0], &b1[0], &b2[0], &b3[0], n, &c)
