@@ -1,0 +1,58 @@
+package encoder
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// kernel is one kernel of matmul, as the flags that select it.
+type kernel struct {
+	name        string
+	fma, avx512 bool
+	usable      bool // the processor has it
+}
+
+// kernels are matmul's kernels, the Go one first.
+var kernels = []kernel{
+	{"go", false, false, true},
+	{"avx2", true, false, haveFMA},
+	{"avx512", true, true, haveAVX512},
+}
+
+// use selects the kernel and returns what undoes that.
+func (k kernel) use() (restore func()) {
+	fma, avx512 := useFMA, useAVX512
+	useFMA, useAVX512 = k.fma, k.avx512
+	return func() { useFMA, useAVX512 = fma, avx512 }
+}
+
+// TestKernelsAgree holds the assembly kernels (those the processor has) to the Go one.
+func TestKernelsAgree(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, k := range kernels {
+		if !k.usable {
+			t.Logf("kernel %s: not on this processor", k.name)
+			continue
+		}
+		t.Run(k.name, func(t *testing.T) {
+			defer k.use()()
+			for _, n := range []int{8, 12, 16, 24, 256, 1536} {
+				v := make([][]float32, 6)
+				for i := range v {
+					v[i] = make([]float32, n)
+					for j := range v[i] {
+						v[i][j] = rng.Float32()*2 - 1
+					}
+				}
+				want := dot2x4(v[0], v[1], v[2], v[3], v[4], v[5])
+				got := dot2x4Kernel(v[0], v[1], v[2], v[3], v[4], v[5])
+				for i := range want {
+					if math.Abs(float64(got[i]-want[i])) > 1e-4*math.Sqrt(float64(n)) {
+						t.Errorf("n=%d: product %d is %g, want %g", n, i, got[i], want[i])
+					}
+				}
+			}
+		})
+	}
+}
