@@ -113,7 +113,7 @@ func isStd(imp string) bool { return !strings.Contains(strings.SplitN(imp, "/", 
 // TestImportRules keeps the package map of the README's Architecture section true: the stages (crawler, intent,
 // responder, triage) import neither each other nor the store; ops reaches intent, responder and triage
 // only through interfaces it declares; report imports no store, responder or triage; config imports no
-// stage; the root imports only the standard library; each outside library stays in its one home; and
+// stage; encoder is a leaf; the root imports only the standard library; each outside library stays in its one home; and
 // internal/ holds libraries, not programs. The rules on heed's own packages hold for what a package
 // reaches through others too (ops may not reach the responder through a helper); tests may import any
 // package, to exercise a stage with real neighbours.
@@ -151,6 +151,8 @@ func TestImportRules(t *testing.T) {
 			func(imp string) bool { return strings.HasPrefix(imp, "github.com/gocolly/colly") }, false},
 		{"only ops imports cron", func(p string) bool { return !within(p, "ops") },
 			func(imp string) bool { return strings.HasPrefix(imp, "github.com/robfig/cron") }, false},
+		{"encoder is a leaf: it imports none of heed's packages", func(p string) bool { return within(p, "encoder") },
+			func(imp string) bool { _, ok := local(imp); return ok }, false},
 		{"internal/ libraries import only the standard library and each other", func(p string) bool { return within(p, "internal") },
 			func(imp string) bool { l, ok := local(imp); return !isStd(imp) && !(ok && within(l, "internal")) }, false},
 	}
