@@ -363,6 +363,8 @@ func (p *Pipeline) storeResults(ctx context.Context, n *night) error {
 // report directory.
 func (p *Pipeline) report(ctx context.Context, n *night) error {
 	rep := report.Build(n.reportInput())
+	// The report holds what is written from here on: the night's requests can go before it is encoded.
+	n.cases, n.heard, n.seen, n.topics, n.pages = nil, nil, nil, nil, nil
 	n.stage.done("report")
 	n.run.Stats = statsOf(rep, n.run.Stats)
 	n.run.Status = store.StatusOK
