@@ -113,11 +113,7 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 		return Summary{}, err
 	}
 	if err := p.refreshPages(ctx, n); err != nil {
-		var stop interrupted
-		if errors.As(err, &stop) {
-			return n.sum, stop.err
-		}
-		return n.fail(ctx, err)
+		return n.end(ctx, err)
 	}
 	n.stage.done("pages")
 	if job.SiteOnly {
@@ -136,11 +132,7 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 		{"write report", p.report},
 	} {
 		if err := stage.run(ctx, n); err != nil {
-			var stop interrupted
-			if errors.As(err, &stop) {
-				return n.sum, stop.err // leave the run open: the next run resumes it
-			}
-			return n.fail(ctx, err)
+			return n.end(ctx, err)
 		}
 		n.stage.done(stage.name)
 	}
@@ -203,6 +195,16 @@ func (p *Pipeline) begin(ctx context.Context, job Job) (*night, error) {
 		log.Info("resuming an interrupted run", "started", run.Started)
 	}
 	return &night{p: p, job: job, run: run, sum: Summary{Run: run, Resumed: resumed}, start: start, now: now, log: log, stage: stage}, nil
+}
+
+// end ends the run on a stage's error: an interrupted run is left open for the next run to resume; any
+// other error fails it.
+func (n *night) end(ctx context.Context, err error) (Summary, error) {
+	var stop interrupted
+	if errors.As(err, &stop) {
+		return n.sum, stop.err
+	}
+	return n.fail(ctx, err)
 }
 
 // fail records the run as failed (unless the context was cancelled) and returns err.
