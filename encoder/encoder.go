@@ -141,3 +141,6 @@ func (e *Encoder) Tokens(text string) []int32 {
 	var s tokenScratch
 	return e.m.tok.encode(nil, text, &s)
 }
+
+// Dim is the length of the vectors, Dim.
+func (e *Encoder) Dim() int { return Dim }

@@ -31,6 +31,14 @@ type Matcher interface {
 	Match(text string, c heed.Classification) heed.Match
 }
 
+// VectorMatcher is a matcher that reads meaning: the evaluation encodes the requests beforehand, in
+// batches, as the nightly job does.
+type VectorMatcher interface {
+	Matcher
+	Vectors(texts []string) [][]float32
+	MatchVector(text string, vec []float32, c heed.Classification) heed.Match
+}
+
 // NewMatcher builds a matcher over a set of pages.
 type NewMatcher func(pages []heed.Page) Matcher
 
@@ -283,8 +291,18 @@ func EvalMatch(name string, pages []heed.Page, cases []MatchCase, c Classifier, 
 	var top1, correct, calledGap, calledGapRight, gapCaught int
 	groupN := map[string]int{}
 	groupOK := map[string]int{}
-	for _, mc := range cases {
-		res := m.Match(mc.Text, c.Classify(mc.Text))
+	match := func(i int, text string) heed.Match { return m.Match(text, c.Classify(text)) }
+	if vm, ok := m.(VectorMatcher); ok {
+		texts := make([]string, len(cases))
+		for i, mc := range cases {
+			texts[i] = mc.Text
+		}
+		if vecs := vm.Vectors(texts); vecs != nil {
+			match = func(i int, text string) heed.Match { return vm.MatchVector(text, vecs[i], c.Classify(text)) }
+		}
+	}
+	for i, mc := range cases {
+		res := match(i, mc.Text)
 		groupN[mc.Group]++
 		if res.Gap {
 			calledGap++

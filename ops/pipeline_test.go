@@ -89,7 +89,7 @@ func newPipeline(t *testing.T, st store.Store, reg prometheus.Registerer, clock 
 		Engine:   &crawler.Engine{Workers: 2},
 		Classify: intent.New(intent.Options{Brands: []string{"lark"}}),
 		NewMatcher: func(p []heed.Page) Matcher {
-			return responder.New(index.Build(p, analysis.New("en"), index.DefaultParams()))
+			return responder.New(index.Build(p, analysis.New("en"), index.DefaultParams()), nil)
 		},
 		Triage:  triage.New(analysis.New("en")),
 		Metrics: NewMetrics(reg, "test"),

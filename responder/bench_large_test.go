@@ -56,7 +56,7 @@ func syntheticSite(n, requests int) ([]heed.Page, []string) {
 // score path as a big night runs it.
 func BenchmarkMatchLargeSite(b *testing.B) {
 	pages, reqs := syntheticSite(20000, 1000)
-	m := New(index.Build(pages, analysis.New("en"), index.DefaultParams()))
+	m := New(index.Build(pages, analysis.New("en"), index.DefaultParams()), nil)
 	c := heed.Classification{Intent: heed.Informational}
 	b.ReportAllocs()
 	i := 0

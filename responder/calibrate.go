@@ -2,8 +2,10 @@ package responder
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -24,11 +26,19 @@ type Calibration struct {
 	Answerable, Gaps int
 	// FalseGaps and GapRecall are the rates measured on the simulation at the thresholds.
 	FalseGaps, GapRecall float64
+	// Meaning is the weight of the requests' meaning in the ranking that the thresholds were learnt for,
+	// chosen from meaningWeights (0 without an encoder, or when words alone separate the site's
+	// simulated requests best).
+	Meaning float64
 }
 
 func (c Calibration) String() string {
-	return fmt.Sprintf("answer >= %.3f, no content < %.3f (learnt from %d simulated answerable requests and %d simulated gaps: %.0f%% false gaps, %.0f%% gaps caught)",
+	s := fmt.Sprintf("answer >= %.3f, no content < %.3f (learnt from %d simulated answerable requests and %d simulated gaps: %.0f%% false gaps, %.0f%% gaps caught)",
 		c.Answer, c.NoContent, c.Answerable, c.Gaps, 100*c.FalseGaps, 100*c.GapRecall)
+	if c.Meaning > 0 {
+		s += fmt.Sprintf("; meaning weighs %.2g against words", c.Meaning)
+	}
+	return s
 }
 
 const (
@@ -69,23 +79,58 @@ type probe struct {
 // request scores when its page is missing), and a fifth of the present pages' declared queries and
 // questions (or, for pages with none, their titles) are held out of the index and asked (what an
 // answerable request scores when worded differently from the page). The thresholds are those that best
-// separate the two.
-func Calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params) Calibration {
-	return calibrate(pages, an, p, falseGapCost)
+// separate the two. Without an encoder (enc nil) the requests are matched by their words alone.
+func Calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, enc Encoder) Calibration {
+	var sem *semantic
+	if enc != nil {
+		sem = newSemantic(pages, enc)
+	}
+	return calibrate(pages, an, p, sem, meaningWeights, falseGapCost)
 }
 
-func calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, cost float64) Calibration {
+// calibrate learns the thresholds for each weight of meaning (only 0 without sem), and returns those of
+// the weight that separates the simulated requests best.
+func calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, sem *semantic, weights []float64, cost float64) Calibration {
 	if len(pages) < minPages {
 		return Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent}
 	}
 	if len(pages) > maxCalibrationPages {
 		pages = samplePages(pages, maxCalibrationPages)
 	}
-	answerable, gaps := simulate(pages, an, p)
-	if len(answerable) < minPages || len(gaps) < minPages {
-		return Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent, Answerable: len(answerable), Gaps: len(gaps)}
+	if sem == nil {
+		weights = []float64{0}
 	}
-	return thresholds(answerable, gaps, cost)
+	sims := simulate(pages, an, p, sem, weights)
+	var best Calibration
+	bestValue := math.Inf(-1)
+	for k, w := range weights {
+		answerable, gaps := sims[k].answerable, sims[k].gaps
+		if len(answerable) < minPages || len(gaps) < minPages {
+			if k == 0 {
+				best = Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent, Answerable: len(answerable), Gaps: len(gaps)}
+			}
+			continue
+		}
+		c := thresholds(scoresOf(answerable, gapScore), scoresOf(gaps, gapScore), cost)
+		c.Meaning = w
+		// The value of a weight: the simulated gaps caught and answerable requests answered right, less
+		// cost times the answerable requests called gaps, at its best threshold.
+		nA, nG := float64(len(answerable)), float64(len(gaps))
+		value := nG*c.GapRecall + nA*(1-c.FalseGaps) - cost*nA*c.FalseGaps
+		if value > bestValue+1e-9 {
+			best, bestValue = c, value
+		}
+	}
+	return best
+}
+
+// scoresOf are the gap scores of rankings.
+func scoresOf(rankings [][]candidate, score func([]candidate) float64) []float64 {
+	out := make([]float64, len(rankings))
+	for i, r := range rankings {
+		out[i] = score(r)
+	}
+	return out
 }
 
 // foldsOf assigns each page a fold and a rank, in the order of the hashes of their urls (the same
@@ -108,58 +153,81 @@ func foldsOf(pages []heed.Page) (foldOf, rankOf []int) {
 // outcome is what one simulated request scored, whether it was a gap and, if not, whether its page
 // ranked first.
 type outcome struct {
-	score   float64
+	cands   []candidate
 	gap     bool
 	correct bool
+	order   int // the fold, then the probe: the order of outcomes whatever order the folds end in
 }
 
-// simulate runs the folds, two at a time, and returns the gap scores of the simulated answerable
-// requests whose page ranked first, and of the simulated gaps.
-func simulate(pages []heed.Page, an *analysis.Analyzer, p index.Params) (answerable, gaps []float64) {
+// simulation is what the simulated requests of a site scored under one weight of meaning: the
+// rankings of the answerable ones whose page ranked first, and of the gaps.
+type simulation struct {
+	answerable, gaps [][]candidate
+}
+
+// simulate runs the folds, two at a time, ranking each simulated request under each weight of meaning.
+func simulate(pages []heed.Page, an *analysis.Analyzer, p index.Params, sem *semantic, weights []float64) []simulation {
 	foldOf, rankOf := foldsOf(pages)
 	var mu sync.Mutex
-	var results []outcome
+	results := make([][]outcome, len(weights))
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 2)
+	slots := make(chan struct{}, 2)
 	for f := range folds {
 		wg.Add(1)
-		sem <- struct{}{}
+		slots <- struct{}{}
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
-			local := runFold(pages, foldOf, rankOf, f, an, p)
+			defer func() { <-slots }()
+			local := runFold(pages, foldOf, rankOf, f, an, p, sem, weights)
 			mu.Lock()
-			results = append(results, local...)
+			for k := range weights {
+				results[k] = append(results[k], local[k]...)
+			}
 			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	for _, o := range results {
-		switch {
-		case o.gap:
-			gaps = append(gaps, o.score)
-		case o.correct:
-			answerable = append(answerable, o.score)
+	out := make([]simulation, len(weights))
+	for k, rs := range results {
+		// The folds finish in any order: sort so that the thresholds do not depend on it.
+		slices.SortFunc(rs, func(a, b outcome) int { return cmp.Compare(a.order, b.order) })
+		for _, o := range rs {
+			switch {
+			case o.gap:
+				out[k].gaps = append(out[k].gaps, o.cands)
+			case o.correct:
+				out[k].answerable = append(out[k].answerable, o.cands)
+			}
 		}
-	}
-	return answerable, gaps
-}
-
-// runFold asks fold f's probes of the site without them.
-func runFold(pages []heed.Page, foldOf, rankOf []int, f int, an *analysis.Analyzer, p index.Params) []outcome {
-	reduced, probes := foldPages(pages, foldOf, rankOf, f)
-	sc := newScorer(reduced.pages, an, p, calibrationEpochs)
-	var out []outcome
-	for _, pr := range probes {
-		_, cands := sc.rank(pr.text)
-		o := outcome{score: gapScore(cands), gap: pr.gap}
-		if !pr.gap && len(cands) > 0 && reduced.orig[cands[0].page] == pr.page {
-			o.correct = true
-		}
-		out = append(out, o)
 	}
 	return out
 }
+
+// runFold asks fold f's probes of the site without them, under each weight of meaning.
+func runFold(pages []heed.Page, foldOf, rankOf []int, f int, an *analysis.Analyzer, p index.Params, sem *semantic, weights []float64) [][]outcome {
+	reduced, probes := foldPages(pages, foldOf, rankOf, f)
+	sc := newScorer(reduced.pages, an, p, calibrationEpochs, sem)
+	out := make([][]outcome, len(weights))
+	for n, pr := range probes {
+		var vec []float32
+		if sem != nil {
+			vec = sem.vectorOf(pr.text)
+		}
+		for k, w := range weights {
+			_, cands := sc.weighted(w).rank(pr.text, vec)
+			o := outcome{cands: cands[:min(len(cands), maxKeptCandidates)], gap: pr.gap, order: f<<32 | n}
+			if !pr.gap && len(cands) > 0 && reduced.orig[cands[0].page] == pr.page {
+				o.correct = true
+			}
+			out[k] = append(out[k], o)
+		}
+	}
+	return out
+}
+
+// maxKeptCandidates is how many of a simulated request's candidates are kept for the gap decision: the
+// evidence reads the best pages only.
+const maxKeptCandidates = candidates
 
 // thresholds learns the thresholds from the simulated scores (sorting them): Answer where the cost of
 // the wrong decisions is lowest, NoContent under half the gaps.

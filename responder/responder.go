@@ -19,18 +19,26 @@ import (
 // Matcher answers requests from one index. It is safe for concurrent use.
 type Matcher struct {
 	sc  *scorer
+	enc Encoder
 	cal Calibration
 }
 
 // New returns a matcher over ix: it trains the page model where the pages' declared queries and
-// questions allow one, and calibrates the gap decision on the pages (see Calibrate).
-func New(ix *index.Index) *Matcher {
+// questions allow one, encodes the pages' short texts with enc (nil: words alone), and calibrates the
+// gap decision on the pages (see Calibrate).
+func New(ix *index.Index, enc Encoder) *Matcher {
 	pages := ix.Pages()
-	return &Matcher{
-		sc:  &scorer{ix: ix, model: trainPageModel(pages, ix.Analyzer(), modelEpochs)},
-		cal: Calibrate(pages, ix.Analyzer(), ix.Params()),
+	m := &Matcher{sc: &scorer{ix: ix, model: trainPageModel(pages, ix.Analyzer(), modelEpochs)}, enc: enc}
+	if enc != nil {
+		m.sc.sem = newSemantic(pages, enc)
 	}
+	m.cal = calibrate(pages, ix.Analyzer(), ix.Params(), m.sc.sem, meaningWeights, falseGapCost)
+	m.sc.meaning = m.cal.Meaning
+	return m
 }
+
+// Encoder is the encoder the matcher reads meaning with; nil when it reads words alone.
+func (m *Matcher) Encoder() Encoder { return m.enc }
 
 // Calibration returns the thresholds the matcher decides gaps with.
 func (m *Matcher) Calibration() Calibration { return m.cal }
@@ -44,9 +52,39 @@ func (m *Matcher) Learnt() bool { return m.sc.model != nil }
 // maxAlternatives is how many next-best pages a match lists.
 const maxAlternatives = 3
 
-// Match finds the page that answers text, whose intent the classifier gave as c.
+// Match finds the page that answers text, whose intent the classifier gave as c. With an encoder, the
+// text is encoded alone; MatchVector takes a vector encoded beforehand (in batches, or kept).
 func (m *Matcher) Match(text string, c heed.Classification) heed.Match {
-	q, cands := m.sc.rank(text)
+	var vec []float32
+	if m.enc != nil {
+		vec = make([]float32, m.enc.Dim())
+		m.enc.EncodeInto(vec, []string{text})
+	}
+	return m.MatchVector(text, vec, c)
+}
+
+// Vectors encodes texts with the matcher's encoder, in batches; nil without one.
+func (m *Matcher) Vectors(texts []string) [][]float32 {
+	if m.enc == nil || m.sc.sem == nil {
+		return nil
+	}
+	d := m.enc.Dim()
+	flat := make([]float32, len(texts)*d)
+	m.enc.EncodeInto(flat, texts)
+	out := make([][]float32, len(texts))
+	for i := range out {
+		out[i] = flat[i*d : (i+1)*d : (i+1)*d]
+	}
+	return out
+}
+
+// MatchVector is Match with the text's vector from the matcher's encoder (nil: words alone).
+func (m *Matcher) MatchVector(text string, vec []float32, c heed.Classification) heed.Match {
+	if m.sc.sem == nil {
+		vec = nil
+	}
+	vec = m.sc.sem.prepare(vec)
+	q, cands := m.sc.rank(text, vec)
 	out := heed.Match{GapKind: heed.GapNone, Alternatives: []heed.Alternative{}}
 	if len(cands) == 0 {
 		out.Gap, out.GapKind = true, heed.GapNoContent
@@ -65,7 +103,7 @@ func (m *Matcher) Match(text string, c heed.Classification) heed.Match {
 	for _, alt := range cands[1:min(len(cands), 1+maxAlternatives)] {
 		out.Alternatives = append(out.Alternatives, heed.Alternative{URL: pages[alt.page].URL, Score: heed.Round(alt.score, 3)})
 	}
-	why := explain(q, best, cands)
+	why := explain(q, best, cands, m.sc.sem)
 	switch g := gapScore(cands); {
 	case g < m.cal.NoContent:
 		out.Gap, out.GapKind = true, heed.GapNoContent
@@ -100,13 +138,16 @@ func (m *Matcher) Match(text string, c heed.Classification) heed.Match {
 const cannibalMargin = 0.05
 
 // explain says in words which signals made the best candidate, and how far it leads.
-func explain(q index.Query, best candidate, cands []candidate) string {
+func explain(q index.Query, best candidate, cands []candidate, sem *semantic) string {
 	var parts []string
 	if best.prob > 0 {
 		parts = append(parts, fmt.Sprintf("is what its declared queries predict (probability %.2f)", best.prob))
 	}
 	if best.hit.Score() > 0 {
 		parts = append(parts, explainHit(q, best.hit))
+	}
+	if best.row >= 0 && sem != nil && meaning(best.sim) > 0 {
+		parts = append(parts, fmt.Sprintf("means much the same as %q (cosine %.2f)", sem.texts[best.row], best.sim))
 	}
 	s := strings.Join(parts, " and ")
 	if len(cands) > 1 {

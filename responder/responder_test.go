@@ -28,7 +28,7 @@ func testSite(t testing.TB) []heed.Page {
 
 func newTestMatcher(t testing.TB, pages []heed.Page) *Matcher {
 	t.Helper()
-	return New(index.Build(pages, analysis.New("en"), index.DefaultParams()))
+	return New(index.Build(pages, analysis.New("en"), index.DefaultParams()), nil)
 }
 
 var classifier = intent.New(intent.Options{Brands: []string{"lark", "lark cycles"}})
@@ -155,7 +155,7 @@ func sorted(xs []string) []string {
 func TestCalibration(t *testing.T) {
 	an := analysis.New("en")
 	pages := testSite(t)
-	c := Calibrate(pages, an, index.DefaultParams())
+	c := Calibrate(pages, an, index.DefaultParams(), nil)
 	if c.Answerable < minPages || c.Gaps < minPages {
 		t.Fatalf("calibration learnt from %d answerable and %d gaps: too few", c.Answerable, c.Gaps)
 	}
@@ -170,15 +170,15 @@ func TestCalibration(t *testing.T) {
 	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
 		rev[i], rev[j] = rev[j], rev[i]
 	}
-	if c2 := Calibrate(rev, an, index.DefaultParams()); c2 != c {
+	if c2 := Calibrate(rev, an, index.DefaultParams(), nil); c2 != c {
 		t.Errorf("page order changed the calibration:\n%s\n%s", c, c2)
 	}
-	small := Calibrate(pages[:3], an, index.DefaultParams())
+	small := Calibrate(pages[:3], an, index.DefaultParams(), nil)
 	if small.Answer != fallbackAnswer || small.NoContent != fallbackNoContent {
 		t.Errorf("three pages: %s, want the fallback thresholds", small)
 	}
 	// A higher cost of false gaps never raises the threshold.
-	if lo := calibrate(pages, an, index.DefaultParams(), 50); lo.Answer > c.Answer {
+	if lo := calibrate(pages, an, index.DefaultParams(), nil, nil, 50); lo.Answer > c.Answer {
 		t.Errorf("cost 50 threshold %.3f above cost %.0f threshold %.3f", lo.Answer, falseGapCost, c.Answer)
 	}
 }

@@ -8,16 +8,29 @@ import (
 	"github.com/heed-dev/heed/index"
 )
 
-// scorer ranks a site's pages for a request: full-text retrieval, and, where the pages offer enough
-// declared queries and questions to learn from, a page model.
+// scorer ranks a site's pages for a request: full-text retrieval; where the pages offer enough
+// declared queries and questions to learn from, a page model; and, with an encoder, the meaning of the
+// request against the pages' short texts.
 type scorer struct {
 	ix    *index.Index
 	model *pageModel
+	sem   *semantic
+	// meaning is the weight of the request's meaning against the page model's 1 and retrieval's
+	// retrievalWeight: one of meaningWeights, chosen by the calibration.
+	meaning float64
 }
 
-// newScorer indexes pages and trains the page model when they allow one.
-func newScorer(pages []heed.Page, an *analysis.Analyzer, p index.Params, epochs int) *scorer {
-	return &scorer{ix: index.Build(pages, an, p), model: trainPageModel(pages, an, epochs)}
+// newScorer indexes pages and trains the page model when they allow one; sem, when not nil, is the
+// meaning side of a larger site that holds pages.
+func newScorer(pages []heed.Page, an *analysis.Analyzer, p index.Params, epochs int, sem *semantic) *scorer {
+	return &scorer{ix: index.Build(pages, an, p), model: trainPageModel(pages, an, epochs), sem: sem.restrict(pages)}
+}
+
+// weighted returns the scorer with meaning weighing w.
+func (s *scorer) weighted(w float64) *scorer {
+	c := *s
+	c.meaning = w
+	return &c
 }
 
 // candidate is a page ranked for a request.
@@ -26,10 +39,12 @@ type candidate struct {
 	score float64   // 0..1: how well the page answers the request
 	prob  float64   // the page model's probability, when there is a model
 	hit   index.Hit // retrieval's signals; zero when retrieval did not find the page
+	sim   float64   // the best cosine of the request with one of the page's short texts, with an encoder
+	row   int32     // the short text that reached sim; -1 when none did
 }
 
-// Mixing of the two signals: the model decides among pages its declared queries tell apart, retrieval
-// adds the evidence of the pages' text.
+// Mixing of the signals: the model decides among pages its declared queries tell apart, retrieval
+// adds the evidence of the pages' text, meaning the evidence of requests worded unlike the page.
 const (
 	retrievalWeight = 0.5
 	// marginWeight is how much a page's lead over the next counts in the gap decision: a request that a
@@ -40,38 +55,64 @@ const (
 	candidates = 10
 )
 
-// rank returns the pages best first, with the analysed query.
-func (s *scorer) rank(text string) (index.Query, []candidate) {
+// meaningWeights are the weights of meaning the calibration chooses from, by how well each separates the
+// site's simulated answerable requests from its simulated gaps: words alone (0), words first, or both
+// alike. A site whose pages declare many ways of being asked gains most from meaning; one whose pages
+// only have a title and a text may gain nothing, since its simulated requests can only be asked by
+// titles held out.
+var meaningWeights = []float64{0, 0.5, 1}
+
+// semFloor is the cosine under which two sentences are taken to share no meaning.
+const semFloor = 0.3
+
+// rank returns the pages best first, with the analysed query. vec is the request's vector, nil without
+// an encoder.
+func (s *scorer) rank(text string, vec []float32) (index.Query, []candidate) {
 	q := s.ix.Prepare(text)
-	if len(q.Terms) == 0 {
+	useSem := s.sem != nil && vec != nil && s.meaning > 0
+	if len(q.Terms) == 0 && !useSem {
 		return q, nil
 	}
-	hits := s.ix.Search(q, index.Options{K: candidates})
-	var probs map[int]float64
-	if s.model != nil {
-		probs = s.model.predict(q, text)
+	var hits []index.Hit
+	if len(q.Terms) > 0 {
+		hits = s.ix.Search(q, index.Options{K: candidates})
 	}
-	if probs == nil {
-		out := make([]candidate, len(hits))
-		for i, h := range hits {
-			out[i] = candidate{page: h.Page, score: h.Score(), hit: h}
-		}
-		return q, out
+	var probs map[int]float64
+	if s.model != nil && len(q.Terms) > 0 {
+		probs = s.model.predict(q, text)
 	}
 	byPage := map[int]*candidate{}
 	for _, h := range hits {
-		byPage[h.Page] = &candidate{page: h.Page, hit: h}
+		byPage[h.Page] = &candidate{page: h.Page, hit: h, row: -1}
 	}
 	for _, pg := range topPages(probs, candidates) {
 		if byPage[pg] == nil {
-			byPage[pg] = &candidate{page: pg}
+			byPage[pg] = &candidate{page: pg, row: -1}
 		}
 	}
-	known := s.model.knownShare(q)
+	if useSem && s.sem.brute {
+		for _, pg := range s.sem.nearest(vec, candidates) {
+			if byPage[pg] == nil {
+				byPage[pg] = &candidate{page: pg, row: -1}
+			}
+		}
+	}
+	known := 0.0
+	if probs != nil {
+		known = s.model.knownShare(q)
+	}
 	out := make([]candidate, 0, len(byPage))
 	for pg, c := range byPage {
-		c.prob = probs[pg] * known
-		c.score = (c.prob + retrievalWeight*c.hit.Score()) / (1 + retrievalWeight)
+		num, den := retrievalWeight*c.hit.Score(), retrievalWeight
+		if probs != nil {
+			c.prob = probs[pg] * known
+			num, den = num+c.prob, den+1
+		}
+		if useSem {
+			c.sim, c.row = s.sem.similarity(vec, pg)
+			num, den = num+s.meaning*meaning(c.sim), den+s.meaning
+		}
+		c.score = num / den
 		if c.score > 0 {
 			out = append(out, *c)
 		}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/encoder"
 	"github.com/heed-dev/heed/evaluation"
 	"github.com/heed-dev/heed/intent"
 )
@@ -125,7 +127,19 @@ type matchProtocol struct {
 // evalMatching measures matching and gap decisions on the three protocols with one default setting; their
 // figures go into got, and their data is returned for the peers.
 func evalMatching(out io.Writer, dir string, cl *intent.Classifier, got map[string]float64) (map[string]protocolData, error) {
-	newM := func(pages []heed.Page) evaluation.Matcher { return newMatcher(pages, "en") }
+	enc, err := encoder.New()
+	if err != nil {
+		return nil, err
+	}
+	if os.Getenv("HEED_EVAL_WORDS") != "" {
+		enc = nil
+	}
+	newM := func(pages []heed.Page) evaluation.Matcher {
+		if enc == nil {
+			return newMatcher(pages, "en", nil)
+		}
+		return newMatcher(pages, "en", enc)
+	}
 	fmt.Fprintf(out, "\nMatching and gaps (one default setting for all three)\n")
 	protocols := map[string]protocolData{}
 	for _, p := range []matchProtocol{{"stackfaq", evaluation.StackFAQ}, {"clinc", evaluation.CLINC}, {"banking", evaluation.Banking}} {

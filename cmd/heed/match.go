@@ -53,7 +53,7 @@ func cmdMatch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeIn()
-	m := newMatcher(pages, *lang)
+	m := newMatcher(pages, *lang, nil)
 	if *showCal {
 		fmt.Fprintf(e.stderr, "heed match: %d pages; calibration: %s\n", len(pages), m.Calibration())
 	}

@@ -70,7 +70,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			log.Warn("no stored pages yet: /api/respond answers 503 until a run stores them")
 			return
 		}
-		respond.SetMatcher(newMatcher(pages, cfg.Organisation.Lang))
+		respond.SetMatcher(newMatcher(pages, cfg.Organisation.Lang, nil))
 		log.Info("responder ready", "pages", len(pages))
 	}
 	refresh(ctx)

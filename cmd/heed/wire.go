@@ -31,9 +31,10 @@ func newClassifier(cfg *config.File) *intent.Classifier {
 	return intent.New(intent.Options{Brands: cfg.Organisation.BrandNames()})
 }
 
-// newMatcher builds the full-text index of pages and a matcher calibrated on it.
-func newMatcher(pages []heed.Page, lang string) *responder.Matcher {
-	return responder.New(index.Build(pages, analysis.New(lang), index.DefaultParams()))
+// newMatcher builds the full-text index of pages and a matcher calibrated on it; enc, when not nil, adds
+// the meaning of requests and pages.
+func newMatcher(pages []heed.Page, lang string, enc responder.Encoder) *responder.Matcher {
+	return responder.New(index.Build(pages, analysis.New(lang), index.DefaultParams()), enc)
 }
 
 // openStore opens the configured store; log hears of the rows it skips as unreadable.
@@ -109,7 +110,7 @@ func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st sto
 		Store:      st,
 		Engine:     &crawler.Engine{Workers: cfg.Crawl.Workers, MaxText: cfg.Crawl.MaxText, Shard: shard, Log: log, Metrics: cm, Progress: progress},
 		Classify:   newClassifier(cfg),
-		NewMatcher: func(pages []heed.Page) ops.Matcher { return newMatcher(pages, lang) },
+		NewMatcher: func(pages []heed.Page) ops.Matcher { return newMatcher(pages, lang, nil) },
 		Triage:     triage.New(analysis.New(lang)),
 		Log:        log,
 		Metrics:    ms.ops,

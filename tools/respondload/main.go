@@ -37,7 +37,7 @@ func main() {
 		os.Exit(1)
 	}
 	start := time.Now()
-	m := responder.New(index.Build(pages, analysis.New("en"), index.DefaultParams()))
+	m := responder.New(index.Build(pages, analysis.New("en"), index.DefaultParams()), nil)
 	fmt.Printf("   matcher over %d pages ready in %.1f s\n", len(pages), time.Since(start).Seconds())
 	h := responder.NewHandler(intent.New(intent.Options{}), m)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -1,0 +1,257 @@
+package responder
+
+import (
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/encoder"
+)
+
+// Encoder turns texts into vectors of one length, unit long, close when the texts mean the same
+// (encoder.Encoder; a caching encoder in the nightly job).
+type Encoder interface {
+	EncodeInto(dst []float32, texts []string)
+	Dim() int
+}
+
+// semantic is the meaning side of matching: a vector for each short text a page offers (title,
+// headings, declared queries, FAQ questions), and for each page the rows of its texts. A request's
+// similarity to a page is its best cosine with one of them: a page is as close as the nearest way of
+// asking it.
+type semantic struct {
+	dim      int
+	rows     []float32 // len(texts) vectors of dim floats
+	texts    []string // the text of each row
+	rowOf    map[string]int32
+	pageRows [][]int32
+	mean     []float32 // the mean the rows were centred on; nil when they were not
+	// brute is whether the site is small enough to compare every request with every row: then pages
+	// that share no word with a request can still be proposed. On a larger site meaning re-ranks the
+	// pages words and the page model propose.
+	brute bool
+}
+
+// maxBruteRows is how many page texts a request is compared with one by one (about a millisecond's
+// work); past it only the candidates of retrieval and the page model are.
+const maxBruteRows = 40000
+
+// semanticTexts are the texts of p that stand for it in meaning: its title, headings, declared queries
+// and FAQ questions, and, for a page that declares fewer than two queries or questions, the first
+// passages of its text (what a page with nothing declared is about).
+func semanticTexts(p heed.Page) []string {
+	var out []string
+	add := func(t string) {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	add(p.Title)
+	for _, h := range p.Headings {
+		add(h)
+	}
+	for _, q := range p.Queries {
+		add(q)
+	}
+	for _, qa := range p.Questions {
+		add(qa.Question)
+	}
+	if len(p.Queries)+len(p.Questions) < 2 {
+		for _, t := range passages(p.Body, maxPassages) {
+			add(t)
+		}
+	}
+	return out
+}
+
+// Passages: at most maxPassages of a page's text, each a paragraph cut to passageWords words.
+const (
+	maxPassages  = 2
+	passageWords = 60
+)
+
+// passages returns the first n paragraphs of body (blank-line separated), each at most passageWords
+// words; a body without blank lines is cut into runs of passageWords words.
+func passages(body string, n int) []string {
+	var out []string
+	for para := range strings.SplitSeq(body, "\n\n") {
+		words := strings.Fields(para)
+		for len(words) > 0 && len(out) < n {
+			k := min(len(words), passageWords)
+			out = append(out, strings.Join(words[:k], " "))
+			words = words[k:]
+		}
+		if len(out) == n {
+			break
+		}
+	}
+	return out
+}
+
+// newSemantic encodes the distinct short texts of pages.
+func newSemantic(pages []heed.Page, enc Encoder) *semantic {
+	s := &semantic{rowOf: map[string]int32{}}
+	var texts []string
+	for _, p := range pages {
+		for _, t := range semanticTexts(p) {
+			if _, ok := s.rowOf[t]; !ok {
+				s.rowOf[t] = int32(len(texts))
+				texts = append(texts, t)
+			}
+		}
+	}
+	s.texts = texts
+	if len(texts) > 0 {
+		s.dim = enc.Dim()
+		s.rows = make([]float32, len(texts)*s.dim)
+		enc.EncodeInto(s.rows, texts)
+	}
+	if centre && len(texts) > 1 {
+		s.centreRows()
+	}
+	s.pageRows = s.rowsOf(pages)
+	s.brute = len(texts) <= maxBruteRows
+	return s
+}
+
+var centre = true
+
+// centreRows subtracts the mean of the rows from each, and makes each unit long again. Sentences of
+// one site share a direction (its domain: every banking question is a little alike); taking it away
+// leaves what tells them apart, so that "a question about cards" no longer looks close to every page
+// of a bank.
+func (s *semantic) centreRows() {
+	n := len(s.rows) / s.dim
+	s.mean = make([]float32, s.dim)
+	for r := range n {
+		for i, x := range s.row(int32(r)) {
+			s.mean[i] += x
+		}
+	}
+	for i := range s.mean {
+		s.mean[i] /= float32(n)
+	}
+	for r := range n {
+		subtractUnit(s.row(int32(r)), s.mean)
+	}
+}
+
+// subtractUnit sets v to v-mean, made unit long (left as is when that is zero).
+func subtractUnit(v, mean []float32) {
+	var sq float64
+	for i := range v {
+		v[i] -= mean[i]
+		sq += float64(v[i]) * float64(v[i])
+	}
+	if sq == 0 {
+		return
+	}
+	k := float32(1 / math.Sqrt(sq))
+	for i := range v {
+		v[i] *= k
+	}
+}
+
+// prepare returns a request's vector as the rows are kept: centred on the site's mean when they are.
+func (s *semantic) prepare(v []float32) []float32 {
+	if v == nil || s.mean == nil {
+		return v
+	}
+	out := slices.Clone(v)
+	subtractUnit(out, s.mean)
+	return out
+}
+
+// rowsOf returns each page's rows.
+func (s *semantic) rowsOf(pages []heed.Page) [][]int32 {
+	out := make([][]int32, len(pages))
+	for i, p := range pages {
+		for _, t := range semanticTexts(p) {
+			if r, ok := s.rowOf[t]; ok && !slices.Contains(out[i], r) {
+				out[i] = append(out[i], r)
+			}
+		}
+	}
+	return out
+}
+
+// restrict returns the semantic side of a fold's site: the same rows, only those its pages still hold.
+func (s *semantic) restrict(pages []heed.Page) *semantic {
+	if s == nil {
+		return nil
+	}
+	r := *s
+	r.pageRows = s.rowsOf(pages)
+	return &r
+}
+
+// vectorOf returns the stored vector of a page text, if it is one.
+func (s *semantic) vectorOf(text string) []float32 {
+	r, ok := s.rowOf[strings.TrimSpace(text)]
+	if !ok {
+		return nil
+	}
+	return s.row(r)
+}
+
+func (s *semantic) row(r int32) []float32 {
+	return s.rows[int(r)*s.dim : (int(r)+1)*s.dim]
+}
+
+// similarity is the best cosine of v with one of page's texts, and the row that reached it (-1 when the
+// page has none).
+func (s *semantic) similarity(v []float32, page int) (float64, int32) {
+	best, at := float32(-2), int32(-1)
+	for _, r := range s.pageRows[page] {
+		if d := encoder.Dot(v, s.row(r)); d > best {
+			best, at = d, r
+		}
+	}
+	if at < 0 {
+		return 0, -1
+	}
+	return float64(best), at
+}
+
+// nearest returns the n pages whose texts come closest to v, comparing every row.
+func (s *semantic) nearest(v []float32, n int) []int {
+	sims := make([]float32, len(s.rows)/s.dim)
+	encoder.Dots(sims, v, s.rows, s.dim)
+	type near struct {
+		page int
+		sim  float32
+	}
+	best := make([]near, 0, n+1)
+	for i, rows := range s.pageRows {
+		if len(rows) == 0 {
+			continue
+		}
+		sim := float32(-2)
+		for _, r := range rows {
+			sim = max(sim, sims[r])
+		}
+		if len(best) == n && sim <= best[n-1].sim {
+			continue
+		}
+		k := len(best)
+		for k > 0 && best[k-1].sim < sim {
+			k--
+		}
+		best = slices.Insert(best, k, near{i, sim})
+		if len(best) > n {
+			best = best[:n]
+		}
+	}
+	out := make([]int, len(best))
+	for i, b := range best {
+		out[i] = b.page
+	}
+	return out
+}
+
+// meaning maps a cosine of two sentence vectors onto 0..1: unrelated sentences come out about 0.1 to 0.3
+// apart, paraphrases above 0.7.
+func meaning(cos float64) float64 {
+	return math.Max(0, math.Min(1, (cos-semFloor)/(1-semFloor)))
+}

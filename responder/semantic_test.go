@@ -1,0 +1,164 @@
+package responder
+
+import (
+	"math"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/analysis"
+	"github.com/heed-dev/heed/encoder"
+	"github.com/heed-dev/heed/index"
+)
+
+var testEncoder = sync.OnceValues(encoder.New)
+
+func newMeaningMatcher(t testing.TB, pages []heed.Page) *Matcher {
+	t.Helper()
+	enc, err := testEncoder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(index.Build(pages, analysis.New("en"), index.DefaultParams()), enc)
+}
+
+// TestMeaningFindsThePageWordsMiss: requests that share no informative word with the page that answers
+// them. Words alone rank another page first, or theirs lower; with the encoder they find their page, and
+// the reason says which of its texts means the same.
+func TestMeaningFindsThePageWordsMiss(t *testing.T) {
+	pages := testSite(t)
+	words, meaning := newTestMatcher(t, pages), newMeaningMatcher(t, pages)
+	// Fourteen pages are too few for the simulation to trust meaning (TestCalibrationTrustsMeaningThatSeparates
+	// has a site where it does): weigh it as a larger site would, and calibrate for that weight.
+	meaning.cal = calibrate(pages, meaning.sc.ix.Analyzer(), meaning.sc.ix.Params(), meaning.sc.sem, []float64{1}, falseGapCost)
+	meaning.sc.meaning = meaning.cal.Meaning
+	tests := []struct{ text, url string }{
+		{"my password does not work anymore", "/help/reset-password"},
+		{"how many kilometres before i need to plug it in", "/help/battery-range"},
+		{"i want my money back for the bike i bought", "/help/cancel-order"},
+	}
+	missed := 0
+	for _, tc := range tests {
+		w := match(words, tc.text)
+		if w.URL != base+tc.url {
+			missed++
+		}
+		m := match(meaning, tc.text)
+		if m.URL != base+tc.url || (w.URL == base+tc.url && m.Score <= w.Score) {
+			t.Errorf("%q: got %s (score %v; words %s, %v), want %s, ranked above words", tc.text, m.URL, m.Score, w.URL, w.Score, tc.url)
+		}
+		if !strings.Contains(m.Reason, "means") {
+			t.Errorf("%q: the reason gives no evidence of meaning: %s", tc.text, m.Reason)
+		}
+	}
+	if missed == 0 {
+		t.Errorf("words alone ranked every request's page first: the cases do not test meaning")
+	}
+}
+
+// TestMeaningKeepsWordsDecisions: the requests of TestMatch are decided the same way with the encoder.
+func TestMeaningKeepsWordsDecisions(t *testing.T) {
+	m := newMeaningMatcher(t, testSite(t))
+	for _, tc := range []struct {
+		text string
+		url  string
+		gap  bool
+	}{
+		{"how long does it take to charge the battery", "/help/charge-battery", false},
+		{"lark password reset", "/help/reset-password", false},
+		{"can i cancel my order", "/help/cancel-order", false},
+		{"lark jobs", "", true},
+		{"best pizza in rome", "", true},
+	} {
+		got := match(m, tc.text)
+		if got.Gap != tc.gap || (tc.url != "" && got.URL != base+tc.url) {
+			t.Errorf("%q: got %s gap %v (%s), want %s gap %v", tc.text, got.URL, got.Gap, got.Reason, tc.url, tc.gap)
+		}
+	}
+}
+
+// TestMatchVectorIsMatch: a vector encoded beforehand gives the decision of Match.
+func TestMatchVectorIsMatch(t *testing.T) {
+	m := newMeaningMatcher(t, testSite(t))
+	texts := []string{"ebike range in the cold", "lark jobs", "reset password", ""}
+	vecs := m.Vectors(texts)
+	for i, text := range texts {
+		c := classifier.Classify(text)
+		if diff := cmp.Diff(m.Match(text, c), m.MatchVector(text, vecs[i], c)); diff != "" {
+			t.Errorf("%q (-Match +MatchVector):\n%s", text, diff)
+		}
+	}
+}
+
+// TestCalibrationChoosesWordsWhenMeaningIsNoise: an encoder whose vectors say nothing of meaning (a
+// hash of the text) must not be trusted: the simulation finds words alone separate better.
+func TestCalibrationChoosesWordsWhenMeaningIsNoise(t *testing.T) {
+	m := New(index.Build(testSite(t), analysis.New("en"), index.DefaultParams()), noiseEncoder{})
+	if w := m.Calibration().Meaning; w != 0 {
+		t.Errorf("meaning weighs %v with a noise encoder; want 0 (%s)", w, m.Calibration())
+	}
+}
+
+// TestCalibrationTrustsMeaningThatSeparates: an encoder that places every text of a page near the
+// page's own direction, and anything else far from all pages, separates the simulated answerable
+// requests from the simulated gaps better than words: the calibration must weigh it.
+func TestCalibrationTrustsMeaningThatSeparates(t *testing.T) {
+	pages := testSite(t)
+	enc := oracleEncoder{page: map[string]int{}}
+	for i, p := range pages {
+		for _, text := range semanticTexts(p) {
+			enc.page[text] = i
+		}
+	}
+	m := New(index.Build(pages, analysis.New("en"), index.DefaultParams()), enc)
+	if w := m.Calibration().Meaning; w == 0 {
+		t.Errorf("meaning weighs 0 with an encoder that tells pages apart (%s)", m.Calibration())
+	}
+}
+
+// oracleEncoder gives the texts of page i the unit vector i (of 64), and any other text a vector apart
+// from them all.
+type oracleEncoder struct{ page map[string]int }
+
+func (oracleEncoder) Dim() int { return 64 }
+
+func (o oracleEncoder) EncodeInto(dst []float32, texts []string) {
+	clear(dst)
+	for i, t := range texts {
+		if p, ok := o.page[t]; ok {
+			dst[i*64+p] = 1
+		} else {
+			dst[i*64+63] = 1
+		}
+	}
+}
+
+// noiseEncoder gives each text a unit vector drawn from its bytes: the same text the same vector, and
+// no two texts close.
+type noiseEncoder struct{}
+
+func (noiseEncoder) Dim() int { return 64 }
+
+func (noiseEncoder) EncodeInto(dst []float32, texts []string) {
+	for i, t := range texts {
+		v := dst[i*64 : (i+1)*64]
+		h := uint64(14695981039346656037)
+		for _, b := range []byte(t) {
+			h = (h ^ uint64(b)) * 1099511628211
+		}
+		var sq float64
+		for j := range v {
+			h ^= h << 13
+			h ^= h >> 7
+			h ^= h << 17
+			v[j] = float32(int64(h%2001)-1000) / 1000
+			sq += float64(v[j]) * float64(v[j])
+		}
+		for j := range v {
+			v[j] /= float32(math.Sqrt(sq))
+		}
+	}
+}
