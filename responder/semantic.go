@@ -23,7 +23,7 @@ type Encoder interface {
 type semantic struct {
 	dim      int
 	rows     []float32 // len(texts) vectors of dim floats
-	texts    []string // the text of each row
+	texts    []string  // the text of each row
 	rowOf    map[string]int32
 	pageRows [][]int32
 	mean     []float32 // the mean the rows were centred on; nil when they were not
@@ -107,15 +107,13 @@ func newSemantic(pages []heed.Page, enc Encoder) *semantic {
 		s.rows = make([]float32, len(texts)*s.dim)
 		enc.EncodeInto(s.rows, texts)
 	}
-	if centre && len(texts) > 1 {
+	if len(texts) > 1 {
 		s.centreRows()
 	}
 	s.pageRows = s.rowsOf(pages)
 	s.brute = len(texts) <= maxBruteRows
 	return s
 }
-
-var centre = true
 
 // centreRows subtracts the mean of the rows from each, and makes each unit long again. Sentences of
 // one site share a direction (its domain: every banking question is a little alike); taking it away

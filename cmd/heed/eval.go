@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -131,15 +130,7 @@ func evalMatching(out io.Writer, dir string, cl *intent.Classifier, got map[stri
 	if err != nil {
 		return nil, err
 	}
-	if os.Getenv("HEED_EVAL_WORDS") != "" {
-		enc = nil
-	}
-	newM := func(pages []heed.Page) evaluation.Matcher {
-		if enc == nil {
-			return newMatcher(pages, "en", nil)
-		}
-		return newMatcher(pages, "en", enc)
-	}
+	newM := func(pages []heed.Page) evaluation.Matcher { return newMatcher(pages, "en", enc) }
 	fmt.Fprintf(out, "\nMatching and gaps (one default setting for all three)\n")
 	protocols := map[string]protocolData{}
 	for _, p := range []matchProtocol{{"stackfaq", evaluation.StackFAQ}, {"clinc", evaluation.CLINC}, {"banking", evaluation.Banking}} {
