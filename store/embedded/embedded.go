@@ -180,6 +180,19 @@ var schema = []string{
 		data TEXT NOT NULL,
 		PRIMARY KEY (scope, key)
 	) WITHOUT ROWID;`,
+	// The vector cache (vectors.go). A rowid table: a vector is a row of about 2 KB, which a WITHOUT
+	// ROWID table (an index b-tree) would spill onto an overflow page of its own.
+	`CREATE TABLE vector_models (
+		id INTEGER PRIMARY KEY,
+		model TEXT NOT NULL UNIQUE,
+		dim INTEGER NOT NULL
+	);
+	CREATE TABLE vectors (
+		model INTEGER NOT NULL REFERENCES vector_models(id),
+		key BLOB NOT NULL,
+		vec BLOB NOT NULL,
+		PRIMARY KEY (model, key)
+	);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
