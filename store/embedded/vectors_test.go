@@ -19,8 +19,8 @@ import (
 	"github.com/heed-dev/heed"
 )
 
-// A database of an earlier heed (schema version 2) gains the vector tables on Open and keeps what it
-// held.
+// A database of an earlier heed (schema version 2, 4 KiB pages) gains the vector tables on Open and
+// keeps what it held, and its page size: only a new database is made with pageSize.
 func TestOpenMigratesADatabaseWithoutVectors(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -42,12 +42,15 @@ func TestOpenMigratesADatabaseWithoutVectors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var version int
+	var version, page int
 	if err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
 		t.Fatal(err)
 	}
-	if version != len(schema) {
-		t.Errorf("after Open: schema version %d, want %d", version, len(schema))
+	if err := s.db.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&page); err != nil {
+		t.Fatal(err)
+	}
+	if version != len(schema) || page != 4096 {
+		t.Errorf("after Open: schema version %d, page size %d; want %d and the 4096 it had", version, page, len(schema))
 	}
 	if ovs, err := s.Overrides(ctx); err != nil || len(ovs) != 1 || ovs[0].Key != "lark jobs" {
 		t.Errorf("overrides after the migration: %+v, %v", ovs, err)
@@ -64,6 +67,14 @@ func TestOpenMigratesADatabaseWithoutVectors(t *testing.T) {
 		t.Errorf("vectors in a migrated database (-want +got):\n%s", diff)
 	}
 
+	fresh, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if err := fresh.db.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&page); err != nil || page != pageSize {
+		t.Errorf("a new database has pages of %d bytes (%v), want %d", page, err, pageSize)
+	}
 }
 
 // A stored vector that cannot be read (a length that is not a multiple of 4, or another length than
