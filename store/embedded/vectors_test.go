@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -115,9 +114,10 @@ func TestUnreadableVectorsAreSkipped(t *testing.T) {
 	}
 }
 
-// A large PutVectors (an encoder's night) is written in bounded transactions, vectors checked and
-// encoded outside them: writers of this process take turns with it, and a writer in another process,
-// with a short busy timeout, gets in between.
+// A large PutVectors (an encoder's night) is written in transactions of vectorChunk vectors, each
+// committed before the next vectors are read from the caller, and none open while they are: a writer of
+// this process or another gets in between at once, however slow the machine (the checks run from inside
+// the caller's iterator, not against a clock).
 func TestLargePutVectorsDoesNotLockOutOtherWriters(t *testing.T) {
 	ctx := context.Background()
 	s, err := open(ctx, t.TempDir(), 20*time.Millisecond)
@@ -125,56 +125,43 @@ func TestLargePutVectorsDoesNotLockOutOtherWriters(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	other, err := open(ctx, filepath.Dir(s.Path()), 150*time.Millisecond)
+	other, err := open(ctx, filepath.Dir(s.Path()), 20*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	const n, dim = 20 * vectorChunk, 512 // in one transaction, they would hold the database past 150 ms
-	vec := make([]float32, dim)
-	for i := range vec {
-		vec[i] = float32(i) / dim
+	const n = 3*vectorChunk + 1
+	write := func(st *Store, i int) error {
+		// A put that held this process's turn would never give it: wait a while, not for ever.
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		return st.PutOverride(ctx, heed.Override{Scope: heed.ScopeRequest, Key: fmt.Sprintf("request %d %p", i, st), Action: heed.OverrideWontAnswer})
 	}
-	var wg sync.WaitGroup
-	errs := make(chan error, 16)
-	done := make(chan struct{})
-	wg.Go(func() {
-		defer close(done)
-		err := s.PutVectors(ctx, "m", func(yield func(string, []float32) bool) {
-			for i := range n {
-				if !yield(fmt.Sprintf("request %d", i), vec) {
-					return
+	var checked int
+	err = s.PutVectors(ctx, "m", func(yield func(string, []float32) bool) {
+		for i := range n {
+			if i%vectorChunk == 0 {
+				var stored int
+				if err := other.db.QueryRowContext(ctx, `SELECT count(*) FROM vectors`).Scan(&stored); err != nil || stored != i {
+					t.Errorf("before vector %d is read: %d vectors committed (%v), want %d", i, stored, err, i)
 				}
+				for _, st := range []*Store{s, other} {
+					if err := write(st, i); err != nil {
+						t.Errorf("a writer before vector %d is read: %v", i, err)
+					}
+				}
+				checked++
 			}
-		})
-		if err != nil {
-			errs <- fmt.Errorf("large put: %w", err)
+			if !yield(fmt.Sprintf("request %d", i), []float32{float32(i), 1, 2, 3}) {
+				return
+			}
 		}
 	})
-	// Writers in this process and in another, all the while.
-	for _, st := range []*Store{s, other} {
-		wg.Go(func() {
-			for i := 0; ; i++ {
-				select {
-				case <-done:
-					return
-				case <-time.After(5 * time.Millisecond):
-				}
-				o := heed.Override{Scope: heed.ScopeRequest, Key: fmt.Sprintf("request %d %p", i, st), Action: heed.OverrideWontAnswer}
-				if err := st.PutOverride(ctx, o); err != nil {
-					errs <- fmt.Errorf("a writer while vectors are stored: %w", err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
+	if err != nil {
+		t.Fatal(err)
 	}
 	var count int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM vectors`).Scan(&count); err != nil || count != n {
-		t.Errorf("%d vectors stored (%v), want %d", count, err, n)
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM vectors`).Scan(&count); err != nil || count != n || checked != 4 {
+		t.Errorf("%d vectors stored (%v), %d checks; want %d and 4", count, err, checked, n)
 	}
 }
