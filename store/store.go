@@ -197,7 +197,7 @@ type Store interface {
 	//
 	// Every vector of a model has one length, fixed by the first vector ever stored for it (dropped or
 	// not), and only finite values: an empty model name, an empty vector, NaN or infinity, or a vector of
-	// another length fails the call.
+	// another length fails the call with ErrBadVector (CheckVector is the rule).
 	//
 	// Each vector is stored whole or not at all, in bounded batches, as PutClasses does: a call that
 	// fails or is interrupted may leave some of its vectors stored, each of them whole, which loses a
