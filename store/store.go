@@ -1,6 +1,7 @@
 // Package store declares what heed keeps between runs, and the interface every storage backend
 // implements: runs and their history, the requests sighted and the sightings themselves, the
-// organisation's pages, and the match or gap found for each request in each run.
+// organisation's pages, the match or gap found for each request in each run, and a cache of sentence
+// vectors by text and model version, so that a text is encoded once ever.
 //
 // Every backend passes the one conformance suite in store/storetest.
 package store
@@ -8,7 +9,9 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
+	"math"
 	"time"
 
 	"github.com/heed-dev/heed"
@@ -118,6 +121,28 @@ type Locker interface {
 // ErrNotFound is returned when a looked-up item does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrBadVector is returned, wrapped, by PutVectors for a model or vector it refuses.
+var ErrBadVector = errors.New("bad vector")
+
+// CheckVector says why PutVectors must refuse v as a vector of model, whose vectors have dim floats (0
+// before its first), or returns nil: the backends' one rule.
+func CheckVector(model string, v []float32, dim int) error {
+	switch {
+	case model == "":
+		return fmt.Errorf("%w: no model named", ErrBadVector)
+	case len(v) == 0:
+		return fmt.Errorf("%w: empty", ErrBadVector)
+	case dim > 0 && len(v) != dim:
+		return fmt.Errorf("%w: %d floats where the vectors of %s have %d", ErrBadVector, len(v), model, dim)
+	}
+	for i, f := range v {
+		if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+			return fmt.Errorf("%w: float %d is %v", ErrBadVector, i, f)
+		}
+	}
+	return nil
+}
+
 // Store is a storage backend. Every method is safe for concurrent use, and every write is atomic: a
 // process killed at any moment leaves the store as it was before the write, or after it.
 type Store interface {
@@ -159,6 +184,29 @@ type Store interface {
 	DeleteOverride(ctx context.Context, scope heed.OverrideScope, key string) error
 	// Overrides returns every stored decision, by scope then key.
 	Overrides(ctx context.Context) ([]heed.Override, error)
+
+	// Vectors returns the stored vectors of model for keys (a key is a text as the caller normalised
+	// it); keys with none are absent from the map, and so is a stored vector that cannot be read (it is
+	// skipped, logged and counted as every unreadable row is). Each slice returned is the caller's own.
+	// keys may number hundreds of thousands: backends look them up in bounded batches.
+	Vectors(ctx context.Context, model string, keys []string) (map[string][]float32, error)
+	// PutVectors stores vectors of model by key, replacing any. vecs yields them one at a time
+	// (maps.All(m) passes a map), so that a caller holding half a million vectors in one flat slice need
+	// not build a map of them first; a key yielded twice keeps its last vector. The slices are not kept:
+	// the caller may yield every vector in the same one.
+	//
+	// Every vector of a model has one length, fixed by the first vector ever stored for it (dropped or
+	// not), and only finite values: an empty model name, an empty vector, NaN or infinity, or a vector of
+	// another length fails the call with ErrBadVector (CheckVector is the rule).
+	//
+	// Each vector is stored whole or not at all, in bounded batches, as PutClasses does: a call that
+	// fails or is interrupted may leave some of its vectors stored, each of them whole, which loses a
+	// cache nothing but the work of the rest.
+	PutVectors(ctx context.Context, model string, vecs iter.Seq2[string, []float32]) error
+	// DropVectors forgets the vectors of every model but keep (of every model when keep is ""), so that
+	// an upgraded encoder does not leave its predecessor's vectors in the store for ever. It deletes in
+	// bounded batches; interrupted, it has forgotten some of them, and a second call forgets the rest.
+	DropVectors(ctx context.Context, keep string) error
 
 	// Ping checks that the store is reachable and writable.
 	Ping(ctx context.Context) error

@@ -60,6 +60,7 @@ func openStore(ctx context.Context, e *env, cfg *config.File, log *slog.Logger) 
 		if err != nil {
 			return nil, err
 		}
+		s.SetLogger(log)
 		return s, nil
 	}
 	return nil, usageError{cfg.Errorf([]any{"storage", "kind"}, "storage kind %q is not supported", cfg.Storage.Kind)}

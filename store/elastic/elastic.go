@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"log/slog"
 	"math"
 	"net"
 	"net/http"
@@ -26,6 +27,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
@@ -63,7 +66,17 @@ type Store struct {
 	prefix string
 	lang   string
 	addrs  []string
+	// log and unreadable report documents skipped because they could not be read.
+	log        *slog.Logger
+	unreadable atomic.Int64
+	// vmu guards what the store learnt of the vector cache: the length of each model's vectors, and
+	// the lengths whose field it has mapped.
+	vmu    sync.Mutex
+	dims   map[string]int
+	mapped map[int]bool
 }
+
+var _ store.Store = (*Store)(nil)
 
 // MinVersion is the oldest Elasticsearch heed runs on.
 const MinVersion = 8
@@ -105,7 +118,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("elasticsearch client: %w", err)
 	}
-	s := &Store{es: es, prefix: cfg.IndexPrefix, lang: cfg.Lang, addrs: cfg.Addresses}
+	s := &Store{es: es, prefix: cfg.IndexPrefix, lang: cfg.Lang, addrs: cfg.Addresses, log: slog.New(slog.DiscardHandler),
+		dims: map[string]int{}, mapped: map[int]bool{}}
 	info, err := es.Info().Do(ctx)
 	if err != nil {
 		return nil, s.explain(err)
@@ -135,6 +149,21 @@ func (s *Store) explain(err error) error {
 		return fmt.Errorf("cannot reach elasticsearch at %s: %w", where, err)
 	}
 	return fmt.Errorf("elasticsearch at %s: %w", where, err)
+}
+
+// SetLogger makes the store log what it skips.
+func (s *Store) SetLogger(l *slog.Logger) {
+	if l != nil {
+		s.log = l
+	}
+}
+
+// Unreadable is how many stored documents were skipped because they could not be read.
+func (s *Store) Unreadable() int64 { return s.unreadable.Load() }
+
+func (s *Store) skip(what string, err error) {
+	s.unreadable.Add(1)
+	s.log.Warn("store: skipped an unreadable document", "index", s.alias(what), "err", err)
 }
 
 // Close releases the client.

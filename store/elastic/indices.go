@@ -19,6 +19,7 @@ const (
 	kindOverrides = "overrides"
 	kindMeta      = "meta"
 	kindLocks     = "locks"
+	kindVectors   = "vectors"
 )
 
 // kinds lists them with their mapping's version: bump a version when its mapping changes, and Open
@@ -28,7 +29,7 @@ var kinds = []struct {
 	version int
 }{
 	{kindRuns, 1}, {kindUnits, 1}, {kindSightings, 1}, {kindRequests, 1}, {kindResults, 1}, {kindPages, 1},
-	{kindOverrides, 1}, {kindMeta, 1}, {kindLocks, 1},
+	{kindOverrides, 1}, {kindMeta, 1}, {kindLocks, 1}, {kindVectors, 1},
 }
 
 // alias is the name heed reads and writes a kind through.
@@ -79,6 +80,9 @@ func (s *Store) mapping(kind string) map[string]any {
 		props = map[string]any{"value": long()}
 	case kindLocks:
 		props = map[string]any{"job": kw(), "holder": kw(), "acquired": date(), "expires": date()}
+	case kindVectors:
+		// A field vector_N, a dense_vector of N dims, is added for each length N met (vectors.go).
+		props = map[string]any{"model": kw()}
 	}
 	return map[string]any{"dynamic": false, "properties": props}
 }

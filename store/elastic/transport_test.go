@@ -44,6 +44,9 @@ type fake struct {
 	calls  []call
 	routes map[string][]reply // "METHOD /path" -> answers, used in turn; the last one repeats
 	err    error              // a transport error for every request
+	// serve, when set, answers the requests it knows before routes are looked at: a stateful part of
+	// Elasticsearch (esVectors).
+	serve func(c call) (reply, bool)
 }
 
 func newFake() *fake {
@@ -75,7 +78,13 @@ func (f *fake) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Body != nil {
 		body, _ = io.ReadAll(r.Body)
 	}
-	f.calls = append(f.calls, call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: string(body)})
+	c := call{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Body: string(body)}
+	f.calls = append(f.calls, c)
+	if f.serve != nil {
+		if a, ok := f.serve(c); ok {
+			return respond(a.status, a.body), nil
+		}
+	}
 	key := r.Method + " " + r.URL.Path
 	answers, ok := f.routes[key]
 	if !ok {

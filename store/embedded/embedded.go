@@ -42,6 +42,11 @@ var _ store.Store = (*Store)(nil)
 // FileName is the database's name inside the data directory.
 const FileName = "heed.db"
 
+// pageSize is the page size of a new database; one made before keeps its own (4096). A vector of 512
+// floats is a row of about 2.1 KB, and SQLite keeps a row whole on one page when it fits: two do not
+// fit in 4 KiB, so each takes a page (4.1 KB); seven fit in 16 KiB (2.3 KB each).
+const pageSize = 16384
+
 // busyTimeout is how long a write waits for another process's write transaction to end. Writes in one
 // process never wait on it: they take turns (Store.wmu), and every transaction is bounded.
 const busyTimeout = 10 * time.Second
@@ -63,9 +68,12 @@ func open(ctx context.Context, dir string, busy time.Duration) (*Store, error) {
 		return nil, err
 	}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()), "synchronous(NORMAL)", "foreign_keys(ON)"} {
+	for _, p := range []string{fmt.Sprintf("page_size(%d)", pageSize), fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()), "synchronous(NORMAL)", "foreign_keys(ON)"} {
 		q.Add("_pragma", p)
 	}
+	// The driver runs its _journal_mode after every _pragma (which it sorts), so that a new database
+	// takes its page size before write-ahead logging fixes it.
+	q.Set("_journal_mode", "WAL")
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
@@ -180,6 +188,19 @@ var schema = []string{
 		data TEXT NOT NULL,
 		PRIMARY KEY (scope, key)
 	) WITHOUT ROWID;`,
+	// The vector cache (vectors.go). A rowid table: a vector is a row of about 2 KB, which a WITHOUT
+	// ROWID table (an index b-tree) would spill onto an overflow page of its own.
+	`CREATE TABLE vector_models (
+		id INTEGER PRIMARY KEY,
+		model TEXT NOT NULL UNIQUE,
+		dim INTEGER NOT NULL
+	);
+	CREATE TABLE vectors (
+		model INTEGER NOT NULL REFERENCES vector_models(id),
+		key BLOB NOT NULL,
+		vec BLOB NOT NULL,
+		PRIMARY KEY (model, key)
+	);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

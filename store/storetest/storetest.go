@@ -20,12 +20,15 @@ import (
 	"github.com/heed-dev/heed/store"
 )
 
+// test is one case of the suite.
+type test struct {
+	name string
+	fn   func(t *testing.T, s store.Store)
+}
+
 // Run runs every conformance test against stores made by newStore.
 func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
-	tests := []struct {
-		name string
-		fn   func(t *testing.T, s store.Store)
-	}{
+	tests := []test{
 		{"RunLifecycle", testRunLifecycle},
 		{"ResumeUnfinishedRun", testResume},
 		{"PutUnitIsIdempotent", testPutUnitIdempotent},
@@ -39,6 +42,10 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Overrides", testOverrides},
 		{"Ping", testPing},
 	}
+	run(t, newStore, append(tests, vectorTests...))
+}
+
+func run(t *testing.T, newStore func(t *testing.T) store.Store, tests []test) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newStore(t)
