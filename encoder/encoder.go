@@ -144,3 +144,6 @@ func (e *Encoder) Tokens(text string) []int32 {
 
 // Dim is the length of the vectors, Dim.
 func (e *Encoder) Dim() int { return Dim }
+
+// Model is Version: the name under which the encoder's vectors are kept.
+func (e *Encoder) Model() string { return Version }

@@ -38,6 +38,7 @@ type Metrics struct {
 	topicDemand *prometheus.GaugeVec
 	pages       *prometheus.GaugeVec
 	sightings   *prometheus.GaugeVec
+	vecs        *prometheus.CounterVec
 	// HTTP is the server's request duration histogram, by handler and status code.
 	HTTP *prometheus.HistogramVec
 }
@@ -77,6 +78,9 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 		topicDemand: gauge("heed_gap_topic_demand", "Demand of the ten gap topics with most demand in the last run, by job, rank (1 to 10) and topic (its key: three stemmed words). At most ten series per job; they are replaced each run.", "heed_job", "rank", "topic"),
 		pages:       gauge("heed_pages", "Pages matched against in the last run, by job.", "heed_job"),
 		sightings:   gauge("heed_sightings", "Sightings stored in the last run, by job.", "heed_job"),
+		vecs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "heed_vectors_total", Help: "Texts (requests and page texts) given a vector by the sentence encoder, by where it came from: store (kept from an earlier run) or encoded.",
+		}, []string{"from"}),
 		HTTP: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "heed_http_request_duration_seconds", Help: "Duration of the HTTP requests heed serve answered, by handler and status code.",
 			Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
@@ -86,7 +90,7 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 	build.WithLabelValues(version, runtime.Version()).Set(1)
 	reg.MustRegister(m.runs, m.locked, m.duration, m.lastSuccess, m.lastRun, m.lastStatus, m.nextRun, m.running, m.requests,
 		m.answered, m.gaps, m.gapDemand, m.coverage, m.srcCoverage, m.srcRequests, m.srcUnits, m.change, m.sorted, m.topics, m.topicDemand, m.pages,
-		m.sightings, m.HTTP, build)
+		m.sightings, m.vecs, m.HTTP, build)
 	return m
 }
 
@@ -100,6 +104,14 @@ func (m *Metrics) finished(r store.Run) {
 	}
 	m.runs.WithLabelValues(r.Job, r.Status).Inc()
 	m.Restore(r)
+}
+
+// vectors counts the texts a run gave vectors, read from the store and encoded.
+func (m *Metrics) vectors(fromStore, encoded int64) {
+	if m != nil {
+		m.vecs.WithLabelValues("store").Add(float64(fromStore))
+		m.vecs.WithLabelValues("encoded").Add(float64(encoded))
+	}
 }
 
 // Refused counts a start refused because the job was already running.

@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/crawler"
 	"github.com/heed-dev/heed/report"
 	"github.com/heed-dev/heed/store"
+	"github.com/heed-dev/heed/vectorcache"
 )
 
 // Classifier labels requests (intent.Classifier).
@@ -23,6 +25,22 @@ type Classifier interface {
 // Matcher finds the page that answers a request (responder.Matcher).
 type Matcher interface {
 	Match(text string, c heed.Classification) heed.Match
+}
+
+// VectorMatcher is a Matcher that reads meaning (responder.Matcher with an encoder): the match stage
+// encodes the requests in batches, and matches each with its vector.
+type VectorMatcher interface {
+	Matcher
+	Vectors(texts []string) [][]float32
+	MatchVector(text string, vec []float32, c heed.Classification) heed.Match
+}
+
+// Encoder turns texts into vectors that are close when the texts mean the same (encoder.Encoder); Model
+// names the model and its version, under which its vectors are kept in the store.
+type Encoder interface {
+	EncodeInto(dst []float32, texts []string)
+	Dim() int
+	Model() string
 }
 
 // PageSource gives the organisation's current pages: a crawl of its site, or an export.
@@ -59,12 +77,15 @@ type Pipeline struct {
 	Store    store.Store
 	Engine   *crawler.Engine
 	Classify Classifier
-	// NewMatcher builds a matcher over the pages: the full-text index and its calibration.
-	NewMatcher func(pages []heed.Page) Matcher
-	Triage     Triage // Store, Engine, Classify, NewMatcher and Triage are required
-	Log        *slog.Logger
-	Metrics    *Metrics
-	Now        func() time.Time // called from the crawl's workers at once: it must be safe for concurrent use
+	// NewMatcher builds a matcher over the pages: the full-text index and its calibration; enc, when not
+	// nil, is the encoder to read meaning with (the pipeline's, its vectors kept in the store).
+	NewMatcher func(pages []heed.Page, enc vectorcache.Encoder) Matcher
+	// Encoder, when set, adds meaning to matching and to gap topics; nil reads words alone.
+	Encoder Encoder
+	Triage  Triage // Store, Engine, Classify, NewMatcher and Triage are required
+	Log     *slog.Logger
+	Metrics *Metrics
+	Now     func() time.Time // called from the crawl's workers at once: it must be safe for concurrent use
 	// Workers bounds the classify and match workers; 0 means the number of CPUs.
 	Workers int
 }
@@ -325,7 +346,17 @@ func (p *Pipeline) match(ctx context.Context, n *night) error {
 	if len(pages) == 0 {
 		n.log.Warn("no pages to match against: every request will be a gap", "hint", "set organisation.site or organisation.pages in the config, or --pages")
 	}
-	matcher := p.NewMatcher(pages)
+	var enc vectorcache.Encoder
+	var cache *vectorcache.Cache
+	if p.Encoder != nil {
+		if err := p.Store.DropVectors(ctx, p.Encoder.Model()); err != nil {
+			return fmt.Errorf("forget the vectors of other models: %w", err)
+		}
+		// Without the run's cancel: a matcher outlives its run when heed serve answers /api/respond with it.
+		cache = vectorcache.New(context.WithoutCancel(ctx), p.Encoder, p.Store, p.Encoder.Model(), n.log)
+		enc = cache
+	}
+	matcher := p.NewMatcher(pages, enc)
 	// The report needs only each page's url, title and type: once matching is done, the bodies and
 	// declared queries of a big site (and its index) can go.
 	n.pages = make([]heed.Page, len(pages))
@@ -333,10 +364,43 @@ func (p *Pipeline) match(ctx context.Context, n *night) error {
 		n.pages[i] = heed.Page{URL: pg.URL, Title: pg.Title, Type: pg.Type}
 	}
 	n.stage.done("index")
-	p.parallel(len(n.cases), func(i int) {
-		n.cases[i].Match = matcher.Match(n.cases[i].Text, n.cases[i].Class)
-	})
-	return nil
+	if vm, ok := matcher.(VectorMatcher); ok && enc != nil {
+		p.matchWithVectors(vm, n)
+	} else {
+		p.parallel(len(n.cases), func(i int) {
+			n.cases[i].Match = matcher.Match(n.cases[i].Text, n.cases[i].Class)
+		})
+	}
+	if cache != nil {
+		hits, encoded := cache.Stats()
+		n.log.Info("vectors", "model", p.Encoder.Model(), "from_store", hits, "encoded", encoded)
+		p.Metrics.vectors(hits, encoded)
+	}
+	return ctx.Err()
+}
+
+// vectorChunk is how many requests are encoded, then matched, at a time.
+const vectorChunk = 8192
+
+// matchWithVectors encodes the requests a chunk at a time and matches each with its vector. A gap keeps
+// its vector, for its topic.
+func (p *Pipeline) matchWithVectors(vm VectorMatcher, n *night) {
+	texts := make([]string, 0, vectorChunk)
+	for lo := 0; lo < len(n.cases); lo += vectorChunk {
+		hi := min(lo+vectorChunk, len(n.cases))
+		texts = texts[:0]
+		for _, c := range n.cases[lo:hi] {
+			texts = append(texts, c.Text)
+		}
+		vecs := vm.Vectors(texts)
+		p.parallel(hi-lo, func(k int) {
+			c := &n.cases[lo+k]
+			c.Match = vm.MatchVector(c.Text, vecs[k], c.Class)
+			if c.Match.Gap {
+				c.Vector = slices.Clone(vecs[k]) // not the chunk's: that would keep every chunk whole
+			}
+		})
+	}
 }
 
 // triage applies the content team's decisions and sorts each request to its fate.

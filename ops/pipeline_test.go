@@ -25,6 +25,7 @@ import (
 	"github.com/heed-dev/heed/store"
 	"github.com/heed-dev/heed/store/embedded"
 	"github.com/heed-dev/heed/triage"
+	"github.com/heed-dev/heed/vectorcache"
 )
 
 // listSource returns fixed texts per seed; fail makes every fetch fail; stopAfter, when > 0, cancels the
@@ -88,8 +89,8 @@ func newPipeline(t *testing.T, st store.Store, reg prometheus.Registerer, clock 
 		Store:    st,
 		Engine:   &crawler.Engine{Workers: 2},
 		Classify: intent.New(intent.Options{Brands: []string{"lark"}}),
-		NewMatcher: func(p []heed.Page) Matcher {
-			return responder.New(index.Build(p, analysis.New("en"), index.DefaultParams()), nil)
+		NewMatcher: func(p []heed.Page, enc vectorcache.Encoder) Matcher {
+			return responder.New(index.Build(p, analysis.New("en"), index.DefaultParams()), enc)
 		},
 		Triage:  triage.New(analysis.New("en")),
 		Metrics: NewMetrics(reg, "test"),

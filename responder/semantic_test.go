@@ -162,3 +162,29 @@ func (noiseEncoder) EncodeInto(dst []float32, texts []string) {
 		}
 	}
 }
+
+// TestQuantisedRowsKeepTheirCosines: a large site's rows, kept as 8-bit integers, give the cosines of
+// float32 rows to within 0.01, and the same best text for each page.
+func TestQuantisedRowsKeepTheirCosines(t *testing.T) {
+	enc, err := testEncoder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := testSite(t)
+	small, large := newSemanticUpTo(pages, enc, 1<<20), newSemanticUpTo(pages, enc, 0)
+	if !small.brute || small.f32 == nil || large.brute || large.q8 == nil {
+		t.Fatalf("storage: small brute %v f32 %v, large brute %v q8 %v", small.brute, small.f32 != nil, large.brute, large.q8 != nil)
+	}
+	for _, text := range []string{"battery range in winter", "how do i get a refund", "lark jobs"} {
+		v := make([]float32, enc.Dim())
+		enc.EncodeInto(v, []string{text})
+		v = small.prepare(v)
+		for pg := range pages {
+			a, ra := small.similarity(v, pg)
+			b, rb := large.similarity(v, pg)
+			if math.Abs(a-b) > 0.01 || (ra != rb && math.Abs(a-b) > 1e-3) {
+				t.Errorf("%q, page %d: float32 %.4f (row %d), int8 %.4f (row %d)", text, pg, a, ra, b, rb)
+			}
+		}
+	}
+}

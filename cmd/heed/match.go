@@ -7,6 +7,7 @@ import (
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/crawler/site"
+	"github.com/heed-dev/heed/encoder"
 	"github.com/heed-dev/heed/intent"
 	"github.com/heed-dev/heed/responder"
 )
@@ -53,7 +54,11 @@ func cmdMatch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeIn()
-	m := newMatcher(pages, *lang, nil)
+	enc, err := encoder.New()
+	if err != nil {
+		return err
+	}
+	m := newMatcher(pages, *lang, enc)
 	if *showCal {
 		fmt.Fprintf(e.stderr, "heed match: %d pages; calibration: %s\n", len(pages), m.Calibration())
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os/signal"
 	"syscall"
@@ -10,9 +11,12 @@ import (
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/config"
+	"github.com/heed-dev/heed/encoder"
 	"github.com/heed-dev/heed/ops"
 	"github.com/heed-dev/heed/responder"
 	"github.com/heed-dev/heed/review"
+	"github.com/heed-dev/heed/store"
+	"github.com/heed-dev/heed/vectorcache"
 )
 
 // cmdServe runs the config's schedules and serves metrics, health, the responder API and the review
@@ -60,19 +64,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer stop()
 	ms := newMetricSet()
 	respond := responder.NewHandler(newClassifier(cfg), nil)
-	refresh := func(ctx context.Context) {
-		pages, err := st.Pages(ctx)
-		if err != nil {
-			log.Error("pages not loaded for /api/respond", "err", err)
-			return
-		}
-		if len(pages) == 0 {
-			log.Warn("no stored pages yet: /api/respond answers 503 until a run stores them")
-			return
-		}
-		respond.SetMatcher(newMatcher(pages, cfg.Organisation.Lang, nil))
-		log.Info("responder ready", "pages", len(pages))
-	}
+	refresh := func(ctx context.Context) { loadResponder(ctx, st, cfg, respond, log) }
 	refresh(ctx)
 	auth := review.Auth{Token: cfg.Serve.ReviewToken, Username: cfg.Serve.ReviewUser, Password: cfg.Serve.ReviewPassword}
 	if auth.Token == "" {
@@ -99,8 +91,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			// The run builds a matcher over the pages it just stored: /api/respond answers with it,
 			// rather than indexing and calibrating the same pages a second time.
 			build := p.NewMatcher
-			p.NewMatcher = func(pages []heed.Page) ops.Matcher {
-				m := build(pages)
+			p.NewMatcher = func(pages []heed.Page, enc vectorcache.Encoder) ops.Matcher {
+				m := build(pages, enc)
 				if rm, ok := m.(*responder.Matcher); ok && len(pages) > 0 {
 					respond.SetMatcher(rm)
 				}
@@ -113,4 +105,27 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		},
 	}
 	return srv.Run(ctx)
+}
+
+// loadResponder builds /api/respond's matcher over the stored pages, their vectors read from the store
+// where a run kept them.
+func loadResponder(ctx context.Context, st store.Store, cfg *config.File, respond *responder.Handler, log *slog.Logger) {
+	pages, err := st.Pages(ctx)
+	if err != nil {
+		log.Error("pages not loaded for /api/respond", "err", err)
+		return
+	}
+	if len(pages) == 0 {
+		log.Warn("no stored pages yet: /api/respond answers 503 until a run stores them")
+		return
+	}
+	enc, err := encoder.New()
+	if err != nil {
+		log.Error("no encoder for /api/respond", "err", err)
+		return
+	}
+	// Without ctx's cancel: the matcher encodes requests for as long as the server runs.
+	cache := vectorcache.New(context.WithoutCancel(ctx), enc, st, enc.Model(), log)
+	respond.SetMatcher(newMatcher(pages, cfg.Organisation.Lang, cache))
+	log.Info("responder ready", "pages", len(pages))
 }

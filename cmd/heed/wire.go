@@ -16,6 +16,7 @@ import (
 	"github.com/heed-dev/heed/config"
 	"github.com/heed-dev/heed/crawler"
 	"github.com/heed-dev/heed/crawler/site"
+	"github.com/heed-dev/heed/encoder"
 	"github.com/heed-dev/heed/index"
 	"github.com/heed-dev/heed/intent"
 	"github.com/heed-dev/heed/ops"
@@ -24,6 +25,7 @@ import (
 	"github.com/heed-dev/heed/store/elastic"
 	"github.com/heed-dev/heed/store/embedded"
 	"github.com/heed-dev/heed/triage"
+	"github.com/heed-dev/heed/vectorcache"
 )
 
 // newClassifier is the intent classifier, knowing the organisation's brands.
@@ -107,11 +109,16 @@ func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st sto
 		}
 	}
 	lang := cfg.Organisation.Lang
+	enc, err := encoder.New()
+	if err != nil {
+		return nil, ops.Job{}, err
+	}
 	p := &ops.Pipeline{
 		Store:      st,
 		Engine:     &crawler.Engine{Workers: cfg.Crawl.Workers, MaxText: cfg.Crawl.MaxText, Shard: shard, Log: log, Metrics: cm, Progress: progress},
 		Classify:   newClassifier(cfg),
-		NewMatcher: func(pages []heed.Page) ops.Matcher { return newMatcher(pages, lang, nil) },
+		NewMatcher: func(pages []heed.Page, enc vectorcache.Encoder) ops.Matcher { return newMatcher(pages, lang, enc) },
+		Encoder:    enc,
 		Triage:     triage.New(analysis.New(lang)),
 		Log:        log,
 		Metrics:    ms.ops,
