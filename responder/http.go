@@ -35,6 +35,9 @@ type Explanation struct {
 	IntentRules  []string          `json:"intent_reasons"`
 	Answer       float64           `json:"answer_threshold"`
 	NoContent    float64           `json:"no_content_threshold"`
+	// Meaning is the weight of the request's meaning against its words in the page's score (0: words
+	// alone), as the site's calibration chose it; the reason names the page text it means the same as.
+	Meaning float64 `json:"meaning_weight"`
 }
 
 // NewAnswer builds the answer for a request; explain adds the reason and the explanation.
@@ -55,7 +58,8 @@ func NewAnswer(text string, c heed.Classification, m heed.Match, cal Calibration
 			mods = []heed.Modifier{}
 		}
 		a.Explain = &Explanation{Confidence: c.Confidence, QuestionType: c.QuestionType, Modifiers: mods,
-			IntentRules: c.Reasons, Answer: heed.Round(cal.Answer, 3), NoContent: heed.Round(cal.NoContent, 3)}
+			IntentRules: c.Reasons, Answer: heed.Round(cal.Answer, 3), NoContent: heed.Round(cal.NoContent, 3),
+			Meaning: cal.Meaning}
 	}
 	return a
 }

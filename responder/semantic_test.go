@@ -53,6 +53,11 @@ func TestMeaningFindsThePageWordsMiss(t *testing.T) {
 		if !strings.Contains(m.Reason, "means") {
 			t.Errorf("%q: the reason gives no evidence of meaning: %s", tc.text, m.Reason)
 		}
+		// --explain shows both kinds of evidence: the reason, and the weight of meaning against words.
+		a := NewAnswer(tc.text, classifier.Classify(tc.text), m, meaning.Calibration(), true)
+		if a.Explain == nil || a.Explain.Meaning != 1 || a.Reason != m.Reason {
+			t.Errorf("%q: --explain gives %+v, reason %q", tc.text, a.Explain, a.Reason)
+		}
 	}
 	if missed == 0 {
 		t.Errorf("words alone ranked every request's page first: the cases do not test meaning")
