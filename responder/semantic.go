@@ -43,8 +43,8 @@ type semantic struct {
 const maxBruteRows = 40000
 
 // semanticTexts are the texts of p that stand for it in meaning: its title, headings, declared queries
-// and FAQ questions, and, for a page that declares fewer than two queries or questions, the first
-// passages of its text (what a page with nothing declared is about).
+// and FAQ questions, and, for a page with fewer than two of those besides its title, the first passages
+// of its text (what a page with nothing else to be asked by is about).
 func semanticTexts(p heed.Page) []string {
 	var out []string
 	add := func(t string) {
@@ -62,7 +62,11 @@ func semanticTexts(p heed.Page) []string {
 	for _, qa := range p.Questions {
 		add(qa.Question)
 	}
-	if len(p.Queries)+len(p.Questions) < 2 {
+	others := len(out)
+	if strings.TrimSpace(p.Title) != "" {
+		others--
+	}
+	if others < 2 {
 		for _, t := range passages(p.Body, maxPassages) {
 			add(t)
 		}

@@ -193,3 +193,30 @@ func TestQuantisedRowsKeepTheirCosines(t *testing.T) {
 		}
 	}
 }
+
+// TestSemanticTexts: a page stands for its title, headings, declared queries and questions; its text's
+// first passages only when it has fewer than two of those besides its title.
+func TestSemanticTexts(t *testing.T) {
+	long := strings.Repeat("word ", 70)
+	tests := []struct {
+		name string
+		page heed.Page
+		want []string
+	}{
+		{"title and body", heed.Page{Title: " Refunds ", Body: "Ask within 30 days.\n\nWe pay back in a week."},
+			[]string{"Refunds", "Ask within 30 days.", "We pay back in a week."}},
+		{"one heading", heed.Page{Title: "Refunds", Headings: []string{"How long"}, Body: "a\n\nb\n\nc"},
+			[]string{"Refunds", "How long", "a", "b"}},
+		{"enough of its own", heed.Page{Title: "Refunds", Headings: []string{"How long"}, Queries: []string{"money back"}, Body: "a"},
+			[]string{"Refunds", "How long", "money back"}},
+		{"questions count", heed.Page{Questions: []heed.QA{{Question: "Can I return it?"}, {Question: "Who pays?"}}, Body: "a"},
+			[]string{"Can I return it?", "Who pays?"}},
+		{"a long paragraph is cut", heed.Page{Title: "T", Body: long},
+			[]string{"T", strings.TrimSpace(strings.Repeat("word ", 60)), strings.TrimSpace(strings.Repeat("word ", 10))}},
+	}
+	for _, tc := range tests {
+		if diff := cmp.Diff(tc.want, semanticTexts(tc.page)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}
