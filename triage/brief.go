@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -202,6 +203,38 @@ func (s *space) wordCentroid(members []int32) map[string]float64 {
 		}
 	}
 	return sum
+}
+
+// distinctKeys gives topics that share a key (two topics by meaning may have the same three strongest
+// words) keys of their own: each of them takes its next strongest terms, one at a time, while it shares
+// its key with another; topics that run out of terms are told apart by their place (#2, #3, ...) in
+// topics (by demand). A key so still names its topic for TopicMatches.
+func distinctKeys(topics []heed.Topic) {
+	for n := keyTerms + 1; ; n++ {
+		shared := map[string][]int{}
+		for k, t := range topics {
+			shared[t.Key] = append(shared[t.Key], k)
+		}
+		more := false
+		for _, ks := range shared {
+			if len(ks) < 2 {
+				continue
+			}
+			for place, k := range ks {
+				t := &topics[k]
+				switch {
+				case n <= len(t.Terms):
+					t.Key = strings.Join(slices.Sorted(slices.Values(t.Terms[:n])), " ")
+					more = true
+				case place > 0 && n == len(t.Terms)+1:
+					t.Key += " #" + strconv.Itoa(place+1)
+				}
+			}
+		}
+		if !more {
+			return
+		}
+	}
 }
 
 // isQuestion reports whether the classifier took the request for a question.

@@ -64,8 +64,9 @@ func Cluster(items []GapItem, an *analysis.Analyzer) []heed.Topic {
 		}
 		return cmp.Compare(a.Text, b.Text)
 	})
+	byMeaning := withVectors(order)
 	var out []heed.Topic
-	if withVectors(order) {
+	if byMeaning {
 		out = clusterByMeaning(order, an)
 	} else {
 		out = clusterByWords(order, an)
@@ -77,8 +78,14 @@ func Cluster(items []GapItem, an *analysis.Analyzer) []heed.Topic {
 		if c := cmp.Compare(len(b.Requests), len(a.Requests)); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Key, b.Key)
+		if c := cmp.Compare(a.Key, b.Key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Requests[0], b.Requests[0])
 	})
+	if byMeaning {
+		distinctKeys(out)
+	}
 	return out
 }
 

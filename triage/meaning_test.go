@@ -433,3 +433,42 @@ func BenchmarkClusterByMeaning(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(items)*b.N)/b.Elapsed().Seconds(), "gaps/s")
 }
+
+// TestDistinctKeys: topics that share their three strongest words take their next ones, or a place,
+// until no two share a key; a topic alone with its key keeps it.
+func TestDistinctKeys(t *testing.T) {
+	topic := func(terms ...string) heed.Topic {
+		return heed.Topic{Terms: terms, Key: strings.Join(slices.Sorted(slices.Values(terms[:min(3, len(terms))])), " ")}
+	}
+	tests := []struct {
+		name   string
+		topics []heed.Topic
+		want   []string
+	}{
+		{"distinct keys stay", []heed.Topic{topic("card", "pending", "top"), topic("card", "declin", "pay")},
+			[]string{"card pending top", "card declin pay"}},
+		{"the fourth word tells them apart", []heed.Topic{topic("card", "pending", "top", "fail"), topic("card", "pending", "top", "revert")},
+			[]string{"card fail pending top", "card pending revert top"}},
+		{"the first to run out of words keeps the key", []heed.Topic{topic("card", "pending", "top"), topic("card", "pending", "top", "revert")},
+			[]string{"card pending top", "card pending revert top"}},
+		{"a place when the words run out", []heed.Topic{topic("card", "pending", "top"), topic("card", "pending", "top"), topic("card", "pending", "top")},
+			[]string{"card pending top", "card pending top #2", "card pending top #3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			distinctKeys(tt.topics)
+			var got []string
+			for _, tp := range tt.topics {
+				got = append(got, tp.Key)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("keys (-want +got):\n%s", diff)
+			}
+			for k, tp := range tt.topics {
+				if !TopicMatches(tp, tp.Key) {
+					t.Errorf("topic %d no longer matches its key %q", k, tp.Key)
+				}
+			}
+		})
+	}
+}

@@ -90,7 +90,12 @@ func scoreTopics(t *testing.T, an *analysis.Analyzer, data []evaluation.Labelled
 		items = append(items, it)
 	}
 	topicOf := map[string]string{}
+	keys := map[string]bool{}
 	for _, tp := range triage.Cluster(items, an) {
+		if keys[tp.Key] && vecs != nil {
+			t.Errorf("two topics by meaning have the key %q", tp.Key)
+		}
+		keys[tp.Key] = true
 		for _, k := range tp.Requests {
 			topicOf[k] = tp.Key
 		}
