@@ -95,7 +95,7 @@ func TestClusterByMeaning(t *testing.T) {
 				t.Errorf("topics (-want +got):\n%s", diff)
 			}
 			for _, tp := range got {
-				checkBrief(t, tp)
+				checkBrief(t, tp, tt.texts)
 			}
 		})
 	}
@@ -103,8 +103,8 @@ func TestClusterByMeaning(t *testing.T) {
 
 // checkBrief holds a topic's label, title and outline to its requests: the label is one of them, the
 // title and every line of the outline one of them tidied, the outline's lines distinct, at most
-// maxOutline, and the first the most demanded request.
-func checkBrief(t *testing.T, tp heed.Topic) {
+// maxOutline, and the first one of the most demanded requests.
+func checkBrief(t *testing.T, tp heed.Topic, demand map[string]float64) {
 	t.Helper()
 	tidied := map[string]bool{}
 	for _, x := range tp.Texts {
@@ -125,8 +125,14 @@ func checkBrief(t *testing.T, tp heed.Topic) {
 			t.Errorf("topic %q: outline line %q is none of its requests, or twice", tp.Texts, line)
 		}
 	}
-	if len(tp.Outline) > 0 && strings.TrimSuffix(tp.Outline[0], "?") != strings.TrimSuffix(tidy(GapItem{Text: tp.Texts[0]}), "?") {
-		t.Errorf("topic %q: outline starts with %q, want its most demanded request", tp.Texts, tp.Outline[0])
+	top := map[string]bool{}
+	for k, x := range tp.Texts {
+		if demand[x] == demand[tp.Texts[0]] {
+			top[strings.TrimSuffix(tidy(GapItem{Text: tp.Texts[k]}), "?")] = true
+		}
+	}
+	if len(tp.Outline) > 0 && !top[strings.TrimSuffix(tp.Outline[0], "?")] {
+		t.Errorf("topic %q: outline starts with %q, want one of its most demanded requests", tp.Texts, tp.Outline[0])
 	}
 }
 
@@ -166,7 +172,7 @@ func TestTopicBrief(t *testing.T) {
 		// off to one side, and the statement at the centre, least demanded.
 		{"how do i pair the app with my bike", 5, map[int]float64{0: 1, 1: 0.9}},
 		{"how to pair the app with the bike", 4, map[int]float64{0: 1, 1: 0.92}},
-		{"why does the app lose the connection", 3, map[int]float64{0: 1, 2: 0.9}},
+		{"why does the app lose the connection", 3, map[int]float64{0: 1, 2: 1.4}},
 		{"app bike connection", 1, map[int]float64{0: 1, 1: 0.45, 2: 0.45}},
 		// Requests about nothing else.
 		{"snow tyres", 2, map[int]float64{5: 1}},
