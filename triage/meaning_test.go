@@ -3,6 +3,7 @@ package triage
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -207,7 +208,7 @@ func TestTopicBrief(t *testing.T) {
 }
 
 // TestClusterByMeaningIgnoresOrder: the topics, their briefs and keys do not depend on the order the
-// gaps come in, whether the gaps fit one cell or take rounds over many.
+// gaps come in, nor on the number of processors, whether the gaps fit one cell or take rounds over many.
 func TestClusterByMeaningIgnoresOrder(t *testing.T) {
 	an := analysis.New("en")
 	small := meaningItems(t, map[string]float64{
@@ -232,6 +233,11 @@ func TestClusterByMeaningIgnoresOrder(t *testing.T) {
 				if diff := cmp.Diff(want, Cluster(shuffled, an)); diff != "" {
 					t.Fatalf("order changed the topics (-want +got):\n%s", diff)
 				}
+			}
+			// Nor on how many goroutines share the work.
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+			if diff := cmp.Diff(want, Cluster(tt.items, an)); diff != "" {
+				t.Fatalf("one processor changed the topics (-want +got):\n%s", diff)
 			}
 		})
 	}
