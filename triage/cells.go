@@ -88,8 +88,8 @@ func kmeans(members []int32, k, dim int, row rowFunc, round int) [][]int32 {
 	}
 	full := make([]int32, len(members))
 	parallelChunks(len(members), func(lo, hi int) {
-		buf := bufPool.Get().(*buffers)
-		defer bufPool.Put(buf)
+		buf := takeBuffers()
+		defer giveBuffers(buf)
 		rows := gatherRows(grow(&buf.rows, (hi-lo)*dim), members[lo:hi], dim, row)
 		nearestCentres(full[lo:hi], nil, nil, rows, centres, dim, &buf.sims)
 	})
@@ -198,8 +198,8 @@ func secondCells(cs [][]int32, n, dim int, row rowFunc) ([]int32, []float32) {
 		unitInto(centres[c*dim:(c+1)*dim], sum)
 	}
 	parallelChunks(n, func(lo, hi int) {
-		buf := bufPool.Get().(*buffers)
-		defer bufPool.Put(buf)
+		buf := takeBuffers()
+		defer giveBuffers(buf)
 		idx := make([]int32, hi-lo)
 		for j := range idx {
 			idx[j] = int32(lo + j)

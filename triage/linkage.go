@@ -139,8 +139,8 @@ func (gs *groupSet) row(dst []float32, g int) {
 // (its index in members).
 func (gs *groupSet) joinIn(members []int32, join float32) []int32 {
 	m, dim := len(members), gs.s.dim
-	buf := bufPool.Get().(*buffers)
-	defer bufPool.Put(buf)
+	buf := takeBuffers()
+	defer giveBuffers(buf)
 	rows := grow(&buf.rows, m*dim)
 	lex := make([][]termWeight, m)
 	size := make([]float64, m)
@@ -229,13 +229,44 @@ func (gs *groupSet) compact(keep []bool) {
 	gs.sum, gs.lex = slices.Clip(gs.sum[:n]), slices.Clip(gs.lex[:n])
 }
 
-// buffers are the scratch space of one cell's work, kept for the next cell.
+// buffers are the scratch space of one cell's work, kept for the next cell (a set for each goroutine
+// that ever ran at once) until the clustering ends: not in a sync.Pool, which a collection empties, so
+// that a night's thousands of cells reuse a few sets instead of leaving hundreds of megabytes behind.
 type buffers struct {
 	rows, sims []float32
 	post       map[int32][]posting
 }
 
-var bufPool = sync.Pool{New: func() any { return new(buffers) }}
+var freeBuffers struct {
+	sync.Mutex
+	list []*buffers
+}
+
+// takeBuffers returns a set of buffers, from an earlier cell if one is free.
+func takeBuffers() *buffers {
+	freeBuffers.Lock()
+	defer freeBuffers.Unlock()
+	if n := len(freeBuffers.list); n > 0 {
+		b := freeBuffers.list[n-1]
+		freeBuffers.list = freeBuffers.list[:n-1]
+		return b
+	}
+	return new(buffers)
+}
+
+// giveBuffers keeps b for a later cell.
+func giveBuffers(b *buffers) {
+	freeBuffers.Lock()
+	freeBuffers.list = append(freeBuffers.list, b)
+	freeBuffers.Unlock()
+}
+
+// dropBuffers lets the free buffers go, once a clustering is done.
+func dropBuffers() {
+	freeBuffers.Lock()
+	freeBuffers.list = nil
+	freeBuffers.Unlock()
+}
 
 // grow returns (*buf)[:n], making *buf larger first if it must; the contents are not cleared.
 func grow(buf *[]float32, n int) []float32 {

@@ -68,6 +68,7 @@ func withVectors(items []GapItem) bool {
 // with the number of gaps times the size of a cell, and a set of at most maxBlock gaps is one cell,
 // clustered exactly.
 func clusterByMeaning(order []GapItem, an *analysis.Analyzer) []heed.Topic {
+	defer dropBuffers()
 	s := newSpace(order, an)
 	cs := cells(s.n, s.dim, s.unitCentred, 0)
 	second, margin := secondCells(cs, s.n, s.dim, s.unitCentred)

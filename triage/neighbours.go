@@ -85,8 +85,8 @@ func (s *space) nearest(cs [][]int32, second []int32, margin []float32) []neighb
 // dst gives for it.
 func (s *space) nearestIn(members []int32, dst func(i int32) []neighbour) {
 	m := len(members)
-	buf := bufPool.Get().(*buffers)
-	defer bufPool.Put(buf)
+	buf := takeBuffers()
+	defer giveBuffers(buf)
 	cols := grow(&buf.rows, m*s.dim)
 	colLex := make([][]termWeight, m)
 	for k, i := range members {
