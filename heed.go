@@ -259,10 +259,11 @@ type Match struct {
 
 // Topic is a group of gap requests that one page could answer: what a writer gets as one brief.
 type Topic struct {
-	Key      string          `json:"key"`   // its three strongest terms, sorted: names it across runs (triage.TopicMatches)
-	Terms    []string        `json:"terms"` // its strongest terms, strongest first
-	Label    string          `json:"label"` // its most demanded request
-	Title    string          `json:"title"` // a suggested title for the page to write
+	Key      string          `json:"key"`               // its three strongest terms, sorted: names it across runs (triage.TopicMatches)
+	Terms    []string        `json:"terms"`             // its strongest terms, strongest first
+	Label    string          `json:"label"`             // its most representative request (for topics by words, the most demanded)
+	Title    string          `json:"title"`             // a suggested title for the page to write, taken from its requests
+	Outline  []string        `json:"outline,omitempty"` // the distinct questions the page must answer, from its requests (topics by meaning)
 	PageType PageType        `json:"page_type"`
 	Requests []string        `json:"requests"` // request keys, highest demand first
 	Texts    []string        `json:"texts"`    // their texts, in the same order

@@ -48,11 +48,22 @@ func Dots(c, a, b []float32, dim int) {
 					a1 = row(a, i+1)
 				}
 				s := dot2x4Kernel(a0, a1, b0, b1, b2, b3)
-				copy(c[i*nb+j:i*nb+j+w], s[:w])
+				store(c[i*nb+j:i*nb+j+w], s[:4])
 				if i+1 < i1 {
-					copy(c[(i+1)*nb+j:(i+1)*nb+j+w], s[4:4+w])
+					store(c[(i+1)*nb+j:(i+1)*nb+j+w], s[4:])
 				}
 			}
 		}
+	}
+}
+
+// store writes the first len(dst) (at most four) of s into dst.
+func store(dst, s []float32) {
+	if len(dst) == 4 {
+		dst[0], dst[1], dst[2], dst[3] = s[0], s[1], s[2], s[3]
+		return
+	}
+	for q := range dst {
+		dst[q] = s[q]
 	}
 }

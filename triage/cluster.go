@@ -19,6 +19,9 @@ type GapItem struct {
 	Class  heed.Classification
 	Kind   heed.GapKind
 	Demand float64
+	// Vec is the request's sentence vector (encoder.Encode), nil without an encoder. When every gap
+	// has one, the topics are made by meaning (see Cluster); it is read, never changed.
+	Vec []float32
 }
 
 // Clustering settings.
@@ -42,13 +45,11 @@ const (
 	maxBgWeight = 9
 )
 
-// Cluster groups gap requests into topics a writer can answer with one page each: requests that share
-// at least two of the words that matter, weighted by how rare they are in ordinary language, with
-// synonyms as one word and the words too many gaps carry (a brand name, the main product) left out so
-// that they do not glue everything together. Each topic gets a
-// label (its most demanded request), a stable key (its strongest terms, for overrides that outlive a
-// run), its requests best first, the intent mix, the summed demand, and the page type and title to write.
-// Topics come out by demand, highest first. The result does not depend on the order of items.
+// Cluster groups gap requests into topics a writer can answer with one page each, highest demand first.
+// When every gap has a sentence vector (of one length), topics are made by meaning (clusterByMeaning);
+// otherwise by shared words (clusterByWords). Each topic gets a label, a stable key (its strongest
+// terms, for overrides that outlive a run), its requests best first, the intent mix, the summed demand,
+// and the page type and title to write. The result does not depend on the order of items.
 func Cluster(items []GapItem, an *analysis.Analyzer) []heed.Topic {
 	if len(items) == 0 {
 		return []heed.Topic{}
@@ -58,8 +59,41 @@ func Cluster(items []GapItem, an *analysis.Analyzer) []heed.Topic {
 		if c := cmp.Compare(b.Demand, a.Demand); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Key, b.Key)
+		if c := cmp.Compare(a.Key, b.Key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Text, b.Text)
 	})
+	byMeaning := withVectors(order)
+	var out []heed.Topic
+	if byMeaning {
+		out = clusterByMeaning(order, an)
+	} else {
+		out = clusterByWords(order, an)
+	}
+	slices.SortStableFunc(out, func(a, b heed.Topic) int {
+		if c := cmp.Compare(b.Demand, a.Demand); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(len(b.Requests), len(a.Requests)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Key, b.Key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Requests[0], b.Requests[0])
+	})
+	if byMeaning {
+		distinctKeys(out)
+	}
+	return out
+}
+
+// clusterByWords groups gaps, most demanded first (order), by the words that matter: requests that
+// share at least two of them, weighted by how rare they are in ordinary language, with synonyms as one
+// word and the words too many gaps carry (a brand name, the main product) left out so that they do not
+// glue everything together. A topic's label is its most demanded request.
+func clusterByWords(order []GapItem, an *analysis.Analyzer) []heed.Topic {
 	terms, df := termsOf(order, an)
 	c := clusterer{bg: an.BackgroundIDF(), byTerm: map[string][]int{}, vec: map[string]float64{}}
 	// Words a large share of the gaps carry (the brand, the main product) tell no topic apart.
@@ -71,15 +105,6 @@ func Cluster(items []GapItem, an *analysis.Analyzer) []heed.Topic {
 	for _, tp := range c.topics {
 		out = append(out, tp.topic(order))
 	}
-	slices.SortStableFunc(out, func(a, b heed.Topic) int {
-		if c := cmp.Compare(b.Demand, a.Demand); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(len(b.Requests), len(a.Requests)); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Key, b.Key)
-	})
 	return out
 }
 
