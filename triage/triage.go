@@ -66,7 +66,7 @@ func (t *Triage) Sort(cases []heed.Case, overrides []heed.Override) []heed.Topic
 			continue
 		}
 		if c.Match.Gap && c.Match.Override == heed.OverrideNone {
-			gaps = append(gaps, GapItem{Key: c.Key, Text: c.Text, Class: c.Class, Kind: c.Match.GapKind, Demand: c.Demand})
+			gaps = append(gaps, GapItem{Key: c.Key, Text: c.Text, Class: c.Class, Kind: c.Match.GapKind, Demand: c.Demand, Vec: c.Vector})
 		}
 	}
 	open := []heed.Topic{}
