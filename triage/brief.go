@@ -28,20 +28,7 @@ const (
 // topic is the brief of the topic made of the gaps members (ascending, so most demanded first).
 func (s *space) topic(order []GapItem, members []int32) heed.Topic {
 	lead := order[members[0]]
-	t := heed.Topic{Intents: map[heed.Intent]int{}, Kinds: map[heed.GapKind]int{}}
-	var demand float64
-	classes := make([]heed.Classification, 0, len(members))
-	for _, m := range members {
-		it := order[m]
-		t.Requests = append(t.Requests, it.Key)
-		t.Texts = append(t.Texts, it.Text)
-		t.Intents[it.Class.Intent]++
-		t.Kinds[it.Kind]++
-		demand += it.Demand
-		classes = append(classes, it.Class)
-	}
-	t.Demand = heed.Round(demand, 2)
-	t.PageType = SuggestPageType(classes)
+	t := tally(order, members)
 	central := s.byCentrality(members)
 	t.Label = order[central[0]].Text
 	t.Title = title(order, central)

@@ -235,10 +235,24 @@ func (c *clusterer) nearest(i int, norm float64) (int, float64) {
 // topic is the finished topic: its label, key, members, intent mix, demand, page type and title.
 func (tp *topic) topic(order []GapItem) heed.Topic {
 	lead := order[tp.members[0]]
-	t := heed.Topic{Label: lead.Text, Intents: map[heed.Intent]int{}, Kinds: map[heed.GapKind]int{}}
+	t := tally(order, tp.members)
+	t.Label = lead.Text
+	t.Terms = strongest(tp.sum, topicTerms)
+	t.Key = strings.Join(slices.Sorted(slices.Values(t.Terms[:min(len(t.Terms), keyTerms)])), " ")
+	if t.Key == "" {
+		t.Key = heed.Normalize(lead.Text)
+	}
+	t.Title = suggestTitle(lead)
+	return t
+}
+
+// tally is a topic's members (their keys and texts, in order), intent mix, gap kinds, summed demand and
+// the page type to write, whichever way the topic was found.
+func tally[I int | int32](order []GapItem, members []I) heed.Topic {
+	t := heed.Topic{Intents: map[heed.Intent]int{}, Kinds: map[heed.GapKind]int{}}
 	var demand float64
-	classes := make([]heed.Classification, 0, len(tp.members))
-	for _, m := range tp.members {
+	classes := make([]heed.Classification, 0, len(members))
+	for _, m := range members {
 		it := order[m]
 		t.Requests = append(t.Requests, it.Key)
 		t.Texts = append(t.Texts, it.Text)
@@ -248,13 +262,7 @@ func (tp *topic) topic(order []GapItem) heed.Topic {
 		classes = append(classes, it.Class)
 	}
 	t.Demand = heed.Round(demand, 2)
-	t.Terms = strongest(tp.sum, topicTerms)
-	t.Key = strings.Join(slices.Sorted(slices.Values(t.Terms[:min(len(t.Terms), keyTerms)])), " ")
-	if t.Key == "" {
-		t.Key = heed.Normalize(lead.Text)
-	}
 	t.PageType = SuggestPageType(classes)
-	t.Title = suggestTitle(lead)
 	return t
 }
 
