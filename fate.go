@@ -25,8 +25,9 @@ type Case struct {
 	Fate    Fate
 	Service string // why it is a service issue
 	Topic   string // the key of its gap topic
-	// Vector is what the request means, for a gap's topic (with an encoder; nil otherwise).
-	Vector []float32
+	// Vector is what the request means, for a gap's topic (with an encoder; empty otherwise), kept in a
+	// byte a component.
+	Vector Vector8
 }
 
 // Heard is what a run keeps of one request's sightings once they are read: the evidence of demand and

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/heed-dev/heed"
@@ -397,7 +396,7 @@ func (p *Pipeline) matchWithVectors(vm VectorMatcher, n *night) {
 			c := &n.cases[lo+k]
 			c.Match = vm.MatchVector(c.Text, vecs[k], c.Class)
 			if c.Match.Gap {
-				c.Vector = slices.Clone(vecs[k]) // not the chunk's: that would keep every chunk whole
+				c.Vector = heed.Quantise(vecs[k]) // a copy: the chunk's floats go with the chunk
 			}
 		})
 	}

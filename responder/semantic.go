@@ -168,19 +168,7 @@ func (s *semantic) set(r int32, v []float32) {
 		copy(s.f32[int(r)*s.dim:], v)
 		return
 	}
-	var top float32
-	for _, x := range v {
-		top = max(top, x, -x)
-	}
-	if top == 0 {
-		s.scale[r] = 0
-		return
-	}
-	s.scale[r] = top / 127
-	q := s.q8[int(r)*s.dim : (int(r)+1)*s.dim]
-	for i, x := range v {
-		q[i] = int8(math.Round(float64(x / s.scale[r])))
-	}
+	s.scale[r] = heed.QuantiseInto(s.q8[int(r)*s.dim:(int(r)+1)*s.dim], v)
 }
 
 // load writes row r into v.

@@ -19,9 +19,9 @@ type GapItem struct {
 	Class  heed.Classification
 	Kind   heed.GapKind
 	Demand float64
-	// Vec is the request's sentence vector (encoder.Encode), nil without an encoder. When every gap
-	// has one, the topics are made by meaning (see Cluster); it is read, never changed.
-	Vec []float32
+	// Vec is the request's sentence vector (encoder.Encode, quantised), empty without an encoder. When
+	// every gap has one, the topics are made by meaning (see Cluster); it is read, never changed.
+	Vec heed.Vector8
 }
 
 // Clustering settings.

@@ -17,6 +17,9 @@ const (
 	// meanPrior: the mean that gaps are centred on is their sum over their number plus meanPrior, so
 	// that in a small set a gap is not pushed away from its own paraphrases by its share of the mean.
 	meanPrior = 50
+	// framePrior: the mean of a frame's gaps (see space.frames) is drawn toward the mean of all by
+	// this many gaps' worth.
+	framePrior = 2
 	// Each gap is drawn toward its nearest neighbours (at most this many) that are at least
 	// neighbourSimilarity similar to it (see smooth).
 	neighbours          = 5
@@ -44,12 +47,12 @@ func maxWorkers() int { return runtime.GOMAXPROCS(0) }
 
 // withVectors reports whether every gap has a sentence vector, all of one length.
 func withVectors(items []GapItem) bool {
-	dim := len(items[0].Vec)
+	dim := items[0].Vec.Len()
 	if dim == 0 {
 		return false
 	}
 	for _, it := range items {
-		if len(it.Vec) != dim {
+		if it.Vec.Len() != dim {
 			return false
 		}
 	}

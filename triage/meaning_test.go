@@ -31,7 +31,7 @@ func meaningItems(t testing.TB, texts map[string]float64) []GapItem {
 		all[i] = it.Text
 	}
 	for i, v := range enc.Encode(all) {
-		items[i].Vec = v
+		items[i].Vec = heed.Quantise(v)
 	}
 	return items
 }
@@ -154,7 +154,7 @@ func handItems(specs []struct {
 			vec[k] = float32(x)
 		}
 		items = append(items, GapItem{Key: heed.Normalize(sp.text), Text: sp.text, Class: classifier.Classify(sp.text),
-			Kind: heed.GapNoContent, Demand: sp.demand, Vec: vec})
+			Kind: heed.GapNoContent, Demand: sp.demand, Vec: heed.Quantise(vec)})
 	}
 	return items
 }
@@ -321,9 +321,9 @@ func TestClusterFallsBackToWords(t *testing.T) {
 	}
 	want := Cluster(gapItems(texts), an)
 	some := meaningItems(t, texts)
-	some[2].Vec = nil
+	some[2].Vec = heed.Vector8{}
 	mixed := meaningItems(t, texts)
-	mixed[0].Vec = mixed[0].Vec[:8]
+	mixed[0].Vec.Q = mixed[0].Vec.Q[:8]
 	for name, items := range map[string][]GapItem{"one without": some, "two lengths": mixed} {
 		if diff := cmp.Diff(want, Cluster(items, an)); diff != "" {
 			t.Errorf("%s: topics (-want +got):\n%s", name, diff)
@@ -482,5 +482,60 @@ func TestDistinctKeys(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestClusterLooksPastTheFrame: search suggestions repeat their seed ("lark e-bike ..."), and what most
+// gaps carry must not make a topic of requests that ask different things about it, while requests
+// that ask the same thing of two products still meet. The old centring on the mean of all made one
+// topic of most of the "lark e-bike" requests below.
+func TestClusterLooksPastTheFrame(t *testing.T) {
+	texts := map[string]float64{
+		"lark e-bike 2026": 1, "lark e-bike top speed": 1, "what is the lark e-bike top speed": 1,
+		"lark e-bike with trailer": 1, "lark e-bike can you ride in rain": 1,
+		"can you ride a lark e-bike in the rain": 1, "lark e-bike insurance": 1, "lark e-bike insurance uk": 1,
+		"lark e-bike student discount": 1, "lark e-bike discount code": 1, "lark e-bike kickstand": 1,
+		"lark e-bike motor noise": 1,
+		"lark battery life":       1, "lark battery drains fast": 1, "lark battery disposal": 1,
+		"lark battery recycling": 1, "lark battery key lost": 1,
+		"lark cargo child seat": 1, "lark cargo two kids": 1, "lark cargo max weight": 1,
+		"lark cargo insurance": 1, "lark cargo kickstand": 1,
+	}
+	topicOf := map[string]int{}
+	for k, tp := range Cluster(meaningItems(t, texts), analysis.New("en")) {
+		for _, text := range tp.Texts {
+			topicOf[text] = k
+		}
+	}
+	together := [][2]string{
+		{"lark e-bike insurance", "lark cargo insurance"},
+		{"lark e-bike insurance", "lark e-bike insurance uk"},
+		{"lark e-bike discount code", "lark e-bike student discount"},
+		{"lark e-bike top speed", "what is the lark e-bike top speed"},
+		{"lark e-bike can you ride in rain", "can you ride a lark e-bike in the rain"},
+		{"lark battery life", "lark battery drains fast"},
+		{"lark cargo child seat", "lark cargo two kids"},
+		{"lark e-bike kickstand", "lark cargo kickstand"},
+	}
+	for _, p := range together {
+		if topicOf[p[0]] != topicOf[p[1]] {
+			t.Errorf("%q and %q ask the same: want one topic", p[0], p[1])
+		}
+	}
+	apart := [][2]string{
+		{"lark e-bike 2026", "lark e-bike top speed"},
+		{"lark e-bike insurance", "lark e-bike discount code"},
+		{"lark e-bike kickstand", "lark e-bike motor noise"},
+		{"lark e-bike 2026", "lark e-bike insurance"},
+		{"lark battery life", "lark battery disposal"},
+		{"lark battery key lost", "lark battery life"},
+		{"lark cargo max weight", "lark cargo insurance"},
+		{"lark e-bike with trailer", "lark e-bike insurance"},
+		{"lark e-bike motor noise", "lark e-bike top speed"},
+	}
+	for _, p := range apart {
+		if topicOf[p[0]] == topicOf[p[1]] {
+			t.Errorf("%q and %q ask different things: want two topics", p[0], p[1])
+		}
 	}
 }

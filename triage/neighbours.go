@@ -198,12 +198,9 @@ func (s *space) closeTo(i int) []neighbour {
 // smoothed writes gap i's sentence part, drawn toward its close neighbours (see smooth), into dst.
 func (s *space) smoothed(dst []float32, i int) {
 	s.centred(dst, i)
-	mean, sc := s.mean[:len(dst)], s.smoothScale[i]
+	sc := s.smoothScale[i]
 	for _, x := range s.closeTo(i) {
-		v, f := s.vecs[x.j][:len(dst)], s.scale[x.j]/neighbours
-		for d := range dst {
-			dst[d] += (v[d] - mean[d]) * f
-		}
+		s.addCentred(dst, int(x.j), s.scale[x.j]/neighbours)
 	}
 	for d := range dst {
 		dst[d] *= sc

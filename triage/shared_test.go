@@ -85,7 +85,7 @@ func scoreTopics(t *testing.T, an *analysis.Analyzer, data []evaluation.Labelled
 		}
 		it := triage.GapItem{Key: key, Text: d.Text, Class: class, Kind: heed.GapNoContent, Demand: 1}
 		if vecs != nil {
-			it.Vec = vecs[i]
+			it.Vec = heed.Quantise(vecs[i])
 		}
 		items = append(items, it)
 	}

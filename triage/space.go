@@ -3,7 +3,9 @@ package triage
 import (
 	"math"
 	"slices"
+	"strings"
 
+	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/analysis"
 )
 
@@ -21,13 +23,18 @@ type termWeight struct {
 // meaningWeight·(cosine of meanings) + (1-meaningWeight)·(cosine of words).
 type space struct {
 	n, dim int
-	vecs   [][]float32    // the gaps' sentence vectors, in the order of the gaps
-	mean   []float32      // their mean
-	scale  []float32      // √meaningWeight over the length of each vector less the mean (0 for none)
-	lex    [][]termWeight // each gap's words, of length √(1-meaningWeight) (or none)
-	terms  [][]string     // each gap's terms, synonyms as one (for topic keys)
-	df     map[string]int // in how many gaps each term is
-	bg     map[string]float64
+	vecs   []heed.Vector8 // the gaps' sentence vectors, in the order of the gaps
+	// means are the means gaps are centred on: means[0] that of all, then one for each frame (see
+	// frames); frameOf is each gap's.
+	means   [][]float32
+	frameOf []int32
+	share   []float32      // how much of its frame's mean, beyond the mean of all, a gap is centred on
+	scale   []float32      // √meaningWeight over the length of each vector less the mean (0 for none)
+	lex     [][]termWeight // each gap's words, of length √(1-meaningWeight) (or none)
+	terms   [][]string     // each gap's terms, synonyms as one (for topic keys)
+	texts   []string       // the gaps' texts
+	df      map[string]int // in how many gaps each term is
+	bg      map[string]float64
 	// After smooth: each gap's neighbours (see nearest), the scale of its smoothed vector and its word part.
 	nb          []neighbour
 	smoothScale []float32
@@ -36,35 +43,95 @@ type space struct {
 
 // newSpace puts the gaps in their space; every gap has a vector of the same length.
 func newSpace(order []GapItem, an *analysis.Analyzer) *space {
-	s := &space{n: len(order), dim: len(order[0].Vec), vecs: make([][]float32, len(order))}
-	sum := make([]float64, s.dim)
+	s := &space{n: len(order), dim: order[0].Vec.Len(), vecs: make([]heed.Vector8, len(order))}
 	for i, it := range order {
 		s.vecs[i] = it.Vec
-		for d, x := range it.Vec {
-			sum[d] += float64(x)
-		}
 	}
-	s.mean = make([]float32, s.dim)
-	for d := range s.mean {
-		s.mean[d] = float32(sum[d] / (float64(s.n) + meanPrior))
+	s.terms, s.df = termsOf(order, an)
+	s.texts = make([]string, s.n)
+	for i, it := range order {
+		s.texts[i] = it.Text
 	}
+	s.frames()
 	s.scale = make([]float32, s.n)
 	parallelChunks(s.n, func(lo, hi int) {
+		row := make([]float32, s.dim)
 		for i := lo; i < hi; i++ {
+			s.scale[i] = 1
+			s.centred(row, i)
 			var norm float64
-			for d, x := range s.vecs[i] {
-				c := float64(x - s.mean[d])
-				norm += c * c
+			for _, c := range row {
+				norm += float64(c) * float64(c)
 			}
+			s.scale[i] = 0
 			if norm > 0 {
 				s.scale[i] = float32(math.Sqrt(meaningWeight / norm))
 			}
 		}
 	})
-	s.terms, s.df = termsOf(order, an)
 	s.bg = an.BackgroundIDF()
 	s.lex = s.lexical()
 	return s
+}
+
+// frames sets the means the gaps are centred on. A gap's frame is the set of the words it carries that
+// many gaps carry (more than commonShare of them, the words the word part leaves out): the brand and
+// product of "lark e-bike top speed", "lark e-bike 2026" and "lark e-bike with trailer", the seed that
+// search suggestions repeat. Such a frame pulls the sentences that share it together whatever else they
+// ask, so a gap is centred on the mean of its frame's gaps (drawn toward the mean of all by framePrior
+// gaps' worth) as far as the frame is what the gap says (frameShare), and what is left is what it asks
+// about the brand. A gap that carries none of those words is centred on the mean of all, itself drawn
+// toward zero by meanPrior gaps' worth in a small set.
+func (s *space) frames() {
+	common := max(commonMin, int(commonShare*float64(s.n)))
+	s.frameOf = make([]int32, s.n)
+	s.share = make([]float32, s.n)
+	ids := map[string]int32{}
+	var sums [][]float64
+	var counts []int
+	all := make([]float64, s.dim)
+	var key []string
+	for i, ts := range s.terms {
+		v := s.vecs[i]
+		for d, x := range v.Q {
+			all[d] += float64(x) * float64(v.Scale)
+		}
+		key = key[:0]
+		for _, t := range ts {
+			if s.df[t] > common {
+				key = append(key, t)
+			}
+		}
+		if len(key) == 0 {
+			continue
+		}
+		slices.Sort(key)
+		k := strings.Join(key, "\x00")
+		id, ok := ids[k]
+		if !ok {
+			id = int32(len(sums) + 1)
+			ids[k] = id
+			sums, counts = append(sums, make([]float64, s.dim)), append(counts, 0)
+		}
+		s.frameOf[i] = id
+		s.share[i] = frameShare(len(key), len(strings.Fields(s.texts[i])))
+		for d, x := range v.Q {
+			sums[id-1][d] += float64(x) * float64(v.Scale)
+		}
+		counts[id-1]++
+	}
+	global := make([]float32, s.dim)
+	for d := range global {
+		global[d] = float32(all[d] / (float64(s.n) + meanPrior))
+	}
+	s.means = append(make([][]float32, 0, len(sums)+1), global)
+	for f, sum := range sums {
+		m := make([]float32, s.dim)
+		for d := range m {
+			m[d] = float32((sum[d] + framePrior*float64(global[d])) / (float64(counts[f]) + framePrior))
+		}
+		s.means = append(s.means, m)
+	}
 }
 
 // lexical are the gaps' word vectors. A word's weight is the geometric mean of its rarity in ordinary
@@ -106,13 +173,29 @@ func (s *space) lexical() [][]termWeight {
 	return out
 }
 
+// frameShare is how far a gap of words words, frame of them, is centred on its frame's mean rather than
+// the mean of all: a sentence vector is much like a mean over its words, so a frame weighs in it about
+// its share of the words; the share is raised to the power 1.5, which keeps sentences that name their
+// product once among many words ("why has my card not arrived yet") close to the mean of all. Chosen on
+// the development splits and the demo (TestTopicsOnSharedData, TestClusterLooksPastTheFrame).
+func frameShare(frame, words int) float32 {
+	sh := min(1, float64(frame)/float64(max(1, words)))
+	return float32(sh * math.Sqrt(sh))
+}
+
 // centred writes gap i's sentence vector, less the mean of all and scaled to length √meaningWeight,
 // into dst.
 func (s *space) centred(dst []float32, i int) {
-	v, mean, scale := s.vecs[i], s.mean[:len(dst)], s.scale[i]
-	v = v[:len(dst)]
+	clear(dst)
+	s.addCentred(dst, i, s.scale[i])
+}
+
+// addCentred adds gap i's sentence vector, less its frame's mean, times f to dst.
+func (s *space) addCentred(dst []float32, i int, f float32) {
+	v, global, mean, a := s.vecs[i], s.means[0][:len(dst)], s.means[s.frameOf[i]][:len(dst)], s.share[i]
+	q, vs := v.Q[:len(dst)], v.Scale
 	for d := range dst {
-		dst[d] = (v[d] - mean[d]) * scale
+		dst[d] += (float32(q[d])*vs - global[d] - a*(mean[d]-global[d])) * f
 	}
 }
 

@@ -68,7 +68,7 @@ func syntheticGaps(n, dim, topics int, seed uint64) []GapItem {
 		for d, x := range unit64(v) {
 			vec[d] = float32(x)
 		}
-		items[i] = GapItem{Key: fmt.Sprintf("q%07d", i), Text: words, Kind: heed.GapNoContent, Demand: float64(1 + rng.IntN(5)), Vec: vec}
+		items[i] = GapItem{Key: fmt.Sprintf("q%07d", i), Text: words, Kind: heed.GapNoContent, Demand: float64(1 + rng.IntN(5)), Vec: heed.Quantise(vec)}
 	}
 	return items
 }
