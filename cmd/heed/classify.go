@@ -45,7 +45,7 @@ func cmdClassify(ctx context.Context, e *env, args []string) error {
 	}
 	defer closeIn()
 	cl := intent.New(intent.Options{Brands: brands})
-	return mapRequests(in, e.stdout, *maxText, func(r request) classifyOut {
+	return mapRequests(ctx, in, e.stdout, *maxText, nil, func(r request) classifyOut {
 		c := cl.Classify(r.text)
 		out := classifyOut{Text: r.text, Intent: c.Intent, Confidence: c.Confidence, QuestionType: c.QuestionType,
 			Modifiers: c.Modifiers, Lang: c.Lang, Truncated: r.truncated}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -40,14 +41,19 @@ const batchSize = 4096
 
 // mapRequests reads a request file (contracts.md: one request a line, blank lines skipped, invalid bytes
 // replaced, text longer than maxText cut), applies fn to every request on all CPUs, and writes one JSON
-// line per request, in input order.
-func mapRequests[T any](in io.Reader, out io.Writer, maxText int, fn func(r request) T) error {
+// line per request, in input order. prepare, when not nil, sees each batch of requests before fn does
+// (to encode them together). It stops, with what it has written, when ctx is cancelled (an interrupt, a
+// scheduler's SIGTERM).
+func mapRequests[T any](ctx context.Context, in io.Reader, out io.Writer, maxText int, prepare func([]request), fn func(r request) T) error {
 	w := bufio.NewWriterSize(out, 256<<10)
 	enc := json.NewEncoder(w)
 	workers := runtime.GOMAXPROCS(0)
 	batch := make([]request, 0, batchSize)
 	results := make([]T, batchSize)
 	flush := func() error {
+		if prepare != nil && len(batch) > 0 {
+			prepare(batch)
+		}
 		var wg sync.WaitGroup
 		per := (len(batch) + workers - 1) / workers
 		for lo := 0; lo < len(batch); lo += per {
@@ -70,6 +76,9 @@ func mapRequests[T any](in io.Reader, out io.Writer, maxText int, fn func(r requ
 		return nil
 	}
 	err := heed.ReadLines(in, 0, func(n int, line []byte, cut bool) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if len(bytes.TrimSpace(line)) == 0 {
 			return nil
 		}
@@ -80,6 +89,13 @@ func mapRequests[T any](in io.Reader, out io.Writer, maxText int, fn func(r requ
 		}
 		return nil
 	})
+	if ctx.Err() != nil {
+		// The batches answered so far are written whole: a partial output ends at a line's end.
+		if werr := w.Flush(); werr != nil {
+			return fmt.Errorf("write output: %w", werr)
+		}
+		return fmt.Errorf("stopped before the end of the input: %w", ctx.Err())
+	}
 	if err != nil {
 		return fmt.Errorf("read input: %w", err)
 	}

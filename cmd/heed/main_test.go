@@ -191,6 +191,32 @@ func TestMatchContract(t *testing.T) {
 	}
 }
 
+// TestMatchAnswersInBatchesAsAlone: heed match encodes a batch of requests together and answers a
+// request asked again from memory; each line's answer is still the one it gets alone.
+func TestMatchAnswersInBatchesAsAlone(t *testing.T) {
+	dir := t.TempDir()
+	pages := writeFile(t, dir, "pages.jsonl", pagesJSONL)
+	texts := []string{"how long to charge a lark battery", "lark brake cable loose", "how long to charge a lark battery",
+		"what does a lark cost", "lark brake cable loose", "zebra crossing", "how long to charge a lark battery"}
+	code, out, errs := heedRun(t, strings.Join(texts, "\n")+"\n", "match", "--explain", "--pages", pages)
+	if code != 0 {
+		t.Fatalf("code %d: %s", code, errs)
+	}
+	got := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(got) != len(texts) {
+		t.Fatalf("%d lines for %d requests", len(got), len(texts))
+	}
+	for i, text := range texts {
+		code, alone, errs := heedRun(t, text+"\n", "match", "--explain", "--pages", pages)
+		if code != 0 {
+			t.Fatalf("%q alone: code %d: %s", text, code, errs)
+		}
+		if diff := cmp.Diff(strings.TrimSuffix(alone, "\n"), got[i]); diff != "" {
+			t.Errorf("line %d (%q) differs from its answer alone (-alone +batch):\n%s", i+1, text, diff)
+		}
+	}
+}
+
 // sampleSources serves an OpenSearch suggestion endpoint, a Stack Exchange API and a small site.
 func sampleSources(t *testing.T) (suggest, api, site string) {
 	t.Helper()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/crawler/site"
@@ -64,10 +65,73 @@ func cmdMatch(ctx context.Context, e *env, args []string) error {
 	}
 	cl := intent.New(intent.Options{Brands: brands})
 	cal := m.Calibration()
-	return mapRequests(in, e.stdout, *maxText, func(r request) responder.Answer {
+	a := newAnswers(m, maxAnswersKept)
+	return mapRequests(ctx, in, e.stdout, *maxText, a.prepare, func(r request) responder.Answer {
+		if out, ok := a.known(r); ok {
+			return out
+		}
 		c := cl.Classify(r.text)
-		out := responder.NewAnswer(r.text, c, m.Match(r.text, c), cal, *explain)
+		out := responder.NewAnswer(r.text, c, m.MatchVector(r.text, a.vector(r.text), c), cal, *explain)
 		out.Truncated = r.truncated
+		a.keep(r, out)
 		return out
 	})
+}
+
+// maxAnswersKept bounds the answers heed match remembers (about half a kilobyte each).
+const maxAnswersKept = 1 << 20
+
+// answers is what heed match knows of a batch of requests before it answers them: the vectors of the
+// batch's texts, encoded together (a text at a time is three times slower), and the answers already
+// given: a request asked again (a million-line file often holds each request twice) is answered from
+// memory, as it would be answered again.
+type answers struct {
+	m    *responder.Matcher
+	max  int
+	mu   sync.Mutex
+	seen map[request]responder.Answer
+	vecs map[string][]float32 // the batch's
+}
+
+func newAnswers(m *responder.Matcher, max int) *answers {
+	return &answers{m: m, max: max, seen: map[request]responder.Answer{}}
+}
+
+// prepare encodes the batch's texts that have no answer yet, each once. It runs between batches, when
+// no request is being answered.
+func (a *answers) prepare(batch []request) {
+	var texts []string
+	a.vecs = map[string][]float32{}
+	for _, r := range batch {
+		if _, ok := a.seen[r]; ok {
+			continue
+		}
+		if _, ok := a.vecs[r.text]; !ok {
+			a.vecs[r.text] = nil
+			texts = append(texts, r.text)
+		}
+	}
+	for i, v := range a.m.Vectors(texts) {
+		a.vecs[texts[i]] = v
+	}
+}
+
+// vector is text's vector, encoded by prepare (nil without an encoder).
+func (a *answers) vector(text string) []float32 { return a.vecs[text] }
+
+// known is the answer already given to r.
+func (a *answers) known(r request) (responder.Answer, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out, ok := a.seen[r]
+	return out, ok
+}
+
+// keep remembers the answer to r, while fewer than max are kept.
+func (a *answers) keep(r request, out responder.Answer) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.seen) < a.max {
+		a.seen[r] = out
+	}
 }

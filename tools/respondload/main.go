@@ -1,6 +1,7 @@
 // Command respondload measures /api/respond under load: it builds heed's matcher over a page export,
 // serves the responder's handler on loopback, and sends requests at a fixed rate (an open loop: a slow
-// answer does not slow the sender), then prints the latency percentiles.
+// answer does not slow the sender), then prints the latency percentiles. The matcher reads meaning with
+// the sentence encoder, as heed serve's does (-words: words alone); each request is encoded as it comes.
 //
 //	go run ./tools/respondload -pages out/bench/pages.jsonl -requests out/bench/requests.txt -rate 200 -for 30s
 package main
@@ -20,6 +21,7 @@ import (
 
 	"github.com/heed-dev/heed/analysis"
 	"github.com/heed-dev/heed/crawler/site"
+	"github.com/heed-dev/heed/encoder"
 	"github.com/heed-dev/heed/index"
 	"github.com/heed-dev/heed/intent"
 	"github.com/heed-dev/heed/responder"
@@ -30,6 +32,7 @@ func main() {
 	reqPath := flag.String("requests", "out/bench/requests.txt", "requests, one a line")
 	rate := flag.Int("rate", 200, "requests per second")
 	dur := flag.Duration("for", 30*time.Second, "how long to send")
+	words := flag.Bool("words", false, "match by words alone, without the sentence encoder")
 	flag.Parse()
 	pages, _, err := site.ReadExportFile(*pagesPath)
 	if err != nil {
@@ -37,8 +40,17 @@ func main() {
 		os.Exit(1)
 	}
 	start := time.Now()
-	m := responder.New(index.Build(pages, analysis.New("en"), index.DefaultParams()), nil)
-	fmt.Printf("   matcher over %d pages ready in %.1f s\n", len(pages), time.Since(start).Seconds())
+	var enc responder.Encoder
+	if !*words {
+		e, err := encoder.New()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		enc = e
+	}
+	m := responder.New(index.Build(pages, analysis.New("en"), index.DefaultParams()), enc)
+	fmt.Printf("   matcher over %d pages ready in %.1f s (%s)\n", len(pages), time.Since(start).Seconds(), m.Calibration())
 	h := responder.NewHandler(intent.New(intent.Options{}), m)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
