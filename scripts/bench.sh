@@ -9,9 +9,16 @@ P=${BENCH_PAGES:-100000}
 SHARED=${SHARED:-../shared}
 PY=${PEER_PYTHON:-/usr/bin/python3}
 out=out/bench
+gen=()
+# BENCH_DISTINCT_PAGES=1: every page its own title, headings and queries, as a real site has (by default
+# they repeat about a thousand phrases, which the encoder meets only once).
+if [ -n "${BENCH_DISTINCT_PAGES:-}" ]; then
+	out=out/bench-distinct
+	gen=(-distinct-pages)
+fi
 mkdir -p "$out"
 if [ ! -s "$out/requests.txt" ] || [ "$(wc -l < "$out/requests.txt")" -ne "$N" ] || [ ! -s "$out/pages.jsonl" ] || [ "$(wc -l < "$out/pages.jsonl")" -ne "$P" ]; then
-	go run ./tools/benchgen -requests "$N" -out "$out/requests.txt" -pages "$P" -pages-out "$out/pages.jsonl"
+	go run ./tools/benchgen -requests "$N" -out "$out/requests.txt" -pages "$P" -pages-out "$out/pages.jsonl" "${gen[@]}"
 fi
 
 secs() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$1"; }

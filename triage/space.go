@@ -32,7 +32,6 @@ type space struct {
 	scale   []float32      // √meaningWeight over the length of each vector less the mean (0 for none)
 	lex     [][]termWeight // each gap's words, of length √(1-meaningWeight) (or none)
 	terms   [][]string     // each gap's terms, synonyms as one (for topic keys)
-	texts   []string       // the gaps' texts
 	df      map[string]int // in how many gaps each term is
 	bg      map[string]float64
 	// After smooth: each gap's neighbours (see nearest), the scale of its smoothed vector and its word part.
@@ -48,11 +47,7 @@ func newSpace(order []GapItem, an *analysis.Analyzer) *space {
 		s.vecs[i] = it.Vec
 	}
 	s.terms, s.df = termsOf(order, an)
-	s.texts = make([]string, s.n)
-	for i, it := range order {
-		s.texts[i] = it.Text
-	}
-	s.frames()
+	s.frames(order)
 	s.scale = make([]float32, s.n)
 	parallelChunks(s.n, func(lo, hi int) {
 		row := make([]float32, s.dim)
@@ -82,7 +77,7 @@ func newSpace(order []GapItem, an *analysis.Analyzer) *space {
 // gaps' worth) as far as the frame is what the gap says (frameShare), and what is left is what it asks
 // about the brand. A gap that carries none of those words is centred on the mean of all, itself drawn
 // toward zero by meanPrior gaps' worth in a small set.
-func (s *space) frames() {
+func (s *space) frames(order []GapItem) {
 	common := max(commonMin, int(commonShare*float64(s.n)))
 	s.frameOf = make([]int32, s.n)
 	s.share = make([]float32, s.n)
@@ -114,7 +109,7 @@ func (s *space) frames() {
 			sums, counts = append(sums, make([]float64, s.dim)), append(counts, 0)
 		}
 		s.frameOf[i] = id
-		s.share[i] = frameShare(len(key), len(strings.Fields(s.texts[i])))
+		s.share[i] = frameShare(len(key), len(strings.Fields(order[i].Text)))
 		for d, x := range v.Q {
 			sums[id-1][d] += float64(x) * float64(v.Scale)
 		}

@@ -22,8 +22,9 @@ func main() {
 	seed := flag.Uint64("seed", 7, "random seed")
 	pages := flag.Int("pages", 0, "also write this many pages")
 	pagesOut := flag.String("pages-out", "out/bench/pages.jsonl", "where to write the pages (JSONL, as heed match reads)")
+	distinct := flag.Bool("distinct-pages", false, "give every page its own title, headings and queries, as a real site has (by default they repeat about a thousand phrases, which the encoder then meets only once)")
 	flag.Parse()
-	if err := run(*n, *out, *seed, *pages, *pagesOut); err != nil {
+	if err := run(*n, *out, *seed, *pages, *pagesOut, *distinct); err != nil {
 		fmt.Fprintln(os.Stderr, "benchgen:", err)
 		os.Exit(1)
 	}
@@ -44,7 +45,7 @@ func lines(path string, fn func(string)) error {
 	return sc.Err()
 }
 
-func run(n int, out string, seed uint64, nPages int, pagesOut string) error {
+func run(n int, out string, seed uint64, nPages int, pagesOut string, distinct bool) error {
 	rng := rand.New(rand.NewPCG(seed, seed+1))
 	var phrases, words []string
 	if err := lines("demo/world/suggest.tsv", func(l string) { phrases = append(phrases, strings.Split(l, "\t")[0]) }); err != nil {
@@ -69,7 +70,7 @@ func run(n int, out string, seed uint64, nPages int, pagesOut string) error {
 		return err
 	}
 	if nPages > 0 {
-		if err := writePages(rng, phrases, words, nPages, pagesOut); err != nil {
+		if err := writePages(rng, phrases, words, nPages, pagesOut, distinct); err != nil {
 			return err
 		}
 	}
@@ -120,12 +121,17 @@ func create(out string, fill func(*bufio.Writer) error) error {
 }
 
 // writePages writes n pages of a large site: a title and headings from the phrases, a body of about 120
-// words, a type, and for one page in three a few declared queries.
-func writePages(rng *rand.Rand, phrases, words []string, n int, out string) error {
+// words, a type, and for one page in three a few declared queries. With distinct, each title, heading and
+// query has two more words of the vocabulary, and each title its page's number.
+func writePages(rng *rand.Rand, phrases, words []string, n int, out string, distinct bool) error {
 	return create(out, func(w *bufio.Writer) error {
 		enc := json.NewEncoder(w)
 		types := []string{"guide", "faq", "article", "product", "support", "pricing", "comparison", "location"}
 		pick := func() string { return phrases[rng.IntN(len(phrases))] }
+		short := pick
+		if distinct {
+			short = func() string { return pick() + " " + words[rng.IntN(len(words))] + " " + words[rng.IntN(len(words))] }
+		}
 		for i := range n {
 			var body strings.Builder
 			for j := range 120 {
@@ -137,11 +143,14 @@ func writePages(rng *rand.Rand, phrases, words []string, n int, out string) erro
 				body.WriteByte(' ')
 			}
 			p := map[string]any{
-				"url": fmt.Sprintf("https://bench.example/p/%d", i), "title": pick(), "type": types[rng.IntN(len(types))],
-				"headings": []string{pick(), pick()}, "body": body.String(),
+				"url": fmt.Sprintf("https://bench.example/p/%d", i), "title": short(), "type": types[rng.IntN(len(types))],
+				"headings": []string{short(), short()}, "body": body.String(),
+			}
+			if distinct {
+				p["title"] = fmt.Sprintf("%s %d", p["title"], i)
 			}
 			if i%3 == 0 {
-				p["queries"] = []string{pick(), pick()}
+				p["queries"] = []string{short(), short()}
 			}
 			if err := enc.Encode(p); err != nil {
 				return err
