@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/encoder"
 )
 
 // The brief of a topic by meaning.
@@ -177,7 +178,7 @@ func (s *space) outline(order []GapItem, cands []int32) ([]string, []int32) {
 		same := false
 		for _, t := range taken {
 			s.centred(b, int(t))
-			if sim := float64(dot32(a, b)) + sparseDot(s.lex[m], s.lex[t]); sim >= outlineSame {
+			if sim := float64(encoder.Dot(a, b)) + sparseDot(s.lex[m], s.lex[t]); sim >= outlineSame {
 				same = true
 				break
 			}
@@ -264,16 +265,6 @@ func tidy(it GapItem) string {
 	s = suggestTitle(GapItem{Text: s})
 	if isQuestion(it) && !strings.HasSuffix(s, "?") {
 		s += "?"
-	}
-	return s
-}
-
-// dot32 is the dot product of a and b.
-func dot32(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s float32
-	for i, x := range a {
-		s += x * b[i]
 	}
 	return s
 }

@@ -52,13 +52,12 @@ func newSpace(order []GapItem, an *analysis.Analyzer) *space {
 	parallelChunks(s.n, func(lo, hi int) {
 		row := make([]float32, s.dim)
 		for i := lo; i < hi; i++ {
-			s.scale[i] = 1
-			s.centred(row, i)
+			clear(row)
+			s.addCentred(row, i, 1)
 			var norm float64
 			for _, c := range row {
 				norm += float64(c) * float64(c)
 			}
-			s.scale[i] = 0
 			if norm > 0 {
 				s.scale[i] = float32(math.Sqrt(meaningWeight / norm))
 			}
