@@ -6,6 +6,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+
+	"github.com/heed-dev/heed"
 )
 
 // Clustering scores a clustering of items against their gold classes (protocol 4 of the evaluation: gap
@@ -39,6 +41,21 @@ func ScoreClustering(gold, pred []string) (Clustering, error) {
 	c.NMI = nmi(cont, a, b, n)
 	c.ARI = ari(cont, a, b, n)
 	return c, nil
+}
+
+// ScoreTopics scores gap topics as protocol 4 does: data's queries against topicOf (each request's topic,
+// by its key, heed.Normalize of its text); a query in no topic (a service issue, say) is a cluster of
+// its own.
+func ScoreTopics(data []Labelled, topicOf map[string]string) (Clustering, error) {
+	gold, pred := make([]string, len(data)), make([]string, len(data))
+	for i, d := range data {
+		key := heed.Normalize(d.Text)
+		gold[i], pred[i] = d.Label, topicOf[key]
+		if pred[i] == "" {
+			pred[i] = "alone: " + key
+		}
+	}
+	return ScoreClustering(gold, pred)
 }
 
 func entropy(counts map[string]int, n int) float64 {

@@ -14,6 +14,7 @@ import (
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/analysis"
 	"github.com/heed-dev/heed/encoder"
+	"github.com/heed-dev/heed/evaluation"
 )
 
 var sentenceEncoder = sync.OnceValues(encoder.New)
@@ -288,27 +289,13 @@ func TestClusterByMeaningInCellsAgreesWithExact(t *testing.T) {
 	}
 }
 
-// adjustedRand is the adjusted Rand index of two labellings.
+// adjustedRand is the adjusted Rand index of two labellings of the same items.
 func adjustedRand(a, b []string) float64 {
-	pairs := func(k int) float64 { return float64(k) * float64(k-1) / 2 }
-	both, na, nb := map[[2]string]int{}, map[string]int{}, map[string]int{}
-	for i := range a {
-		both[[2]string{a[i], b[i]}]++
-		na[a[i]]++
-		nb[b[i]]++
+	c, err := evaluation.ScoreClustering(a, b)
+	if err != nil {
+		panic(err)
 	}
-	var index, sa, sb float64
-	for _, k := range both {
-		index += pairs(k)
-	}
-	for _, k := range na {
-		sa += pairs(k)
-	}
-	for _, k := range nb {
-		sb += pairs(k)
-	}
-	expected := sa * sb / pairs(len(a))
-	return (index - expected) / ((sa+sb)/2 - expected)
+	return c.ARI
 }
 
 // TestClusterFallsBackToWords: without a vector for every gap (or with vectors of two lengths), the

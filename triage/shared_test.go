@@ -100,15 +100,7 @@ func scoreTopics(t *testing.T, an *analysis.Analyzer, data []evaluation.Labelled
 			topicOf[k] = tp.Key
 		}
 	}
-	gold, pred := make([]string, len(data)), make([]string, len(data))
-	for i, d := range data {
-		key := heed.Normalize(d.Text)
-		gold[i], pred[i] = d.Label, topicOf[key]
-		if pred[i] == "" {
-			pred[i] = "alone: " + key
-		}
-	}
-	c, err := evaluation.ScoreClustering(gold, pred)
+	c, err := evaluation.ScoreTopics(data, topicOf)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/evaluation"
 	"github.com/heed-dev/heed/report"
 )
@@ -81,13 +80,5 @@ func topicsOf(ctx context.Context, e *env, data []evaluation.Labelled) (evaluati
 			topicOf[g.Key] = g.Topic
 		}
 	}
-	gold, pred := make([]string, len(data)), make([]string, len(data))
-	for i, d := range data {
-		key := heed.Normalize(d.Text)
-		gold[i], pred[i] = d.Label, topicOf[key]
-		if pred[i] == "" {
-			pred[i] = "alone: " + key
-		}
-	}
-	return evaluation.ScoreClustering(gold, pred)
+	return evaluation.ScoreTopics(data, topicOf)
 }
