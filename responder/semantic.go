@@ -32,6 +32,9 @@ type semantic struct {
 	// pageRows are the rows of each page.
 	pageRows [][]int32
 	mean     []float32 // the mean the rows were centred on
+	// centroids holds each page's centre at page*dim (zero for a page of fewer than minCentroidRows
+	// texts), on a small site; nil on a larger one.
+	centroids []float32
 	// brute is whether the site is small enough to compare every request with every row: then pages
 	// that share no word with a request can still be proposed. On a larger site meaning re-ranks the
 	// pages words and the page model propose.
@@ -143,6 +146,9 @@ func newSemanticUpTo(pages []heed.Page, enc Encoder, maxBrute int) *semantic {
 		s.centre(n)
 	}
 	s.pageRows = s.rowsOf(pages)
+	if s.brute {
+		s.centroids = s.centresOf()
+	}
 	return s
 }
 
@@ -206,10 +212,17 @@ func (s *semantic) dot(v []float32, r int32) float32 {
 
 // subtractUnit sets v to v-mean, made unit long (left as is when that is zero).
 func subtractUnit(v, mean []float32) {
-	var sq float64
 	for i := range v {
 		v[i] -= mean[i]
-		sq += float64(v[i]) * float64(v[i])
+	}
+	unit(v)
+}
+
+// unit makes v unit long (left as is when it is zero).
+func unit(v []float32) {
+	var sq float64
+	for _, x := range v {
+		sq += float64(x) * float64(x)
 	}
 	if sq == 0 {
 		return
@@ -250,6 +263,9 @@ func (s *semantic) restrict(pages []heed.Page) *semantic {
 	}
 	r := *s
 	r.pageRows = s.rowsOf(pages)
+	if s.centroids != nil {
+		r.centroids = r.centresOf()
+	}
 	return &r
 }
 
@@ -264,11 +280,13 @@ func (s *semantic) vectorOf(text string) []float32 {
 	return v
 }
 
-// similarity is the best cosine of v with one of page's texts, and the row that reached it (-1 when the
-// page has none).
+// similarity is how close v comes to page, and the row of the page's text nearest to it (-1 when the
+// page has none): the best cosine of v with one of the page's texts, and, for a page asked in at least
+// minCentroidRows ways on a small site, its mean with the cosine of v to the centre of those ways.
 func (s *semantic) similarity(v []float32, page int) (float64, int32) {
+	rows := s.pageRows[page]
 	best, at := float32(-2), int32(-1)
-	for _, r := range s.pageRows[page] {
+	for _, r := range rows {
 		if d := s.dot(v, r); d > best {
 			best, at = d, r
 		}
@@ -276,7 +294,41 @@ func (s *semantic) similarity(v []float32, page int) (float64, int32) {
 	if at < 0 {
 		return 0, -1
 	}
+	if s.centroids != nil && len(rows) >= minCentroidRows {
+		c := encoder.Dot(v, s.centroids[page*s.dim:(page+1)*s.dim])
+		return (1-centroidWeight)*float64(best) + centroidWeight*float64(c), at
+	}
 	return float64(best), at
+}
+
+// A page's centre: the unit mean of its texts' vectors. One text of a page can come close to a request
+// by chance (a short title, a query worded like another page's); the centre of many ways of asking a
+// page is where a new way of asking it lands. Measured on the development splits (heed eval): CLINC150
+// top-1 0.944 -> 0.947, in-scope answered 0.920 -> 0.929; BANKING77 in-domain out-of-scope recall 0.151
+// -> 0.194 (in-scope 0.888 -> 0.884, its calibration now weighing meaning 0.5); StackFAQ, whose pages
+// have one or two texts, unchanged. Centres are kept on small sites only (brute): on a larger one they
+// would cost a row a page.
+const (
+	minCentroidRows = 3
+	centroidWeight  = 0.5
+)
+
+// centresOf computes the pages' centres (see minCentroidRows), from their rows.
+func (s *semantic) centresOf() []float32 {
+	out := make([]float32, len(s.pageRows)*s.dim)
+	for p, rows := range s.pageRows {
+		if len(rows) < minCentroidRows {
+			continue
+		}
+		c := out[p*s.dim : (p+1)*s.dim]
+		for _, r := range rows {
+			for i, x := range s.f32[int(r)*s.dim : (int(r)+1)*s.dim] {
+				c[i] += x
+			}
+		}
+		unit(c)
+	}
+	return out
 }
 
 // nearest returns the n pages whose texts come closest to v, comparing every row.

@@ -1,6 +1,7 @@
 package responder
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"sync"
@@ -177,6 +178,7 @@ func TestQuantisedRowsKeepTheirCosines(t *testing.T) {
 	}
 	pages := testSite(t)
 	small, large := newSemanticUpTo(pages, enc, 1<<20), newSemanticUpTo(pages, enc, 0)
+	small.centroids = nil // the large site keeps no centres: compare the rows alone
 	if !small.brute || small.f32 == nil || large.brute || large.q8 == nil {
 		t.Fatalf("storage: small brute %v f32 %v, large brute %v q8 %v", small.brute, small.f32 != nil, large.brute, large.q8 != nil)
 	}
@@ -218,5 +220,78 @@ func TestSemanticTexts(t *testing.T) {
 		if diff := cmp.Diff(tc.want, semanticTexts(tc.page)); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
+	}
+}
+
+// tableEncoder gives each text the vector its table holds (made unit long), and any other text the last
+// unit vector.
+type tableEncoder struct {
+	dim int
+	vec map[string][]float32
+}
+
+func (e tableEncoder) Dim() int { return e.dim }
+
+func (e tableEncoder) EncodeInto(dst []float32, texts []string) {
+	clear(dst)
+	for i, t := range texts {
+		v := dst[i*e.dim : (i+1)*e.dim]
+		if w, ok := e.vec[t]; ok {
+			copy(v, w)
+			unit(v)
+		} else {
+			v[e.dim-1] = 1
+		}
+	}
+}
+
+// TestCentreOfManyWaysBeatsOneCloseText: a page asked in four ways that all lean towards a request
+// comes closer to it than a page whose one text happens to lie a little nearer than each of the four:
+// where a new way of asking lands is the centre of the ways a page is asked, not its nearest one. On a
+// large site, without centres, the nearest text decides.
+func TestCentreOfManyWaysBeatsOneCloseText(t *testing.T) {
+	const dim = 16
+	axis := func(parts ...float32) []float32 { // pairs of (axis, weight)
+		v := make([]float32, dim)
+		for i := 0; i < len(parts); i += 2 {
+			v[int(parts[i])] = parts[i+1]
+		}
+		return v
+	}
+	enc := tableEncoder{dim: dim, vec: map[string][]float32{
+		"many one": axis(0, 1, 1, 0.7), "many two": axis(0, 1, 2, 0.7),
+		"many three": axis(0, 1, 3, 0.7), "many four": axis(0, 1, 4, 0.7),
+		"near":    axis(0, 0.75, 5, 0.25, 6, 0.6),
+		"request": axis(0, 1, 5, 0.35),
+	}}
+	pages := []heed.Page{
+		{URL: "/many", Queries: []string{"many one", "many two", "many three", "many four"}},
+		{URL: "/near", Queries: []string{"near"}},
+	}
+	// Other pages in every other direction, both ways, so that the site's mean stays small.
+	for d := 7; d < dim-1; d++ {
+		for _, sign := range []float32{1, -1} {
+			text := fmt.Sprintf("filler %d %v", d, sign)
+			enc.vec[text] = axis(float32(d), sign)
+			pages = append(pages, heed.Page{URL: "/" + text, Queries: []string{text}})
+		}
+	}
+	for _, tc := range []struct {
+		name     string
+		maxBrute int
+		want     int
+	}{{"small site: centres", 1 << 20, 0}, {"large site: nearest text", 0, 1}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSemanticUpTo(pages, enc, tc.maxBrute)
+			v := make([]float32, dim)
+			enc.EncodeInto(v, []string{"request"})
+			v = s.prepare(v)
+			many, _ := s.similarity(v, 0)
+			near, _ := s.similarity(v, 1)
+			t.Logf("many ways %.3f, one near text %.3f", many, near)
+			if got := map[bool]int{true: 0, false: 1}[many > near]; got != tc.want {
+				t.Errorf("many ways %.3f, one near text %.3f: page %d comes closer, want page %d", many, near, got, tc.want)
+			}
+		})
 	}
 }
