@@ -29,7 +29,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	batchGC(e.getenv)
+	defer batchGC(ctx, e.getenv)()
 	sum, err := runJob(ctx, e, cfg, *jobName, shard, log)
 	if err != nil {
 		return err

@@ -33,7 +33,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	batchGC(e.getenv)
+	defer batchGC(ctx, e.getenv)()
 	addr := cfg.Serve.Listen
 	if *listen != "" {
 		if msg := config.CheckListen(*listen); msg != "" {
