@@ -56,3 +56,39 @@ func TestKernelsAgree(t *testing.T) {
 		})
 	}
 }
+
+// TestMatmulEveryRowCount: matmul against the naive product, on each kernel, for row counts that leave a
+// block or a pair short.
+func TestMatmulEveryRowCount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const k, n = 32, 8
+	for _, kn := range kernels {
+		if !kn.usable {
+			continue
+		}
+		t.Run(kn.name, func(t *testing.T) {
+			defer kn.use()()
+			for _, m := range []int{1, 2, 3, 4, 5, 7, 31, 32, 33, 37, 66} {
+				a, bt, bias := make([]float32, m*k), make([]float32, n*k), make([]float32, n)
+				for _, v := range [][]float32{a, bt, bias} {
+					for i := range v {
+						v[i] = rng.Float32()*2 - 1
+					}
+				}
+				c := make([]float32, m*n)
+				matmul(c, a, bt, bias, m, k, n)
+				for i := range m {
+					for j := range n {
+						want := float64(bias[j])
+						for p := range k {
+							want += float64(a[i*k+p]) * float64(bt[j*k+p])
+						}
+						if got := float64(c[i*n+j]); math.Abs(got-want) > 1e-4 {
+							t.Fatalf("m=%d: c[%d][%d] = %g, want %g", m, i, j, got, want)
+						}
+					}
+				}
+			}
+		})
+	}
+}
