@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -500,5 +501,34 @@ func TestEverySourceKindHasASightingKind(t *testing.T) {
 	}
 	if len(want) != len(sourceKinds()) {
 		t.Errorf("%d kinds placed here, %d built", len(want), len(sourceKinds()))
+	}
+}
+
+// TestMatchKeepsVectorsInTheStore: with --data, heed match reads the vectors of texts encoded before (by
+// a run or an earlier match) from the store and keeps those it encodes, and says how many of each; its
+// answers are those of a match without the store, byte for byte.
+func TestMatchKeepsVectorsInTheStore(t *testing.T) {
+	dir := t.TempDir()
+	pages := writeFile(t, dir, "pages.jsonl", pagesJSONL)
+	data := filepath.Join(dir, "data")
+	stdin := "how long to charge a lark battery\nlark brake cable loose\nwhat does a lark cost\n"
+	code, want, errs := heedRun(t, stdin, "match", "--explain", "--pages", pages)
+	if code != 0 {
+		t.Fatalf("without the store: code %d: %s", code, errs)
+	}
+	for i, wantStats := range []*regexp.Regexp{
+		regexp.MustCompile(`vectors: 0 read from the store, [1-9][0-9]* encoded and kept`),
+		regexp.MustCompile(`vectors: [1-9][0-9]* read from the store, 0 encoded and kept`),
+	} {
+		code, got, errs := heedRun(t, stdin, "match", "--explain", "--pages", pages, "--data", data)
+		if code != 0 {
+			t.Fatalf("match %d with --data: code %d: %s", i+1, code, errs)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("match %d with --data answers differently (-without +with):\n%s", i+1, diff)
+		}
+		if !wantStats.MatchString(errs) {
+			t.Errorf("match %d: stderr %q, want it to match %q", i+1, errs, wantStats)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"github.com/heed-dev/heed"
@@ -11,6 +12,7 @@ import (
 	"github.com/heed-dev/heed/encoder"
 	"github.com/heed-dev/heed/intent"
 	"github.com/heed-dev/heed/responder"
+	"github.com/heed-dev/heed/vectorcache"
 )
 
 // readPages reads a page export, warning about each bad line; it is a usage error when no page is left.
@@ -29,13 +31,15 @@ func readPages(e *env, path string) ([]heed.Page, error) {
 }
 
 func cmdMatch(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "match", "--pages PAGES [flags] [FILE|-]")
+	fs := newFlags(e, "match", "--pages PAGES [--data DIR | -c FILE] [flags] [FILE|-]")
 	pagesPath := fs.String("pages", "", "the organisation's pages: JSONL, or CSV when the name ends in .csv (required)")
 	var brands listFlag
 	fs.Var(&brands, "brand", "a brand or product name of the organisation (repeatable)")
 	lang := fs.String("lang", "en", "language of the pages and requests (ISO 639-1)")
 	maxText := fs.Int("max-text", heed.DefaultMaxText, "cut requests longer than this many characters")
 	showCal := fs.Bool("show-calibration", false, "print the learnt gap thresholds to stderr")
+	data := fs.String("data", "", "keep sentence vectors in this embedded store (the data directory of heed run): texts a run or an earlier match encoded are read, not encoded again")
+	cfgPath := fs.String("c", "", "keep sentence vectors in this config's store (embedded or Elasticsearch), as --data does")
 	explain := fs.Bool("explain", false, "add to each line why: the signals behind the page or the gap, competing pages, the classifier's reasons and the thresholds")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -55,9 +59,22 @@ func cmdMatch(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeIn()
-	enc, err := encoder.New()
+	model, err := encoder.New()
 	if err != nil {
 		return err
+	}
+	var enc responder.Encoder = model
+	if *data != "" || *cfgPath != "" {
+		cache, closeStore, err := storeVectors(ctx, e, *cfgPath, *data, model)
+		if err != nil {
+			return err
+		}
+		defer closeStore()
+		defer func() {
+			hits, encoded := cache.Stats()
+			fmt.Fprintf(e.stderr, "heed match: vectors: %d read from the store, %d encoded and kept\n", hits, encoded)
+		}()
+		enc = cache
 	}
 	m := newMatcher(pages, *lang, enc)
 	if *showCal {
@@ -134,4 +151,19 @@ func (a *answers) keep(r request, out responder.Answer) {
 	if len(a.seen) < a.max {
 		a.seen[r] = out
 	}
+}
+
+// storeVectors opens the store of a config file or data directory and returns enc's vectors cached in
+// it, with what closes the store.
+func storeVectors(ctx context.Context, e *env, cfgPath, data string, enc *encoder.Encoder) (*vectorcache.Cache, func(), error) {
+	cfg, err := resolveConfig(runFlags{config: cfgPath, data: data, storeOnly: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	st, err := openStore(ctx, e, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return vectorcache.New(context.WithoutCancel(ctx), enc, st, enc.Model(), log), func() { st.Close() }, nil
 }
