@@ -84,12 +84,15 @@ func (s *space) frames(order []GapItem) {
 	var sums [][]float64
 	var counts []int
 	all := make([]float64, s.dim)
+	add := func(sum []float64, v heed.Vector8) {
+		for d, x := range v.Q {
+			sum[d] += float64(x) * float64(v.Scale)
+		}
+	}
 	var key []string
 	for i, ts := range s.terms {
 		v := s.vecs[i]
-		for d, x := range v.Q {
-			all[d] += float64(x) * float64(v.Scale)
-		}
+		add(all, v)
 		key = key[:0]
 		for _, t := range ts {
 			if s.df[t] > common {
@@ -109,9 +112,7 @@ func (s *space) frames(order []GapItem) {
 		}
 		s.frameOf[i] = id
 		s.share[i] = frameShare(len(key), len(strings.Fields(order[i].Text)))
-		for d, x := range v.Q {
-			sums[id-1][d] += float64(x) * float64(v.Scale)
-		}
+		add(sums[id-1], v)
 		counts[id-1]++
 	}
 	global := make([]float32, s.dim)

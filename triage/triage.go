@@ -76,7 +76,7 @@ func (t *Triage) Sort(cases []heed.Case, overrides []heed.Override) []heed.Topic
 		c := &cases[i]
 		gaps[k] = GapItem{Key: c.Key, Text: c.Text, Class: c.Class, Kind: c.Match.GapKind, Demand: c.Demand, Vec: c.Vector}
 	}
-	var topics []heed.Topic
+	open := []heed.Topic{}
 	for _, tp := range Cluster(gaps, t.an) {
 		o, decided := topicDecision(tp, byTopic)
 		for _, k := range tp.Requests {
@@ -87,16 +87,13 @@ func (t *Triage) Sort(cases []heed.Case, overrides []heed.Override) []heed.Topic
 			}
 		}
 		if !decided {
-			topics = append(topics, tp)
+			open = append(open, tp)
 		}
 	}
 	for i := range cases {
 		cases[i].Fate = fateOf(cases[i])
 	}
-	if topics == nil {
-		topics = []heed.Topic{}
-	}
-	return topics
+	return open
 }
 
 // topicDecision is the content team's decision on a topic: under its key, or under a key of an earlier
