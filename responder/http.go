@@ -15,16 +15,27 @@ type Answer struct {
 	Text         string              `json:"text"`
 	Intent       heed.Intent         `json:"intent"`
 	URL          *string             `json:"url"`
+	Title        *string             `json:"title"` // the page's title: null when url is, or the page has none
 	Score        float64             `json:"score"`
 	Gap          bool                `json:"gap"`
 	GapKind      heed.GapKind        `json:"gap_kind"`
-	Alternatives []heed.Alternative  `json:"alternatives"`
+	Alternatives []Alternative       `json:"alternatives"`
 	Truncated    bool                `json:"truncated,omitempty"`
 	Reason       string              `json:"reason,omitempty"`
 	Competing    []string            `json:"competing,omitempty"`
 	Override     heed.OverrideAction `json:"override,omitempty"`
 	Explain      *Explanation        `json:"explain,omitempty"`
 }
+
+// Alternative is a next-best page, with its title (omitted when the page has none).
+type Alternative struct {
+	URL   string  `json:"url"`
+	Score float64 `json:"score"`
+	Title string  `json:"title,omitempty"`
+}
+
+// Titles gives a page's title by url ("" when there is none): Matcher.Title.
+type Titles func(url string) string
 
 // Explanation is what --explain adds: why the classifier labelled the request as it did, and the
 // thresholds the gap decision used.
@@ -40,16 +51,20 @@ type Explanation struct {
 	Meaning float64 `json:"meaning_weight"`
 }
 
-// NewAnswer builds the answer for a request; explain adds the reason and the explanation.
-func NewAnswer(text string, c heed.Classification, m heed.Match, cal Calibration, explain bool) Answer {
+// NewAnswer builds the answer for a request, its pages titled by titles; explain adds the reason and
+// the explanation.
+func NewAnswer(text string, c heed.Classification, m heed.Match, cal Calibration, titles Titles, explain bool) Answer {
 	a := Answer{Text: text, Intent: c.Intent, Score: m.Score, Gap: m.Gap, GapKind: m.GapKind,
-		Alternatives: m.Alternatives, Override: m.Override}
+		Alternatives: make([]Alternative, len(m.Alternatives)), Override: m.Override}
 	if m.URL != "" {
 		u := m.URL
 		a.URL = &u
+		if t := titles(u); t != "" {
+			a.Title = &t
+		}
 	}
-	if a.Alternatives == nil {
-		a.Alternatives = []heed.Alternative{}
+	for i, alt := range m.Alternatives {
+		a.Alternatives[i] = Alternative{URL: alt.URL, Score: alt.Score, Title: titles(alt.URL)}
 	}
 	if explain {
 		a.Reason, a.Competing = m.Reason, m.Competing
@@ -74,10 +89,12 @@ const MaxQuery = 4096
 
 // Handler serves /api/respond?q=...: the `heed match` answer for one request, as JSON; `explain=1`
 // adds the reason. The matcher is read on every request, so a new one (after the pages changed) can be
-// swapped in with SetMatcher while the handler serves.
+// swapped in with SetMatcher while the handler serves; so are the content team's decisions
+// (SetDecisions), which it answers with as a run does.
 type Handler struct {
 	cl Classifier
 	m  atomic.Pointer[Matcher]
+	d  atomic.Pointer[Decisions]
 }
 
 // NewHandler returns the handler; m may be nil until pages are loaded (it answers 503 then).
@@ -89,6 +106,9 @@ func NewHandler(cl Classifier, m *Matcher) *Handler {
 
 // SetMatcher replaces the matcher the handler answers with.
 func (h *Handler) SetMatcher(m *Matcher) { h.m.Store(m) }
+
+// SetDecisions replaces the content team's decisions the handler answers with (nil: none).
+func (h *Handler) SetDecisions(d *Decisions) { h.d.Store(d) }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -112,7 +132,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	text, cut := heed.CleanText(q, heed.DefaultMaxText)
 	c := h.cl.Classify(text)
-	a := NewAnswer(text, c, m.Match(text, c), m.Calibration(), r.URL.Query().Get("explain") == "1")
+	match := h.d.Load().Apply(text, m.Match(text, c))
+	a := NewAnswer(text, c, match, m.Calibration(), m.Title, r.URL.Query().Get("explain") == "1")
 	a.Truncated = cut
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

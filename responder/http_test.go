@@ -40,14 +40,24 @@ func TestHandler(t *testing.T) {
 			if _, ok := b["reason"]; ok {
 				t.Error("reason given without explain=1")
 			}
-			for _, k := range []string{"text", "intent", "url", "score", "gap", "gap_kind", "alternatives"} {
+			if b["title"] != titleOf(t, m, base+"/help/charge-battery") {
+				t.Errorf("title %v, want the page's title", b["title"])
+			}
+			alts, _ := b["alternatives"].([]any)
+			for _, a := range alts {
+				a := a.(map[string]any)
+				if a["title"] != titleOf(t, m, a["url"].(string)) {
+					t.Errorf("alternative %v: want its page's title", a)
+				}
+			}
+			for _, k := range []string{"text", "intent", "url", "title", "score", "gap", "gap_kind", "alternatives"} {
 				if _, ok := b[k]; !ok {
 					t.Errorf("field %q missing (contracts.md)", k)
 				}
 			}
 		}},
 		{"gap with no page", "/api/respond?q=zzqx+flurb", 200, func(t *testing.T, b map[string]any) {
-			if b["url"] != nil || b["gap"] != true || b["gap_kind"] != "no_content" {
+			if b["url"] != nil || b["title"] != nil || b["gap"] != true || b["gap_kind"] != "no_content" {
 				t.Errorf("body %v", b)
 			}
 		}},
@@ -94,6 +104,77 @@ func TestHandler(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST: %d, want 405", res.StatusCode)
+	}
+}
+
+// titleOf is the title of the page at url, failing when there is none.
+func titleOf(t *testing.T, m *Matcher, url string) string {
+	t.Helper()
+	for _, p := range m.Index().Pages() {
+		if p.URL == url && p.Title != "" {
+			return p.Title
+		}
+	}
+	t.Fatalf("no page %s with a title", url)
+	return ""
+}
+
+// TestHandlerAppliesDecisions: /api/respond answers as the content team decided, as a run would: a pin
+// (on the request, or on the topic a run put it in) names the pinned page, "won't answer" is said, and
+// removing the decision gives heed's own answer back.
+func TestHandlerAppliesDecisions(t *testing.T) {
+	m := newTestMatcher(t, testSite(t))
+	h := NewHandler(classifier, m)
+	const q = "how long does it take to charge the battery"
+	ask := func(text string) Answer {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/respond?explain=1&q="+url.QueryEscape(text), nil))
+		var a Answer
+		if err := json.NewDecoder(rec.Body).Decode(&a); err != nil || rec.Code != 200 {
+			t.Fatalf("%d %v", rec.Code, err)
+		}
+		return a
+	}
+	own := ask(q)
+	other := base + "/help/battery-range"
+	pin := heed.Override{Scope: heed.ScopeRequest, Key: heed.Normalize(q), Action: heed.OverridePin, URL: other}
+	gapText := "zzqx flurb"
+	tests := []struct {
+		name      string
+		overrides []heed.Override
+		viaTopic  map[string]heed.Override
+		text      string
+		url       string
+		override  heed.OverrideAction
+		gap       bool
+	}{
+		{"heed's own", nil, nil, q, *own.URL, heed.OverrideNone, false},
+		{"pinned request", []heed.Override{pin}, nil, q, other, heed.OverridePin, false},
+		{"pinned, asked in other case and punctuation", []heed.Override{pin}, nil, "How long does it take to charge the battery?", other, heed.OverridePin, false},
+		{"pinned through its topic", nil, map[string]heed.Override{heed.Normalize(gapText): {Scope: heed.ScopeTopic, Key: "flurb zzqx", Action: heed.OverridePin, URL: other}}, gapText, other, heed.OverridePin, false},
+		{"won't answer", []heed.Override{{Scope: heed.ScopeRequest, Key: heed.Normalize(gapText), Action: heed.OverrideWontAnswer}}, nil, gapText, "", heed.OverrideWontAnswer, true},
+		{"topic decisions are not matched by key alone", []heed.Override{{Scope: heed.ScopeTopic, Key: heed.Normalize(q), Action: heed.OverridePin, URL: other}}, nil, q, *own.URL, heed.OverrideNone, false},
+		{"removed", nil, nil, q, *own.URL, heed.OverrideNone, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h.SetDecisions(NewDecisions(tt.overrides, tt.viaTopic))
+			a := ask(tt.text)
+			got := ""
+			if a.URL != nil {
+				got = *a.URL
+			}
+			if got != tt.url || a.Override != tt.override || a.Gap != tt.gap {
+				t.Errorf("url %q override %q gap %v, want %q %q %v (reason %q)", got, a.Override, a.Gap, tt.url, tt.override, tt.gap, a.Reason)
+			}
+			if tt.url != "" && (a.Title == nil || *a.Title != titleOf(t, m, tt.url)) {
+				t.Errorf("title %v, want the title of %s", a.Title, tt.url)
+			}
+			if tt.override != heed.OverrideNone && !strings.Contains(a.Reason, "content team") {
+				t.Errorf("reason %q does not say the content team decided", a.Reason)
+			}
+		})
 	}
 }
 

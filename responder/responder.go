@@ -11,6 +11,7 @@ package responder
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/index"
@@ -18,9 +19,10 @@ import (
 
 // Matcher answers requests from one index. It is safe for concurrent use.
 type Matcher struct {
-	sc  *scorer
-	enc Encoder
-	cal Calibration
+	sc     *scorer
+	enc    Encoder
+	cal    Calibration
+	titles func() map[string]string // by url, built on first use: only answers show titles
 }
 
 // New returns a matcher over ix: it trains the page model where the pages' declared queries and
@@ -34,8 +36,20 @@ func New(ix *index.Index, enc Encoder) *Matcher {
 	}
 	m.cal = calibrate(pages, ix.Analyzer(), ix.Params(), m.sc.sem, meaningWeights, falseGapCost)
 	m.sc.meaning = m.cal.Meaning
+	m.titles = sync.OnceValue(func() map[string]string {
+		t := make(map[string]string, len(pages))
+		for _, p := range pages {
+			if _, ok := t[p.URL]; !ok || t[p.URL] == "" {
+				t[p.URL] = p.Title
+			}
+		}
+		return t
+	})
 	return m
 }
+
+// Title is the title of the page at url: "" when it has none, or no page is at url.
+func (m *Matcher) Title(url string) string { return m.titles()[url] }
 
 // Encoder is the encoder the matcher reads meaning with; nil when it reads words alone.
 func (m *Matcher) Encoder() Encoder { return m.enc }

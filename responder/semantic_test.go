@@ -55,7 +55,7 @@ func TestMeaningFindsThePageWordsMiss(t *testing.T) {
 			t.Errorf("%q: the reason gives no evidence of meaning: %s", tc.text, m.Reason)
 		}
 		// --explain shows both kinds of evidence: the reason, and the weight of meaning against words.
-		a := NewAnswer(tc.text, classifier.Classify(tc.text), m, meaning.Calibration(), true)
+		a := NewAnswer(tc.text, classifier.Classify(tc.text), m, meaning.Calibration(), meaning.Title, true)
 		if a.Explain == nil || a.Explain.Meaning != 1 || a.Reason != m.Reason {
 			t.Errorf("%q: --explain gives %+v, reason %q", tc.text, a.Explain, a.Reason)
 		}

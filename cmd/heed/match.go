@@ -88,7 +88,7 @@ func cmdMatch(ctx context.Context, e *env, args []string) error {
 			return out
 		}
 		c := cl.Classify(r.text)
-		out := responder.NewAnswer(r.text, c, m.MatchVector(r.text, a.vector(r.text), c), cal, *explain)
+		out := responder.NewAnswer(r.text, c, m.MatchVector(r.text, a.vector(r.text), c), cal, m.Title, *explain)
 		out.Truncated = r.truncated
 		a.keep(r, out)
 		return out

@@ -66,6 +66,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	respond := responder.NewHandler(newClassifier(cfg), nil)
 	refresh := func(ctx context.Context) { loadResponder(ctx, st, cfg, respond, log) }
 	refresh(ctx)
+	names := make([]string, 0, len(jobs))
+	for _, j := range jobs {
+		names = append(names, j.Name)
+	}
+	follower := &decisionFollower{st: st, jobs: names, set: respond.SetDecisions, log: log}
+	go follower.Run(ctx)
 	auth := review.Auth{Token: cfg.Serve.ReviewToken, Username: cfg.Serve.ReviewUser, Password: cfg.Serve.ReviewPassword}
 	if auth.Token == "" {
 		auth.Token = e.getenv("HEED_REVIEW_TOKEN")
