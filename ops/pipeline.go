@@ -104,9 +104,11 @@ var ErrAllSourcesFailed = errors.New("every source failed")
 func (s Summary) Line() string {
 	st := s.Run.Stats
 	_, ok, failed, _ := s.Crawl.Totals()
-	line := fmt.Sprintf("heed run %d (%s): %s; %d requests (%d new, %d recurring, %d disappeared), %d answered, %d gaps, coverage %.1f%%; %d pages; units %d ok, %d failed; %.1fs",
+	// Every request is answered, an open gap, a service issue or dismissed: the four add up.
+	line := fmt.Sprintf("heed run %d (%s): %s; %d requests (%d new, %d recurring, %d disappeared): %d answered, %d gaps, %d service issues, %d dismissed (won't answer); coverage %.1f%%; %d pages; units %d ok, %d failed; %.1fs",
 		s.Run.ID, s.Run.Job, s.Run.Status, st.Requests, st.New, st.Recurring, st.Disappeared, st.Answered, st.Gaps,
-		100*store.Coverage{Requests: st.Requests, Answered: st.Answered}.Ratio(), st.Pages, ok, failed, st.DurationSec)
+		st.ServiceIssues, st.Dismissed, 100*store.Coverage{Requests: st.Requests, Answered: st.Answered}.Ratio(),
+		st.Pages, ok, failed, st.DurationSec)
 	if s.ReportDir != "" {
 		line += "; report in " + s.ReportDir
 	}
