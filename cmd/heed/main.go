@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
-	"sort"
 	"strings"
 	"syscall"
 )
@@ -79,6 +78,9 @@ func commands() map[string]command {
 		"eval":     {"measure quality on the shared evaluation data", cmdEval},
 		"train":    {"train the intent model from labelled requests (intent/training)", cmdTrain},
 		"version":  {"print the version", cmdVersion},
+		"help": {"print this help, or a command's (heed help run)", func(ctx context.Context, e *env, args []string) error {
+			return cmdHelp(ctx, e, commands(), args)
+		}},
 	}
 }
 
@@ -86,68 +88,49 @@ func commands() map[string]command {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	cmds := commands()
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		printHelp(stderr, cmds)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	c, ok := cmds[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "heed: unknown command %q\n", args[0])
+	var err error
+	switch name := firstArg(args); name {
+	case "":
 		printHelp(stderr, cmds)
 		return exitUsage
+	case "help", "-h", "-help", "--help":
+		err = cmdHelp(ctx, e, cmds, args[1:])
+	case "-version", "--version":
+		err = cmdVersion(ctx, e, args[1:])
+		name = "version"
+	default:
+		c, ok := cmds[name]
+		if !ok {
+			return exitCode(stderr, "heed", unknownCommand(name, commandNames(cmds)))
+		}
+		err = c.run(ctx, e, args[1:])
+		return exitCode(stderr, "heed "+name, err)
 	}
-	err := c.run(ctx, e, args[1:])
+	return exitCode(stderr, "heed", err)
+}
+
+// firstArg is the command named by args ("" for none).
+func firstArg(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
+}
+
+// exitCode prints err, once, after prefix, and returns the exit code it means.
+func exitCode(stderr io.Writer, prefix string, err error) int {
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, new(usageError)):
-		fmt.Fprintf(stderr, "heed %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
 		return exitUsage
 	default:
-		fmt.Fprintf(stderr, "heed %s: %v\n", args[0], err)
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
 		return exitFail
 	}
-}
-
-func printHelp(w io.Writer, cmds map[string]command) {
-	fmt.Fprintln(w, "heed: hear what customers ask, and whether your pages answer it.")
-	fmt.Fprintln(w, "\nUsage: heed <command> [flags]\n\nCommands:")
-	names := make([]string, 0, len(cmds))
-	for n := range cmds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
-	}
-	fmt.Fprintln(w, "\nRun `heed <command> -h` for a command's flags. Exit codes: 0 done, 1 failed, 2 usage or input error.")
-}
-
-// newFlags returns a flag set whose errors are usage errors and whose help goes to stderr.
-func newFlags(e *env, name, usage string) *flag.FlagSet {
-	fs := flag.NewFlagSet("heed "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: heed %s %s\n\nFlags:\n", name, usage)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parse parses flags, turning their errors into usage errors.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err}
-	}
-	return nil
 }
 
 // listFlag collects a repeatable flag.

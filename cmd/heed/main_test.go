@@ -55,8 +55,8 @@ func writeFile(t *testing.T, dir, name, content string) string {
 }
 
 func TestHelpAndUnknownCommand(t *testing.T) {
-	if code, _, errs := heedRun(t, "", "help"); code != 0 || !strings.Contains(errs, "classify") {
-		t.Errorf("help: code %d, %q", code, errs)
+	if code, out, _ := heedRun(t, "", "help"); code != 0 || !strings.Contains(out, "classify") {
+		t.Errorf("help: code %d, %q", code, out)
 	}
 	if code, _, _ := heedRun(t, ""); code != exitUsage {
 		t.Errorf("no command: code %d, want 2", code)

@@ -12,17 +12,35 @@ import (
 	"time"
 
 	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/config"
 	"github.com/heed-dev/heed/store"
 )
+
+// overrideUsage is the usage of each action of heed override ("": the command's).
+var overrideUsage = map[string]string{
+	"":            "list | pin | wont-answer | remove [flags]",
+	"list":        "[-c FILE | --data DIR]",
+	"pin":         "(--request TEXT | --topic KEY) --url URL [--note TEXT] [--by NAME] [-c FILE | --data DIR]",
+	"wont-answer": "(--request TEXT | --topic KEY) [--note TEXT] [--by NAME] [-c FILE | --data DIR]",
+	"remove":      "(--request TEXT | --topic KEY) [-c FILE | --data DIR]",
+}
 
 // cmdOverride records a content team's decisions in the store: pin a request or a gap topic to a page,
 // mark one "won't answer", list or remove them. The next run applies them.
 func cmdOverride(ctx context.Context, e *env, args []string) error {
-	const usage = "list | pin|wont-answer|remove (--request TEXT | --topic KEY) [--url URL] [--note TEXT] [--by NAME] [-c FILE] [--data DIR]"
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return usagef("heed override %s", usage)
+	if len(args) == 0 {
+		printCommandHelp(e.stderr, "override", overrideUsage[""], nil)
+		return usagef("give an action: list, pin, wont-answer or remove")
 	}
 	action := args[0]
+	if action == "-h" || action == "-help" || action == "--help" || action == "help" {
+		printCommandHelp(e.stdout, "override", overrideUsage[""], nil)
+		return nil
+	}
+	usage, ok := overrideUsage[action]
+	if !ok || action == "" {
+		return usagef("unknown action %q%s: want list, pin, wont-answer or remove", action, config.DidYouMean(action, []string{"list", "pin", "wont-answer", "remove"}))
+	}
 	fs := newFlags(e, "override "+action, usage)
 	f := runFlags{storeOnly: true}
 	fs.StringVar(&f.config, "c", "", "config file (default: heed.yaml in the current directory, when it exists)")
@@ -73,8 +91,6 @@ func cmdOverride(ctx context.Context, e *env, args []string) error {
 		if *pageURL != "" {
 			return usagef("-url is for pin, not wont-answer")
 		}
-	default:
-		return usagef("unknown action %q: heed override %s", action, usage)
 	}
 	if err := st.PutOverride(ctx, o); err != nil {
 		return usageError{err}
