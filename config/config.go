@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -344,7 +345,7 @@ func yamlError(name string, err error, root *yaml.Node) error {
 		var msgs []string
 		for _, e := range te.Errors {
 			if m := unknownField.FindStringSubmatch(e); m != nil {
-				msgs = append(msgs, fmt.Sprintf("%s:%s: unknown key %q%s", name, m[1], m[2], sectionOf(m[3])))
+				msgs = append(msgs, fmt.Sprintf("%s:%s: unknown key %q%s%s", name, m[1], m[2], sectionOf(m[3]), DidYouMean(m[2], keysOf(m[3]))))
 			} else if m := lineMsg.FindStringSubmatch(e); m != nil {
 				msgs = append(msgs, fmt.Sprintf("%s:%s: %s", name, m[1], typeError(root, m[1], sourceTypeName(m[2]))))
 			} else {
@@ -369,6 +370,28 @@ func sourceTypeName(msg string) string {
 	return msg
 }
 
+// keysOf are the keys of the part of the file a Go type decodes (its fields' yaml names).
+func keysOf(goType string) []string {
+	types := map[string]reflect.Type{
+		"config.File": reflect.TypeFor[File](), "config.Organisation": reflect.TypeFor[Organisation](),
+		"config.Source": reflect.TypeFor[Source](), "config.Crawl": reflect.TypeFor[Crawl](),
+		"config.Job": reflect.TypeFor[Job](), "config.Storage": reflect.TypeFor[Storage](),
+		"config.Report": reflect.TypeFor[Report](), "config.Serve": reflect.TypeFor[Serve](),
+		"config.Metrics": reflect.TypeFor[Metrics](),
+	}
+	t, ok := types[goType]
+	if !ok {
+		return nil
+	}
+	var keys []string
+	for f := range t.Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
+}
+
 // sectionOf names the part of the file a Go type decodes, for unknown-key errors.
 func sectionOf(goType string) string {
 	switch goType {
@@ -388,6 +411,8 @@ func sectionOf(goType string) string {
 		return " in report"
 	case "config.Serve":
 		return " in serve"
+	case "config.Metrics":
+		return " in metrics"
 	}
 	return ""
 }
