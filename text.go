@@ -1,6 +1,8 @@
 package heed
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -98,4 +100,27 @@ func isEdgePunct(r rune) bool {
 		return false
 	}
 	return unicode.IsPunct(r)
+}
+
+// CountsText writes counts by name as "a=2, b=1", by name, for logs and messages (not Go's map text);
+// "none" when there are none.
+func CountsText(counts map[string]int) string {
+	names := make([]string, 0, len(counts))
+	for n, c := range counts {
+		if c != 0 {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	slices.Sort(names)
+	var b strings.Builder
+	for i, n := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s=%d", n, counts[n])
+	}
+	return b.String()
 }

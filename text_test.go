@@ -159,3 +159,18 @@ func abs(x int) int {
 	}
 	return x
 }
+
+func TestCountsText(t *testing.T) {
+	tests := []struct {
+		in   map[string]int
+		want string
+	}{
+		{nil, "none"},
+		{map[string]int{"scheme": 1, "robots": 2, "limit": 0}, "robots=2, scheme=1"},
+	}
+	for _, tt := range tests {
+		if got := CountsText(tt.in); got != tt.want {
+			t.Errorf("CountsText(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -408,7 +408,7 @@ func (r *crawlRun) finish() {
 		}
 		if rep.Failed > 0 {
 			r.log.Error("source failed", "source", rep.Name, "kind", rep.Kind,
-				"failed_units", rep.Failed, "ok_units", rep.OK, "errors", rep.Errors,
+				"failed_units", rep.Failed, "ok_units", rep.OK, "errors", heed.CountsText(rep.Errors),
 				"last_error", rep.LastError)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/heed-dev/heed"
@@ -287,9 +288,28 @@ func (p *Pipeline) crawl(ctx context.Context, n *night) error {
 	case err != nil:
 		return err
 	case crep.Failed():
-		return fmt.Errorf("run %d of %s: %w (see the logs for each source's error)", n.run.ID, n.job.Name, ErrAllSourcesFailed)
+		return fmt.Errorf("run %d of %s: %w: %s", n.run.ID, n.job.Name, ErrAllSourcesFailed, sourceErrors(crep))
 	}
 	return nil
+}
+
+// sourceErrors names the failed sources and their last errors, three at most (the log has them all).
+func sourceErrors(rep crawler.Report) string {
+	var parts []string
+	failed := 0
+	for _, s := range rep.Sources {
+		if s.Failed == 0 {
+			continue
+		}
+		failed++
+		if len(parts) < 3 {
+			parts = append(parts, s.Name+": "+s.LastError)
+		}
+	}
+	if failed > len(parts) {
+		parts = append(parts, fmt.Sprintf("and %d more (the log names each)", failed-len(parts)))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // load reads the run's requests and sightings. Of the sightings it keeps only what triage hears in them,

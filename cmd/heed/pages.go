@@ -42,7 +42,8 @@ func (s *sitePages) Pages(ctx context.Context) ([]heed.Page, error) {
 	if s.site != "" {
 		crawled, rep, err := s.crawler.Crawl(ctx, s.site)
 		s.log.Info("site crawled", "site", s.site, "sitemaps", rep.Sitemaps, "listed", rep.Listed, "fetched", rep.Fetched, "unchanged", rep.Unchanged,
-			"pages", rep.Pages, "skipped", rep.Skipped, "sitemap_errors", rep.SitemapErrors, "offsite_canonicals", rep.OffsiteCanonical)
+			"pages", rep.Pages, "skipped", heed.CountsText(rep.Skipped), "sitemap_errors", heed.CountsText(rep.SitemapErrors), "offsite_canonicals", rep.OffsiteCanonical)
+		logSkipped(s.log, rep)
 		if err != nil {
 			return nil, err
 		}
@@ -75,4 +76,27 @@ func (s *sitePages) Pages(ctx context.Context) ([]heed.Page, error) {
 		}
 	}
 	return pages, nil
+}
+
+// logSkipped names each page the site crawl skipped, and why: a url that is not http(s) (what the
+// report's banner counts) as a warning, the rest (noindex, duplicates, robots.txt...) as information.
+func logSkipped(log *slog.Logger, rep site.Report) {
+	for _, p := range rep.SkippedPages {
+		level := slog.LevelInfo
+		if p.Reason == "scheme" {
+			level = slog.LevelWarn
+		}
+		log.Log(context.Background(), level, "skipped a page of the site", "url", p.URL, "reason", p.Reason)
+	}
+	if named, all := len(rep.SkippedPages), sum(rep.Skipped); all > named {
+		log.Info("more pages skipped than named", "named", named, "skipped", all)
+	}
+}
+
+func sum(counts map[string]int) int {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
 }

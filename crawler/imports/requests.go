@@ -9,13 +9,16 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
@@ -47,6 +50,13 @@ func NewRequests(spec crawler.Spec, log *slog.Logger, c counter) (*Requests, err
 	if spec.Base == "" {
 		return nil, fmt.Errorf("source %s: requests needs a file, as requests=PATH", name)
 	}
+	if fi, err := os.Stat(spec.Base); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("source %s: requests file %s does not exist (%w: %w)", name, spec.Base, crawler.ErrBadInput, fs.ErrNotExist)
+	} else if err != nil {
+		return nil, fmt.Errorf("source %s: requests file %s: %w: %w", name, spec.Base, crawler.ErrBadInput, err)
+	} else if fi.IsDir() {
+		return nil, fmt.Errorf("source %s: requests file %s: %w: it is a directory, want a file", name, spec.Base, crawler.ErrBadInput)
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -75,7 +85,11 @@ func (r *Requests) Fetch(ctx context.Context, u crawler.Unit) ([]heed.Sighting, 
 		return nil, fmt.Errorf("import requests %s: %w: %w", r.path, crawler.ErrBadInput, err)
 	}
 	defer f.Close()
-	out, bad, err := Read(f, r.path)
+	br := bufio.NewReaderSize(f, sniffLen)
+	if head, _ := br.Peek(sniffLen); !looksLikeText(head) {
+		return nil, fmt.Errorf("import requests %s: %w: not text (binary data, such as an archive, an image or a spreadsheet file: export it as CSV or one request a line)", r.path, crawler.ErrBadInput)
+	}
+	out, bad, err := Read(br, r.path)
 	if err != nil {
 		return nil, fmt.Errorf("import requests %s: %w", r.path, err)
 	}
@@ -83,7 +97,66 @@ func (r *Requests) Fetch(ctx context.Context, u crawler.Unit) ([]heed.Sighting, 
 		r.log.Warn("skipped a bad line of a requests file", "source", r.name, "file", r.path, "line", b.Line, "err", b.Err)
 	}
 	r.skip("invalid", len(bad))
+	switch {
+	case len(out) > 0:
+	case len(bad) > 0:
+		return nil, fmt.Errorf("import requests %s: %w: none of its %d lines could be read (line %d: %s)", r.path, crawler.ErrBadInput, len(bad), bad[0].Line, bad[0].Err)
+	default:
+		return nil, fmt.Errorf("import requests %s: %w: no request in it (the file is empty, or has only blank lines or a header row)", r.path, crawler.ErrBadInput)
+	}
 	return out, ctx.Err()
+}
+
+// sniffLen is how much of a requests file is read to tell text from binary data.
+const sniffLen = 8 << 10
+
+// looksLikeText reports whether the start of a file is text: UTF-16 with a byte order mark, or at most
+// one character in five undecodable or a control character (other than tab, line ends and form feed).
+// Random bytes (an archive, an image, a spreadsheet file) are about half such characters; a text file
+// with a stray line of them is still text, and the line is skipped (textLine).
+func looksLikeText(head []byte) bool {
+	if len(head) >= 2 && ((head[0] == 0xff && head[1] == 0xfe) || (head[0] == 0xfe && head[1] == 0xff)) {
+		return true
+	}
+	if len(head) > utf8.UTFMax {
+		head = head[:len(head)-utf8.UTFMax] // a character cut by the end of the sniffed part is not bad
+	}
+	runes, odd := 0, 0
+	for len(head) > 0 {
+		r, n := utf8.DecodeRune(head)
+		head = head[n:]
+		runes++
+		if notTextRune(r, n) && r != '\n' && r != '\r' && r != '\f' {
+			odd++
+		}
+	}
+	return odd*5 <= runes
+}
+
+// notTextRune: an undecodable byte, or a control character other than tab.
+func notTextRune(r rune, size int) bool {
+	return (r == utf8.RuneError && size == 1) || (r < 0x20 && r != '\t') || r == 0x7f
+}
+
+// textLine says why a line is not text ("" when it is): it holds a control character (a NUL, or
+// others than tab), or more than a quarter of it cannot be decoded.
+func textLine(line []byte) string {
+	runes, bad := 0, 0
+	for len(line) > 0 {
+		r, n := utf8.DecodeRune(line)
+		line = line[n:]
+		runes++
+		switch {
+		case r < 0x20 && r != '\t' && r != '\r' || r == 0x7f:
+			return "not text: it holds control characters"
+		case r == utf8.RuneError && n == 1:
+			bad++
+		}
+	}
+	if bad*4 > runes {
+		return "not text: most of it is not UTF-8"
+	}
+	return ""
 }
 
 // BadLine is a line of an input file that could not be read.
@@ -148,6 +221,10 @@ func (rd *requestsReader) keep(s heed.Sighting) {
 func (rd *requestsReader) line(n int, line []byte, cut bool) error {
 	trimmed := bytes.TrimSpace(line)
 	if len(trimmed) == 0 {
+		return nil
+	}
+	if why := textLine(trimmed); why != "" {
+		rd.bad = append(rd.bad, BadLine{Line: n, Err: why})
 		return nil
 	}
 	if rd.mode == modeUnknown {

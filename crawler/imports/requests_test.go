@@ -73,12 +73,74 @@ func TestRequestsSource(t *testing.T) {
 	if err != nil || len(got) != 2 {
 		t.Fatalf("Fetch = %v, %v", got, err)
 	}
-	missing, _ := NewRequests(crawler.Spec{Kind: "requests", Base: filepath.Join(dir, "nope.txt")}, nil, nil)
-	if _, err := missing.Fetch(context.Background(), missing.Units(nil)[0]); !errors.Is(err, crawler.ErrBadInput) {
-		t.Errorf("a missing file gave %v, want ErrBadInput", err)
+	nope := filepath.Join(dir, "nope.txt")
+	if _, err := NewRequests(crawler.Spec{Kind: "requests", Base: nope}, nil, nil); !errors.Is(err, crawler.ErrBadInput) || !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), nope) {
+		t.Errorf("a missing file gave %v, want ErrBadInput naming it", err)
+	}
+	if _, err := NewRequests(crawler.Spec{Kind: "requests", Base: dir}, nil, nil); !errors.Is(err, crawler.ErrBadInput) || !strings.Contains(err.Error(), "directory") {
+		t.Errorf("a directory gave %v, want ErrBadInput saying it is a directory", err)
+	}
+	os.Remove(path)
+	if _, err := src.Fetch(context.Background(), src.Units(nil)[0]); !errors.Is(err, crawler.ErrBadInput) {
+		t.Errorf("a file gone since gave %v, want ErrBadInput", err)
 	}
 	if _, err := NewRequests(crawler.Spec{Kind: "requests"}, nil, nil); err == nil {
 		t.Error("a requests source without a file was accepted")
+	}
+}
+
+// TestRequestsFileThatGivesNothing: a requests file that yields no request, or is not text, is a failed
+// source whose error names the file and says why; it never becomes requests.
+func TestRequestsFileThatGivesNothing(t *testing.T) {
+	binary := make([]byte, 3000)
+	for i := range binary {
+		binary[i] = byte(i*7919 + i*i*31) // a fixed spread of every byte value, NULs included
+	}
+	tests := []struct {
+		name, content, why string
+	}{
+		{"empty.txt", "", "no request in it"},
+		{"blank.txt", "\n  \n\t\n", "no request in it"},
+		{"random.bin", string(binary), "not text"},
+		{"pdf.txt", "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\x00\x00\x01<</Type/Catalog>>\x00\x02\x03\n" + strings.Repeat("\x00\x10\x88\x99\xaa", 400), "not text"},
+		{"bad.jsonl", "{\"text\": 1}\n{oops\n", "none of its 2 lines"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), tt.name)
+			os.WriteFile(path, []byte(tt.content), 0o644)
+			src, err := NewRequests(crawler.Spec{Kind: "requests", Base: path}, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := src.Fetch(context.Background(), src.Units(nil)[0])
+			if !errors.Is(err, crawler.ErrBadInput) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), tt.why) {
+				t.Errorf("error %v, want ErrBadInput naming %s and saying %q", err, path, tt.why)
+			}
+			if len(got) != 0 {
+				t.Errorf("%d requests from it: %q", len(got), got[0].Text)
+			}
+		})
+	}
+}
+
+// TestReadSkipsLinesThatAreNotText: in a text file, a line of control characters or undecodable bytes
+// is a bad line (skipped, counted, its number given); the text around it is read.
+func TestReadSkipsLinesThatAreNotText(t *testing.T) {
+	in := "lark battery\n\x00\x01\x02\x03PK\x03\x04\n\xff\xfe\xfd\xfc\xfb\xfa ab\ncafé au lait \xff ok\n"
+	got, bad, err := Read(strings.NewReader(in), "kw.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, s := range got {
+		texts = append(texts, s.Text)
+	}
+	if diff := cmp.Diff([]string{"lark battery", "café au lait \xff ok"}, texts); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	if len(bad) != 2 || bad[0].Line != 2 || bad[1].Line != 3 || !strings.Contains(bad[0].Err, "not text") {
+		t.Errorf("bad lines %+v, want lines 2 and 3, not text", bad)
 	}
 }
 

@@ -82,9 +82,26 @@ type Report struct {
 	// its own URL.
 	OffsiteCanonical int
 	LastError        string
+	// SkippedPages name the pages skipped and why, the first maxNamedSkips of them (Skipped counts
+	// all): what the run's log and the report name.
+	SkippedPages []SkippedPage
 }
 
-func (r *Report) skip(reason string) { r.Skipped[reason]++ }
+// SkippedPage is a page the crawl did not keep, and why (a reason of Report.Skipped).
+type SkippedPage struct {
+	URL    string `json:"url"`
+	Reason string `json:"reason"`
+}
+
+// maxNamedSkips bounds the skipped pages a report names.
+const maxNamedSkips = 1000
+
+func (r *Report) skip(u, reason string) {
+	r.Skipped[reason]++
+	if len(r.SkippedPages) < maxNamedSkips {
+		r.SkippedPages = append(r.SkippedPages, SkippedPage{URL: crawler.Redact(u), Reason: reason})
+	}
+}
 
 // ErrNoPages is returned when a crawl found no page at all: the site is down or refuses heed, and the
 // pages stored before must be kept.
@@ -115,7 +132,7 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 	StripSiteName(pages)
 	rep.Pages = len(pages)
 	if len(pages) == 0 {
-		return nil, rep, fmt.Errorf("crawl site %s: %w (%d listed, %d fetched, skipped %v)", base.Host, ErrNoPages, rep.Listed, rep.Fetched, rep.Skipped)
+		return nil, rep, fmt.Errorf("crawl site %s: %w (%d listed, %d fetched, skipped: %s)", base.Host, ErrNoPages, rep.Listed, rep.Fetched, heed.CountsText(rep.Skipped))
 	}
 	return pages, rep, nil
 }
@@ -194,10 +211,10 @@ func pageQueue(base *url.URL, entries []SitemapEntry, rep *Report) (queue []stri
 		u, err := base.Parse(e.Loc)
 		switch {
 		case err != nil || (u.Scheme != "http" && u.Scheme != "https"):
-			rep.skip("scheme") // javascript:, data:, file: ... never becomes a page or a link
+			rep.skip(e.Loc, "scheme") // javascript:, data:, file: ... never becomes a page or a link
 			continue
 		case !sameSite(u, base):
-			rep.skip("off_site")
+			rep.skip(u.String(), "off_site")
 			continue
 		}
 		u.Fragment = ""
@@ -233,8 +250,8 @@ func (c *Crawler) fetchPages(ctx context.Context, base *url.URL, queue []string,
 			queue = appendLinks(queue, queued, base, results)
 		}
 	}
-	if len(queue) > c.maxPages {
-		rep.Skipped["limit"] += len(queue) - c.maxPages
+	for _, u := range queue[min(len(queue), c.maxPages):] {
+		rep.skip(u, "limit")
 	}
 	return results
 }
@@ -255,7 +272,7 @@ func (c *Crawler) fetchBatch(ctx context.Context, base *url.URL, batch []string,
 			for i := range work {
 				ex, reason, cached, err := c.page(ctx, base, batch[i])
 				mu.Lock()
-				if rep.countPage(reason, cached, err) {
+				if rep.countPage(batch[i], reason, cached, err) {
 					kept = append(kept, fetchedPage{order: start + i, ex: ex})
 				}
 				mu.Unlock()
@@ -278,17 +295,17 @@ func (c *Crawler) fetchBatch(ctx context.Context, base *url.URL, batch []string,
 
 // countPage counts a page fetched: cached when the server confirmed the kept copy, skipped for reason
 // when that is set. It reports whether the page is kept.
-func (r *Report) countPage(reason string, cached bool, err error) bool {
+func (r *Report) countPage(u, reason string, cached bool, err error) bool {
 	r.Fetched++
 	if cached {
 		r.Unchanged++
 	}
 	switch {
 	case err != nil:
-		r.skip(reason)
+		r.skip(u, reason)
 		r.LastError = err.Error()
 	case reason != "":
-		r.skip(reason)
+		r.skip(u, reason)
 	default:
 		return true
 	}
@@ -329,7 +346,7 @@ func (c *Crawler) canonicalPages(base *url.URL, results []fetchedPage, lastmod m
 			p.Modified = e.LastMod
 		}
 		if i, dup := byURL[p.URL]; dup {
-			rep.skip("duplicate")
+			rep.skip(r.ex.Page.URL, "duplicate")
 			if self {
 				pages[i] = p
 			}

@@ -94,6 +94,17 @@ func TestCrawlThroughSitemaps(t *testing.T) {
 	if diff := cmp.Diff(wantSkips, rep.Skipped); diff != "" {
 		t.Errorf("skipped (-want +got):\n%s", diff)
 	}
+	// Each skipped page is named with its reason (the run's log and the report name them).
+	named := map[string]int{}
+	for _, p := range rep.SkippedPages {
+		named[p.Reason]++
+		if !strings.HasPrefix(p.URL, "http") {
+			t.Errorf("skipped page %+v: want its URL", p)
+		}
+	}
+	if diff := cmp.Diff(wantSkips, named); diff != "" {
+		t.Errorf("skipped pages named, by reason (-want +got):\n%s", diff)
+	}
 	if rep.Sitemaps != 3 || rep.Listed != 7 {
 		t.Errorf("report = %+v; want 3 sitemaps read and 7 on-site pages listed", rep)
 	}

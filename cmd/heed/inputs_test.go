@@ -1,0 +1,53 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBadInputFiles: a requests file that is missing is an input-file error (exit 2); one that yields
+// no request or is not text is a failed source naming the file, and a run whose every source failed
+// exits 1; a text file's lines that are not text are skipped, named and counted, and the run goes on.
+func TestBadInputFiles(t *testing.T) {
+	dir := t.TempDir()
+	pages := writeFile(t, dir, "pages.jsonl", `{"url":"https://lark.example/charge","title":"How to charge your battery","body":"Charging the battery takes four hours."}`+"\n")
+	binary := make([]byte, 4000)
+	for i := range binary {
+		binary[i] = byte(i*7919 + i*i*31)
+	}
+	os.WriteFile(filepath.Join(dir, "random.bin"), binary, 0o644)
+	writeFile(t, dir, "empty.txt", "")
+	writeFile(t, dir, "mixed.txt", "how to charge the battery\n\x00\x01\x02PK\x03\x04\nlark battery price\n")
+	good := writeFile(t, dir, "good.txt", "how to charge the battery\n")
+	tests := []struct {
+		name    string
+		sources []string
+		code    int
+		errs    []string
+	}{
+		{"missing", []string{"requests=" + filepath.Join(dir, "nope.txt")}, exitUsage, []string{"nope.txt does not exist"}},
+		{"empty", []string{"requests=" + filepath.Join(dir, "empty.txt")}, exitFail, []string{"every source failed", "empty.txt", "no request in it"}},
+		{"binary", []string{"requests=" + filepath.Join(dir, "random.bin")}, exitFail, []string{"every source failed", "random.bin", "not text"}},
+		{"a binary beside a good file", []string{"requests=" + filepath.Join(dir, "random.bin"), "requests=" + good}, exitOK, []string{"random.bin", "not text", "partial"}},
+		{"a line that is not text", []string{"requests=" + filepath.Join(dir, "mixed.txt")}, exitOK, []string{"mixed.txt", "line=2", "not text"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"run", "--data", filepath.Join(t.TempDir(), "data"), "--pages", pages, "--out", t.TempDir()}
+			for _, s := range tt.sources {
+				args = append(args, "--source", s)
+			}
+			code, out, errs := heedRun(t, "", args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
+			}
+			for _, s := range tt.errs {
+				if !strings.Contains(errs+out, s) {
+					t.Errorf("output has no %q:\nstdout: %s\nstderr: %s", s, out, errs)
+				}
+			}
+		})
+	}
+}
