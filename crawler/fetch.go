@@ -389,6 +389,11 @@ func (f *Fetcher) checkRetry(ctx context.Context, resp *http.Response, err error
 	if errors.Is(err, ErrForbiddenHost) {
 		return false, err
 	}
+	// A host name that does not resolve will not resolve a second later: trying again only delays the
+	// error (a resolver that timed out or failed is tried again).
+	if dns := new(net.DNSError); errors.As(err, &dns) && dns.IsNotFound {
+		return false, nil
+	}
 	return retryablehttp.DefaultRetryPolicy(ctx, resp, err)
 }
 

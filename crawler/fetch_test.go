@@ -5,12 +5,15 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -347,4 +350,24 @@ func FuzzRetryAfter(f *testing.F) {
 			t.Fatalf("RetryAfter(%q) = %v", v, d)
 		}
 	})
+}
+
+// TestNoRetryForAnUnknownHost: a host name that does not resolve is not asked again (a retry only
+// delays the error); a resolver's timeout and a refused connection are.
+func TestNoRetryForAnUnknownHost(t *testing.T) {
+	f, _ := testFetcher(t, nil)
+	tests := []struct {
+		name  string
+		err   error
+		retry bool
+	}{
+		{"no such host", &url.Error{Op: "Get", URL: "http://nohost.invalid/", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "nohost.invalid", IsNotFound: true}}}, false},
+		{"resolver timed out", &url.Error{Op: "Get", URL: "http://slow.example/", Err: &net.DNSError{Err: "i/o timeout", Name: "slow.example", IsTimeout: true}}, true},
+		{"connection refused", &url.Error{Op: "Get", URL: "http://127.0.0.1:1/", Err: &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}}, true},
+	}
+	for _, tt := range tests {
+		if retry, _ := f.checkRetry(context.Background(), nil, tt.err); retry != tt.retry {
+			t.Errorf("%s: retry %v, want %v", tt.name, retry, tt.retry)
+		}
+	}
 }

@@ -98,6 +98,9 @@ type Summary struct {
 	ReportDir string
 }
 
+// ErrNoPages is returned when no page could be read and none is stored: nothing can be matched.
+var ErrNoPages = errors.New("no pages")
+
 // ErrAllSourcesFailed is returned when no source produced anything: the run could not do its job.
 var ErrAllSourcesFailed = errors.New("every source failed")
 
@@ -255,8 +258,17 @@ func (p *Pipeline) refreshPages(ctx context.Context, n *night) error {
 	case ctx.Err() != nil:
 		return interrupted{ctx.Err()}
 	case err != nil:
+		stored, serr := p.Store.Pages(ctx)
+		if serr != nil {
+			return fmt.Errorf("pages not refreshed (%w), and the stored pages could not be read: %w", err, serr)
+		}
+		if len(stored) == 0 {
+			// Every request would be a gap: a report saying so would be false, not news.
+			return fmt.Errorf("run %d of %s: %w: none could be read from %s and none are stored from an earlier run, so nothing can be matched: %w",
+				n.run.ID, n.job.Name, ErrNoPages, n.job.Pages.String(), err)
+		}
 		n.run.Stats.SiteError = err.Error()
-		n.log.Error("pages not refreshed; matching against the pages stored before", "pages", n.job.Pages.String(), "err", err)
+		n.log.Error("pages not refreshed; matching against the pages stored before", "pages", n.job.Pages.String(), "stored", len(stored), "err", err)
 		return nil
 	}
 	if sk, ok := n.job.Pages.(interface{ Skipped() int }); ok {

@@ -1,11 +1,34 @@
 package main
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
+
+// TestUnreachablePagesOnANewStore: when the site cannot be reached and no pages are stored, nothing
+// can be matched: the run fails (exit 1) naming the site, and writes no report calling every request a
+// gap.
+func TestUnreachablePagesOnANewStore(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := "http://" + l.Addr().String() + "/"
+	l.Close() // nothing listens there now: connections are refused
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	code, _, errs := heedRun(t, "", "run", "--data", filepath.Join(dir, "data"), "--pages", site, "--out", out,
+		"--source", "requests="+writeFile(t, dir, "kw.txt", "how to charge the battery\n"))
+	if code != exitFail || !strings.Contains(errs, "nothing can be matched") || !strings.Contains(errs, site) {
+		t.Errorf("exit %d, want 1 with an error naming %s:\n%s", code, site, errs)
+	}
+	if _, err := os.Stat(filepath.Join(out, "gaps.json")); err == nil {
+		t.Error("a report was written, calling every request a gap")
+	}
+}
 
 // TestBadInputFiles: a requests file that is missing is an input-file error (exit 2); one that yields
 // no request or is not text is a failed source naming the file, and a run whose every source failed

@@ -117,7 +117,14 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 	// Everything fetched is fetched for the configured site (each fetch's Origin is base.Host): a URL that
 	// robots.txt, a sitemap or a page names is not configuration, and only the site's own host (and the
 	// trusted hosts) may be private.
-	entries := c.readSitemaps(ctx, base, c.sitemapURLs(ctx, base), &rep)
+	sitemaps, err := c.sitemapURLs(ctx, base)
+	if err != nil {
+		// The site did not answer at all: asking for its sitemaps and pages would only wait on the
+		// same failure again.
+		rep.LastError = err.Error()
+		return nil, rep, fmt.Errorf("crawl site %s: %w: it cannot be reached: %w", base.Host, ErrNoPages, err)
+	}
+	entries := c.readSitemaps(ctx, base, sitemaps, &rep)
 	queue, lastmod := pageQueue(base, entries, &rep)
 	rep.Listed = len(queue)
 	follow := len(queue) == 0 // no sitemap: follow the site's links from its root
@@ -137,17 +144,23 @@ func (c *Crawler) Crawl(ctx context.Context, root string) ([]heed.Page, Report, 
 	return pages, rep, nil
 }
 
-// sitemapURLs are the sitemaps of the site at base: those robots.txt names, else the usual place.
-func (c *Crawler) sitemapURLs(ctx context.Context, base *url.URL) []string {
+// sitemapURLs are the sitemaps of the site at base: those robots.txt names, else the usual place. It
+// fails when robots.txt could not be fetched for a network failure (no such host, connection refused,
+// a timeout, after the fetcher's retries): the site cannot be reached.
+func (c *Crawler) sitemapURLs(ctx context.Context, base *url.URL) ([]string, error) {
 	var sitemaps []string
 	robotsURL := base.ResolveReference(&url.URL{Path: "/robots.txt"}).String()
-	if resp, err := c.f.Get(ctx, robotsURL, crawler.GetOptions{Source: c.name, Origin: base.Host}); err == nil && resp.Status == 200 {
+	resp, err := c.f.Get(ctx, robotsURL, crawler.GetOptions{Source: c.name, Origin: base.Host})
+	switch {
+	case err != nil && crawler.Reason(err) == "network" && ctx.Err() == nil:
+		return nil, err
+	case err == nil && resp.Status == 200:
 		sitemaps = RobotsSitemaps(resp.Body)
 	}
 	if len(sitemaps) == 0 {
 		sitemaps = []string{base.ResolveReference(&url.URL{Path: "/sitemap.xml"}).String()}
 	}
-	return sitemaps
+	return sitemaps, nil
 }
 
 // readSitemaps reads the sitemaps and the sitemaps they index, four levels deep and 1,000 at the most,
