@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,8 +9,13 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
+	"unicode"
+
+	"github.com/agnivade/levenshtein"
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/config"
@@ -50,6 +56,7 @@ func cmdOverride(ctx context.Context, e *env, args []string) error {
 	pageURL := fs.String("url", "", "the page that answers it (pin)")
 	note := fs.String("note", "", "why, for the team")
 	by := fs.String("by", "", "who decided")
+	force := fs.Bool("force", false, "store the decision on a request no run has heard yet (it applies once one does)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -65,6 +72,10 @@ func cmdOverride(ctx context.Context, e *env, args []string) error {
 	if action == "list" {
 		return listOverrides(ctx, st, e.stdout)
 	}
+	jobs := make([]string, len(cfg.Jobs))
+	for i, j := range cfg.Jobs {
+		jobs[i] = j.Name
+	}
 	o := heed.Override{Note: *note, By: *by, Created: time.Now().UTC()}
 	switch {
 	case (*request == "") == (*topic == ""):
@@ -74,8 +85,16 @@ func cmdOverride(ctx context.Context, e *env, args []string) error {
 	default:
 		o.Scope, o.Key = heed.ScopeTopic, strings.Join(strings.Fields(*topic), " ")
 	}
+	if action != "remove" && o.Scope == heed.ScopeRequest {
+		if err := checkHeard(ctx, st, jobs, o.Key, *force, e.stderr); err != nil {
+			return err
+		}
+	}
 	switch action {
 	case "remove":
+		if err := checkDecided(ctx, st, o); err != nil {
+			return err
+		}
 		if err := st.DeleteOverride(ctx, o.Scope, o.Key); err != nil {
 			return err
 		}
@@ -99,11 +118,22 @@ func cmdOverride(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// listOverrides writes the stored decisions to out, one JSON object a line.
+// listOverrides writes the stored decisions to out: a table on a terminal, else one JSON object a line.
 func listOverrides(ctx context.Context, st store.Store, out io.Writer) error {
 	os, err := st.Overrides(ctx)
 	if err != nil {
 		return err
+	}
+	if isTerminal(out) {
+		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "SCOPE\tKEY\tACTION\tPAGE\tBY\tNOTE\tCREATED")
+		for _, o := range os {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Scope, cell(o.Key), o.Action, cell(o.URL), cell(o.By), cell(o.Note), o.Created.Format("2006-01-02 15:04"))
+		}
+		if len(os) == 0 {
+			fmt.Fprintln(tw, "(no decisions)")
+		}
+		return tw.Flush()
 	}
 	enc := json.NewEncoder(out)
 	for _, o := range os {
@@ -112,6 +142,100 @@ func listOverrides(ctx context.Context, st store.Store, out io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// cell is text for one table cell: on one line, control characters dropped (a terminal would obey
+// them), at most 60 characters.
+func cell(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	if s == "" {
+		return "-"
+	}
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:59]) + "…"
+	}
+	return s
+}
+
+// checkHeard refuses a decision on a request no run of jobs has heard (a typo would otherwise be kept
+// and never apply), naming the closest requests heard; with force it only warns.
+func checkHeard(ctx context.Context, st store.Store, jobs []string, key string, force bool, stderr io.Writer) error {
+	heard := map[string]bool{}
+	for _, job := range jobs {
+		runs, err := st.Runs(ctx, job, 1)
+		if err != nil {
+			return err
+		}
+		for _, r := range runs {
+			reqs, err := st.RunRequests(ctx, r.ID)
+			if err != nil {
+				return err
+			}
+			for _, q := range reqs {
+				heard[q.Key] = true
+			}
+		}
+	}
+	if heard[key] {
+		return nil
+	}
+	msg := fmt.Sprintf("no run has heard %q%s", key, closeMatches(key, heard))
+	if force {
+		fmt.Fprintf(stderr, "heed override: warning: %s; the decision is kept, and applies once a run hears it\n", msg)
+		return nil
+	}
+	return usagef("%s; give the request as the report words it, or --force to decide on it before it is heard", msg)
+}
+
+// checkDecided refuses to remove a decision that does not exist, naming the closest ones stored.
+func checkDecided(ctx context.Context, st store.Store, o heed.Override) error {
+	all, err := st.Overrides(ctx)
+	if err != nil {
+		return err
+	}
+	keys := map[string]bool{}
+	for _, x := range all {
+		if x.Scope == o.Scope {
+			if x.Key == o.Key {
+				return nil
+			}
+			keys[x.Key] = true
+		}
+	}
+	return usagef("no decision on %s %q%s (heed override list shows them)", o.Scope, o.Key, closeMatches(o.Key, keys))
+}
+
+// closeMatches is ": the closest are "a", "b"" for the keys nearest key (sharing a word with it, by edit
+// distance), or "".
+func closeMatches(key string, keys map[string]bool) string {
+	words := strings.Fields(key)
+	type near struct {
+		key string
+		d   int
+	}
+	var found []near
+	for k := range keys {
+		if !slices.ContainsFunc(words, func(w string) bool { return strings.Contains(k, w) }) {
+			continue
+		}
+		if d := levenshtein.ComputeDistance(key, k); d <= max(3, len(key)/3) {
+			found = append(found, near{k, d})
+		}
+	}
+	if len(found) == 0 {
+		return ""
+	}
+	slices.SortFunc(found, func(a, b near) int { return cmp.Or(cmp.Compare(a.d, b.d), cmp.Compare(a.key, b.key)) })
+	var quoted []string
+	for _, f := range found[:min(3, len(found))] {
+		quoted = append(quoted, strconv.Quote(f.key))
+	}
+	return "; did you mean " + strings.Join(quoted, " or ") + "?"
 }
 
 // checkPinURL checks that pageURL, a page to pin to, is the http(s) address of one of the stored pages.
