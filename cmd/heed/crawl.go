@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -77,6 +78,11 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 			srcs[i] = seeded{srcs[i], s.Seeds}
 		}
 	}
+	if len(seeds) == 0 {
+		if names := seedless(srcs); len(names) > 0 {
+			return usagef("%s %s per seed, and no --seed is given: add one or more, such as --seed 'e-bike battery'", strings.Join(names, ", "), map[bool]string{true: "asks", false: "ask"}[len(names) == 1])
+		}
+	}
 	sink := &collect{}
 	eng := &crawler.Engine{Workers: *workers, Log: log, Metrics: cm, Progress: progress}
 	stop := showProgress(e.stderr, progress)
@@ -95,6 +101,18 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("every source failed (see the log above)")
 	}
 	return nil
+}
+
+// seedless names the sources that ask per seed and were given none: without seeds they have nothing
+// to fetch.
+func seedless(srcs []crawler.Source) []string {
+	var names []string
+	for _, s := range srcs {
+		if len(s.Units(nil)) == 0 {
+			names = append(names, "source "+s.Name())
+		}
+	}
+	return names
 }
 
 // crawlConfig is the configuration heed crawl's flags make: the sources (named, and given the -expand

@@ -215,3 +215,24 @@ func sightingsBySource(lines []map[string]any) map[string]int {
 	}
 	return bySource
 }
+
+// TestCrawlWithoutSeeds: a source that asks per seed, given no seed, is a usage error that says what to
+// add, not an empty crawl that exits 0; a source read once needs none.
+func TestCrawlWithoutSeeds(t *testing.T) {
+	kw := writeFile(t, t.TempDir(), "kw.txt", "lark battery\n")
+	tests := []struct {
+		args []string
+		code int
+		errs string
+	}{
+		{[]string{"crawl", "--source", "google=http://127.0.0.1:1"}, exitUsage, "source google asks per seed, and no --seed is given"},
+		{[]string{"crawl", "--source", "bing=http://127.0.0.1:1", "--source", "requests=" + kw}, exitUsage, "source bing asks per seed"},
+		{[]string{"crawl", "--source", "requests=" + kw}, exitOK, "1 sightings"},
+	}
+	for _, tt := range tests {
+		code, _, errs := heedRun(t, "", tt.args...)
+		if code != tt.code || !strings.Contains(errs, tt.errs) {
+			t.Errorf("%v: exit %d, want %d with %q:\n%s", tt.args, code, tt.code, tt.errs, errs)
+		}
+	}
+}
