@@ -30,9 +30,26 @@ type Calibration struct {
 	// chosen from meaningWeights (0 without an encoder, or when words alone separate the site's
 	// simulated requests best).
 	Meaning float64
+	// Default is set when the pages gave too little to learn from (fewer than minPages pages, or fewer
+	// than minPages simulated requests of either kind): the thresholds are heed's defaults, not the
+	// site's, and gap decisions are rougher.
+	Default bool
+}
+
+// DefaultNote says why the thresholds are the defaults and what would let heed learn them ("" when
+// they were learnt).
+func (c Calibration) DefaultNote() string {
+	if !c.Default {
+		return ""
+	}
+	return fmt.Sprintf("the gap thresholds are heed's defaults, not learnt from the site: its pages gave %d simulated answerable requests and %d simulated gaps, and learning needs %d of each (at least %d pages, with titles, declared queries or FAQ questions); gap decisions are rougher until the pages give more",
+		c.Answerable, c.Gaps, minPages, minPages)
 }
 
 func (c Calibration) String() string {
+	if c.Default {
+		return fmt.Sprintf("answer >= %.3f, no content < %.3f (defaults: %s)", c.Answer, c.NoContent, c.DefaultNote())
+	}
 	s := fmt.Sprintf("answer >= %.3f, no content < %.3f (learnt from %d simulated answerable requests and %d simulated gaps: %.0f%% false gaps, %.0f%% gaps caught)",
 		c.Answer, c.NoContent, c.Answerable, c.Gaps, 100*c.FalseGaps, 100*c.GapRecall)
 	if c.Meaning > 0 {
@@ -92,7 +109,7 @@ func Calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, enc Enc
 // the weight that separates the simulated requests best.
 func calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, sem *semantic, weights []float64, cost float64) Calibration {
 	if len(pages) < minPages {
-		return Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent}
+		return Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent, Default: true}
 	}
 	if len(pages) > maxCalibrationPages {
 		pages = samplePages(pages, maxCalibrationPages)
@@ -107,7 +124,7 @@ func calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, sem *se
 		answerable, gaps := sims[k].answerable, sims[k].gaps
 		if len(answerable) < minPages || len(gaps) < minPages {
 			if k == 0 {
-				best = Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent, Answerable: len(answerable), Gaps: len(gaps)}
+				best = Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent, Answerable: len(answerable), Gaps: len(gaps), Default: true}
 			}
 			continue
 		}

@@ -271,3 +271,26 @@ func BenchmarkMatch(b *testing.B) {
 		m.Match("how far can a lark ebike go on one battery", c)
 	}
 }
+
+// TestCalibrationSaysWhenItFallsBack: a site too small to simulate on gets the default thresholds, and
+// the calibration says so (heed match and the report show the note); a site that gives enough learns.
+func TestCalibrationSaysWhenItFallsBack(t *testing.T) {
+	small := []heed.Page{{URL: base + "/a", Title: "Battery care"}, {URL: base + "/b", Title: "Brake pads"}}
+	tests := []struct {
+		name  string
+		pages []heed.Page
+		def   bool
+	}{
+		{"two pages", small, true},
+		{"the test site", testSite(t), false},
+	}
+	for _, tt := range tests {
+		c := newTestMatcher(t, tt.pages).Calibration()
+		if c.Default != tt.def || (c.DefaultNote() != "") != tt.def {
+			t.Errorf("%s: Default %v, note %q; want default %v", tt.name, c.Default, c.DefaultNote(), tt.def)
+		}
+		if tt.def && !strings.Contains(c.String(), "defaults") {
+			t.Errorf("%s: String() = %q does not say the thresholds are defaults", tt.name, c)
+		}
+	}
+}

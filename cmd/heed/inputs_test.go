@@ -74,3 +74,22 @@ func TestBadInputFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestMatchSaysWhenThresholdsAreDefaults: pages too few to learn thresholds from are matched with heed's
+// defaults, and heed match says so on stderr, and in --show-calibration.
+func TestMatchSaysWhenThresholdsAreDefaults(t *testing.T) {
+	dir := t.TempDir()
+	pages := writeFile(t, dir, "pages.jsonl", `{"url":"https://lark.example/charge","title":"How to charge your battery"}`+"\n")
+	for _, args := range [][]string{
+		{"match", "--pages", pages},
+		{"match", "--pages", pages, "--show-calibration"},
+	} {
+		code, out, errs := heedRun(t, "how to charge the battery\n", args...)
+		if code != 0 || !strings.Contains(errs, "heed's defaults, not learnt from the site") || !strings.Contains(out, `"url"`) {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
+	if _, _, errs := heedRun(t, "how to charge the battery\n", "match", "--pages", filepath.Join("..", "..", "responder", "testdata", "site.jsonl")); strings.Contains(errs, "defaults") {
+		t.Errorf("pages that teach thresholds: stderr %q", errs)
+	}
+}

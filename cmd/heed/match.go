@@ -79,6 +79,8 @@ func cmdMatch(ctx context.Context, e *env, args []string) error {
 	m := newMatcher(pages, *lang, enc)
 	if *showCal {
 		fmt.Fprintf(e.stderr, "heed match: %d pages; calibration: %s\n", len(pages), m.Calibration())
+	} else if note := m.Calibration().DefaultNote(); note != "" {
+		fmt.Fprintf(e.stderr, "heed match: warning: %s (--show-calibration prints the thresholds)\n", note)
 	}
 	cl := intent.New(intent.Options{Brands: brands})
 	cal := m.Calibration()
