@@ -85,7 +85,9 @@ type Pipeline struct {
 	Triage  Triage // Store, Engine, Classify, NewMatcher and Triage are required
 	Log     *slog.Logger
 	Metrics *Metrics
-	Now     func() time.Time // called from the crawl's workers at once: it must be safe for concurrent use
+	// Progress, when set, follows the run's stages for a display (heed run on a terminal).
+	Progress *Progress
+	Now      func() time.Time // called from the crawl's workers at once: it must be safe for concurrent use
 	// Workers bounds the classify and match workers; 0 means the number of CPUs.
 	Workers int
 }
@@ -138,6 +140,7 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	p.Progress.Stage("pages")
 	if err := p.refreshPages(ctx, n); err != nil {
 		return n.end(ctx, err)
 	}
@@ -157,11 +160,13 @@ func (p *Pipeline) Run(ctx context.Context, job Job) (Summary, error) {
 		{"store results", p.storeResults},
 		{"write report", p.report},
 	} {
+		p.Progress.Stage(stage.name)
 		if err := stage.run(ctx, n); err != nil {
 			return n.end(ctx, err)
 		}
 		n.stage.done(stage.name)
 	}
+	p.Progress.Stage("")
 	if err := p.Store.FinishRun(ctx, n.run); err != nil {
 		return n.fail(ctx, err)
 	}
@@ -354,7 +359,9 @@ func (p *Pipeline) load(ctx context.Context, n *night) error {
 
 // classify labels every request of the run, and stores the labels (with their reasons, for --explain).
 func (p *Pipeline) classify(ctx context.Context, n *night) error {
+	p.Progress.Total(len(n.cases), "requests")
 	p.parallel(len(n.cases), func(i int) {
+		defer p.Progress.Add(1)
 		n.cases[i].Class = p.Classify.Classify(n.cases[i].Text)
 	})
 	byKey := make(map[string]heed.Classification, len(n.cases))
@@ -397,11 +404,13 @@ func (p *Pipeline) match(ctx context.Context, n *night) error {
 		n.pages[i] = heed.Page{URL: pg.URL, Title: pg.Title, Type: pg.Type}
 	}
 	n.stage.done("index")
+	p.Progress.Total(len(n.cases), "requests")
 	if vm, ok := matcher.(VectorMatcher); ok && enc != nil {
 		p.matchWithVectors(vm, n)
 	} else {
 		p.parallel(len(n.cases), func(i int) {
 			n.cases[i].Match = matcher.Match(n.cases[i].Text, n.cases[i].Class)
+			p.Progress.Add(1)
 		})
 	}
 	if cache != nil {
@@ -433,6 +442,7 @@ func (p *Pipeline) matchWithVectors(vm VectorMatcher, n *night) {
 				c.Vector = heed.Quantise(vecs[k]) // a copy: the chunk's floats go with the chunk
 			}
 		})
+		p.Progress.Add(hi - lo)
 	}
 }
 

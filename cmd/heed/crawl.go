@@ -49,6 +49,7 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q (flags only)", fs.Arg(0))
 	}
+	line, e := onTerminal(e)
 	if len(sources) == 0 {
 		return usagef("at least one -source is needed, such as -source opensearch=https://example.com/suggest?q={q}")
 	}
@@ -85,7 +86,7 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 	}
 	sink := &collect{}
 	eng := &crawler.Engine{Workers: *workers, Log: log, Metrics: cm, Progress: progress}
-	stop := showProgress(e.stderr, progress)
+	stop := showProgress(line, progress)
 	rep, err := eng.Run(ctx, srcs, seeds, nil, sink)
 	stop()
 	if err != nil {

@@ -63,6 +63,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	line, e := onTerminal(e)
 	log, err := newLogger(e, *logLevel, "text")
 	if err != nil {
 		return err
@@ -95,7 +96,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("demo: the config it wrote does not load: %w", err)
 	}
 	fmt.Fprintf(e.stderr, "heed demo: serving the sample world of %s from loopback (site %s); running the nightly job…\n", world.Organisation, srv.Site)
-	sum, err := runJob(ctx, e, cfg, "", crawler.Shard{}, log)
+	sum, err := runJob(ctx, e, cfg, "", crawler.Shard{}, log, line)
 	if err != nil {
 		return err
 	}

@@ -6,8 +6,6 @@ import (
 	"os"
 	"sync"
 	"time"
-
-	"github.com/heed-dev/heed/crawler"
 )
 
 // isTerminal reports whether w is a terminal: the progress display is for people watching, and stays
@@ -21,11 +19,65 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// showProgress redraws one line on a terminal every half second until stop is called; on anything but a
-// terminal it does nothing.
-func showProgress(w io.Writer, p *crawler.Progress) (stop func()) {
-	if p == nil || !isTerminal(w) {
+// statusLine is a terminal's last line, kept for a progress display, and the writer every other line
+// (the log's) goes through: it clears the display before a line is written, and the next draw puts it
+// back under it, so that log lines and progress never share a line.
+type statusLine struct {
+	mu    sync.Mutex
+	w     io.Writer
+	shown bool
+}
+
+func (s *statusLine) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clearLocked()
+	return s.w.Write(p)
+}
+
+func (s *statusLine) draw(line string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clearLocked()
+	if line != "" {
+		fmt.Fprint(s.w, line)
+		s.shown = true
+	}
+}
+
+func (s *statusLine) clearLocked() {
+	if s.shown {
+		fmt.Fprint(s.w, "\r\033[K")
+		s.shown = false
+	}
+}
+
+// onTerminal returns the status line over e's stderr and an env whose stderr writes through it, when
+// stderr is a terminal; else nil and e.
+func onTerminal(e *env) (*statusLine, *env) {
+	if !isTerminal(e.stderr) {
+		return nil, e
+	}
+	line := &statusLine{w: e.stderr}
+	e2 := *e
+	e2.stderr = line
+	return line, &e2
+}
+
+// staged is a progress that says when its stage changes (ops.Progress).
+type staged interface {
+	OnStage(func())
+}
+
+// showProgress draws p on line every half second, and at once each time its stage changes (when it
+// says so: every stage is shown, however short), until stop is called, which clears it: nothing of it
+// is left under what follows. A nil line (not a terminal) shows nothing.
+func showProgress(line *statusLine, p fmt.Stringer) (stop func()) {
+	if line == nil || p == nil {
 		return func() {}
+	}
+	if s, ok := p.(staged); ok {
+		s.OnStage(func() { line.draw(p.String()) })
 	}
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -37,13 +89,21 @@ func showProgress(w io.Writer, p *crawler.Progress) (stop func()) {
 		for {
 			select {
 			case <-done:
-				fmt.Fprintf(w, "\r\033[K%s\n", p)
 				return
 			case <-t.C:
-				fmt.Fprintf(w, "\r\033[K%s", p)
+				line.draw(p.String())
 			}
 		}
 	}()
 	var once sync.Once
-	return func() { once.Do(func() { close(done); wg.Wait() }) }
+	return func() {
+		once.Do(func() {
+			if s, ok := p.(staged); ok {
+				s.OnStage(nil)
+			}
+			close(done)
+			wg.Wait()
+			line.draw("")
+		})
+	}
 }

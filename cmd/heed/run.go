@@ -25,12 +25,13 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	line, e := onTerminal(e)
 	cfg, shard, log, err := f.resolve(e, fs)
 	if err != nil {
 		return err
 	}
 	defer batchGC(ctx, e.getenv)()
-	sum, err := runJob(ctx, e, cfg, *jobName, shard, log)
+	sum, err := runJob(ctx, e, cfg, *jobName, shard, log, line)
 	if err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ func newMetricSet() metricSet {
 
 // runJob runs one job of cfg once on its store, under the job's lock, and hands the metrics over as
 // the config says (textfile, Pushgateway).
-func runJob(ctx context.Context, e *env, cfg *config.File, jobName string, shard crawler.Shard, log *slog.Logger) (ops.Summary, error) {
+func runJob(ctx context.Context, e *env, cfg *config.File, jobName string, shard crawler.Shard, log *slog.Logger, line *statusLine) (ops.Summary, error) {
 	job, err := cfg.Job(jobName)
 	if err != nil {
 		return ops.Summary{}, usageError{err}
@@ -75,7 +76,8 @@ func runJob(ctx context.Context, e *env, cfg *config.File, jobName string, shard
 	if err != nil {
 		return ops.Summary{}, err
 	}
-	stop := showProgress(e.stderr, progress)
+	p.Progress = ops.NewProgress(progress)
+	stop := showProgress(line, p.Progress)
 	sum, runErr := p.Run(ctx, j)
 	stop()
 	if ctx.Err() == nil {
