@@ -780,7 +780,29 @@ func typeError(root *yaml.Node, line, msg string) string {
 	if m[3] == "time.Duration" && value.Kind == yaml.ScalarNode {
 		return fmt.Sprintf("%s: %q is not a duration: want a number and a unit, such as 30s or 1h30m", key, value.Value)
 	}
+	if want, ok := kindName(m[3]); ok {
+		got := map[string]string{"str": "text", "int": "a number", "float": "a number", "bool": "true or false",
+			"seq": "a list", "map": "keys and values", "null": "nothing"}[m[1]]
+		if got == "" {
+			got = "!!" + m[1]
+		}
+		if m[2] != "" {
+			got += fmt.Sprintf(" (%q)", m[2])
+		}
+		return fmt.Sprintf("%s: want %s, not %s", key, want, got)
+	}
 	return key + ": " + msg
+}
+
+// kindName says how a value of a Go type of the config is written.
+func kindName(goType string) (string, bool) {
+	name, ok := map[string]string{
+		"string": "text", "int": "a whole number", "int64": "a whole number", "float64": "a number",
+		"bool": "true or false", "[]string": "a list of texts", "map[string]string": "keys and text values",
+		"[]config.Source": "a list of sources", "[]config.Job": "a list of jobs",
+		"time.Duration": "a duration, a number and a unit such as 30s or 1h30m",
+	}[goType]
+	return name, ok
 }
 
 // keyAt finds the key whose value is at line, with the tag and, for a scalar, the value given (which
