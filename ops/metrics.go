@@ -16,8 +16,9 @@ import (
 
 // Metrics are the pipeline's and the server's Prometheus metrics. The gauges describe each job's last
 // finished run as stored, so that a freshly started `heed serve` shows the state of the store (Restore),
-// not only what happened since it began, and follows the runs other processes finish on it (Follow). Labels are bounded: job and source names come from the config,
-// intents, gap kinds and changes from fixed lists. A nil *Metrics records nothing.
+// not only what happened since it began, and follows the runs other processes finish on it (Follow).
+// Labels are bounded: job and source names come from the config, intents, gap kinds and changes from fixed
+// lists; the ten top gap topics' keys and labels are replaced each run. A nil *Metrics records nothing.
 type Metrics struct {
 	runs        *prometheus.CounterVec
 	duration    *prometheus.GaugeVec
@@ -245,7 +246,7 @@ func (m *Metrics) restore(r store.Run) {
 	m.topics.WithLabelValues(r.Job).Set(float64(st.Topics))
 	m.topicDemand.DeletePartialMatch(prometheus.Labels{"heed_job": r.Job})
 	for i, t := range st.TopTopics {
-		key := labelValue(t.Key, maxTopicKey)
+		key := cutRunes(strings.ToValidUTF8(t.Key, "\uFFFD"), maxTopicKey)
 		label := labelValue(t.Label, maxTopicLabel)
 		if label == "" {
 			label = key
@@ -263,8 +264,8 @@ const (
 )
 
 // labelValue is s as a label value: valid UTF-8, without control characters, runs of white space as one
-// space, at most max characters (the last one an ellipsis when it was cut).
-func labelValue(s string, max int) string {
+// space, at most limit characters (the last one an ellipsis when it was cut).
+func labelValue(s string, limit int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
 		switch {
@@ -276,8 +277,20 @@ func labelValue(s string, max int) string {
 		return r
 	}, s)
 	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > max {
-		s = strings.TrimRight(string(r[:max-1]), " ") + "…"
+	if cut := cutRunes(s, limit-1); cut != s && cutRunes(s, limit) != s {
+		s = strings.TrimRight(cut, " ") + "…"
+	}
+	return s
+}
+
+// cutRunes is s cut to its first n characters (runes), not splitting one.
+func cutRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
 	}
 	return s
 }

@@ -39,6 +39,23 @@ func TestLabelValue(t *testing.T) {
 	}
 }
 
+func TestCutRunes(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"kid seat", 60, "kid seat"},
+		{"abcdef", 3, "abc"},
+		{"üüüü", 2, "üü"}, // not 2 bytes: half a character would not be UTF-8
+		{"", 3, ""},
+	} {
+		if got := cutRunes(tt.in, tt.n); got != tt.want {
+			t.Errorf("cutRunes(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
 // TestFollowNeverGoesBack: Follow sets the gauges from a run newer than the one they show, never from the
 // same or an older one (a scrape that read the history just before this process's own run finished).
 func TestFollowNeverGoesBack(t *testing.T) {
@@ -84,6 +101,7 @@ func TestTopicDemandSeries(t *testing.T) {
 	m.Restore(store.Run{ID: 2, Job: "nightly", Status: store.StatusOK, Finished: t0.Add(time.Hour), Stats: store.RunStats{TopTopics: []store.TopicStat{
 		{Key: "child seat fit", Label: long, Demand: 4},
 		{Key: "tyr pressur", Label: "", Demand: 2},
+		{Key: strings.Repeat("ü", 70), Label: "umlauts", Demand: 1},
 	}}})
 	got := map[string]float64{}
 	mfs, err := reg.Gather()
@@ -105,6 +123,7 @@ func TestTopicDemandSeries(t *testing.T) {
 	want := map[string]float64{
 		"heed_job=nightly label=" + labelValue(long, maxTopicLabel) + " rank=1 topic=child seat fit": 4,
 		"heed_job=nightly label=tyr pressur rank=2 topic=tyr pressur":                                2,
+		"heed_job=nightly label=umlauts rank=3 topic=" + strings.Repeat("ü", maxTopicKey):            1,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("heed_gap_topic_demand series (-want +got):\n%s", diff)
