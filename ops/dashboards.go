@@ -5,6 +5,10 @@ package ops
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/heed-dev/heed/store"
 )
 
 // The Grafana dashboards heed ships, defined here and written to ops/dashboards/ by `go generate ./ops`
@@ -23,12 +27,52 @@ type Panel struct {
 	Min, Max *float64
 	// Thresholds colour a stat: values from each step's value upwards get its colour.
 	Thresholds []Step
+	// Mappings show values as texts in colours (a status code as its name).
+	Mappings []Mapping
 }
 
 // Target is one PromQL expression of a panel.
 type Target struct {
 	Expr   string
 	Legend string
+}
+
+// Mapping shows a value as a text, in a colour.
+type Mapping struct {
+	Value       float64
+	Text, Color string
+}
+
+// currentValue reports whether panels of type kind show a current value rather than a history: their
+// queries are instant, so that only the series of the last scrape show (not, say, the topics that left the
+// top ten during the dashboard's time range).
+func currentValue(kind string) bool {
+	switch kind {
+	case "stat", "bargauge", "gauge", "table", "barchart", "piechart":
+		return true
+	}
+	return false
+}
+
+// statusColors are the colours of the run statuses.
+var statusColors = map[string]string{store.StatusOK: "green", store.StatusPartial: "orange", store.StatusFailed: "red"}
+
+// statusCode is an expression of each job's last run status as a number, 1 for the first of statuses, 2
+// for the second...; statusMappings shows each number as its status.
+func statusCode() string {
+	var parts []string
+	for i, st := range statuses {
+		parts = append(parts, fmt.Sprintf(`%d * heed_run_last_status{heed_job=~"$job",status=%q}`, i+1, st))
+	}
+	return "max by (heed_job) (" + strings.Join(parts, " or ") + ")"
+}
+
+func statusMappings() []Mapping {
+	var out []Mapping
+	for i, st := range statuses {
+		out = append(out, Mapping{Value: float64(i + 1), Text: st, Color: statusColors[st]})
+	}
+	return out
 }
 
 // Step is one threshold step.
@@ -67,7 +111,7 @@ var Dashboards = []Dashboard{
 			{Title: "Demand in open gaps by intent", Description: "Summed demand score (evidence from the sources: suggestion positions, forum votes and views, recurrence), not search volume.", Type: "bargauge", Unit: "short", W: 8, H: 8,
 				Targets: []Target{{`sum by (intent) (heed_gap_demand{heed_job=~"$job",intent!="all"})`, "{{intent}}"}}},
 			{Title: "Top gap topics by demand", Description: "The ten gap topics with most demand in the last run; the report lists their requests.", Type: "bargauge", Unit: "short", W: 8, H: 8,
-				Targets: []Target{{`max by (rank, topic) (heed_gap_topic_demand{heed_job=~"$job"})`, "{{rank}}. {{topic}}"}}},
+				Targets: []Target{{`sort_desc(max by (rank, topic, label) (heed_gap_topic_demand{heed_job=~"$job"}))`, "{{rank}}. {{label}}"}}},
 			{Title: "Coverage by source", Type: "bargauge", Unit: "percentunit", W: 8, H: 8, Min: f64(0), Max: f64(1),
 				Targets: []Target{{`heed_source_coverage_ratio{heed_job=~"$job"}`, "{{source}}"}}},
 			{Title: "Requests: new, recurring, disappeared", Type: "timeseries", Unit: "short", W: 12, H: 8,
@@ -83,8 +127,9 @@ var Dashboards = []Dashboard{
 			{Title: "Hours since last successful run", Type: "stat", Unit: "h", W: 6, H: 5,
 				Targets:    []Target{{`(time() - heed_run_last_success_timestamp_seconds{heed_job=~"$job"}) / 3600`, "{{heed_job}}"}},
 				Thresholds: []Step{{"green", nil}, {"orange", f64(24)}, {"red", f64(26)}}},
-			{Title: "Last run status", Type: "stat", Unit: "short", W: 6, H: 5,
-				Targets: []Target{{`heed_run_last_status{heed_job=~"$job"} == 1`, "{{heed_job}}: {{status}}"}}},
+			{Title: "Last run status", Type: "stat", Unit: "none", W: 6, H: 5,
+				Targets:  []Target{{statusCode(), "{{heed_job}}"}},
+				Mappings: statusMappings()},
 			{Title: "Next scheduled start", Type: "stat", Unit: "dateTimeFromNow", W: 6, H: 5,
 				Targets: []Target{{`heed_job_next_run_timestamp_seconds{heed_job=~"$job"} * 1000`, "{{heed_job}}"}}},
 			{Title: "Run duration", Type: "timeseries", Unit: "s", W: 6, H: 5,
@@ -97,11 +142,10 @@ var Dashboards = []Dashboard{
 				Targets: []Target{{`sum by (source, code) (rate(heed_crawl_http_requests_total[$__rate_interval]))`, "{{source}} {{code}}"}}},
 			{Title: "Source errors by reason", Type: "timeseries", Unit: "short", W: 8, H: 8,
 				Targets: []Target{{`sum by (source, reason) (increase(heed_crawl_source_errors_total[1h]))`, "{{source}} {{reason}}"}}},
-			{Title: "Retries and rate-limit waits", Type: "timeseries", Unit: "short", W: 8, H: 8,
-				Targets: []Target{
-					{`sum by (source) (rate(heed_crawl_retries_total[$__rate_interval]))`, "{{source}} retries/s"},
-					{`sum by (source) (rate(heed_crawl_rate_limit_wait_seconds_total[$__rate_interval]))`, "{{source}} waiting (s/s)"},
-				}},
+			{Title: "Crawl retries", Type: "timeseries", Unit: "reqps", W: 4, H: 8,
+				Targets: []Target{{`sum by (source) (rate(heed_crawl_retries_total[$__rate_interval]))`, "{{source}}"}}},
+			{Title: "Rate-limit waits", Description: "Seconds spent waiting for each source's rate limit, per second: 1 is one worker waiting all the time.", Type: "timeseries", Unit: "short", W: 4, H: 8,
+				Targets: []Target{{`sum by (source) (rate(heed_crawl_rate_limit_wait_seconds_total[$__rate_interval]))`, "{{source}}"}}},
 			{Title: "Responder latency (p50, p99)", Type: "timeseries", Unit: "s", W: 12, H: 8,
 				Targets: []Target{
 					{`histogram_quantile(0.5, sum by (le, handler) (rate(heed_http_request_duration_seconds_bucket[$__rate_interval])))`, "p50 {{handler}}"},
@@ -125,31 +169,9 @@ func (d Dashboard) JSON() ([]byte, error) {
 		if x+p.W > 24 {
 			x, y, rowH = 0, y+rowH, 0
 		}
-		var targets []any
-		for j, t := range p.Targets {
-			targets = append(targets, map[string]any{"refId": string(rune('A' + j)), "expr": t.Expr, "legendFormat": t.Legend, "datasource": ds, "range": true})
-		}
-		defaults := map[string]any{"unit": p.Unit}
-		if p.Min != nil {
-			defaults["min"] = *p.Min
-		}
-		if p.Max != nil {
-			defaults["max"] = *p.Max
-		}
-		if len(p.Thresholds) > 0 {
-			var steps []any
-			for _, s := range p.Thresholds {
-				steps = append(steps, map[string]any{"color": s.Color, "value": s.Value})
-			}
-			defaults["thresholds"] = map[string]any{"mode": "absolute", "steps": steps}
-		}
-		panel := map[string]any{
-			"id": i + 1, "type": p.Type, "title": p.Title, "description": p.Description, "datasource": ds,
-			"gridPos":     map[string]int{"x": x, "y": y, "w": p.W, "h": p.H},
-			"targets":     targets,
-			"fieldConfig": map[string]any{"defaults": defaults, "overrides": []any{}},
-			"options":     map[string]any{"legend": map[string]any{"showLegend": true, "displayMode": "list", "placement": "bottom"}},
-		}
+		panel := p.json(ds)
+		panel["id"] = i + 1
+		panel["gridPos"] = map[string]int{"x": x, "y": y, "w": p.W, "h": p.H}
 		panels = append(panels, panel)
 		x += p.W
 		rowH = max(rowH, p.H)
@@ -175,4 +197,58 @@ func (d Dashboard) JSON() ([]byte, error) {
 		return nil, fmt.Errorf("dashboard %s: %w", d.UID, err)
 	}
 	return append(b, '\n'), nil
+}
+
+// json is the panel as Grafana's panel JSON, without its id and position. A panel that shows a current
+// value runs instant queries and shows each series' last value.
+func (p Panel) json(ds map[string]any) map[string]any {
+	current := currentValue(p.Type)
+	var targets []any
+	for j, t := range p.Targets {
+		tg := map[string]any{"refId": string(rune('A' + j)), "expr": t.Expr, "legendFormat": t.Legend, "datasource": ds,
+			"instant": current, "range": !current}
+		if p.Type == "table" {
+			tg["format"] = "table"
+		}
+		targets = append(targets, tg)
+	}
+	defaults := map[string]any{"unit": p.Unit}
+	if p.Min != nil {
+		defaults["min"] = *p.Min
+	}
+	if p.Max != nil {
+		defaults["max"] = *p.Max
+	}
+	if len(p.Thresholds) > 0 {
+		var steps []any
+		for _, s := range p.Thresholds {
+			steps = append(steps, map[string]any{"color": s.Color, "value": s.Value})
+		}
+		defaults["thresholds"] = map[string]any{"mode": "absolute", "steps": steps}
+	}
+	if len(p.Mappings) > 0 {
+		values := map[string]any{}
+		for i, m := range p.Mappings {
+			values[strconv.FormatFloat(m.Value, 'f', -1, 64)] = map[string]any{"text": m.Text, "color": m.Color, "index": i}
+		}
+		defaults["mappings"] = []any{map[string]any{"type": "value", "options": values}}
+		defaults["color"] = map[string]any{"mode": "thresholds"}
+	}
+	options := map[string]any{"legend": map[string]any{"showLegend": true, "displayMode": "list", "placement": "bottom"}}
+	switch p.Type {
+	case "stat", "bargauge", "gauge", "piechart":
+		options["reduceOptions"] = map[string]any{"calcs": []string{"lastNotNull"}, "fields": "", "values": false}
+	}
+	switch p.Type {
+	case "stat":
+		options["graphMode"], options["colorMode"], options["textMode"] = "none", "value", "auto"
+	case "bargauge":
+		options["displayMode"], options["orientation"], options["showUnfilled"] = "gradient", "horizontal", true
+	}
+	return map[string]any{
+		"type": p.Type, "title": p.Title, "description": p.Description, "datasource": ds,
+		"targets":     targets,
+		"fieldConfig": map[string]any{"defaults": defaults, "overrides": []any{}},
+		"options":     options,
+	}
 }

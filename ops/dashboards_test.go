@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.yaml.in/yaml/v3"
 
@@ -100,18 +101,7 @@ func TestDashboards(t *testing.T) {
 				Templating struct {
 					List []struct{ Name, Type string } `json:"list"`
 				} `json:"templating"`
-				Panels []struct {
-					ID         int    `json:"id"`
-					Type       string `json:"type"`
-					Title      string `json:"title"`
-					Datasource struct{ Type, UID string }
-					GridPos    struct{ X, Y, W, H int } `json:"gridPos"`
-					Targets    []struct {
-						Expr       string `json:"expr"`
-						RefID      string `json:"refId"`
-						Datasource struct{ UID string }
-					} `json:"targets"`
-				} `json:"panels"`
+				Panels []gotPanel `json:"panels"`
 			}
 			if err := json.Unmarshal(got, &db); err != nil {
 				t.Fatal(err)
@@ -138,8 +128,198 @@ func TestDashboards(t *testing.T) {
 					}
 					checkExpr(t, p.Title, tg.Expr, names)
 				}
+				checkCurrentValues(t, p)
+				checkStatusMappings(t, p)
+				checkUnits(t, p)
+				checkTopicLabels(t, p)
 			}
 		})
+	}
+}
+
+// gotPanel is what the tests read of a panel of a dashboard file.
+type gotPanel struct {
+	ID         int    `json:"id"`
+	Type       string `json:"type"`
+	Title      string `json:"title"`
+	Datasource struct{ Type, UID string }
+	GridPos    struct{ X, Y, W, H int } `json:"gridPos"`
+	Targets    []struct {
+		Expr       string `json:"expr"`
+		Legend     string `json:"legendFormat"`
+		RefID      string `json:"refId"`
+		Instant    *bool  `json:"instant"`
+		Range      *bool  `json:"range"`
+		Datasource struct{ UID string }
+	} `json:"targets"`
+	Options struct {
+		ReduceOptions *struct {
+			Calcs []string `json:"calcs"`
+		} `json:"reduceOptions"`
+	} `json:"options"`
+	FieldConfig struct {
+		Defaults struct {
+			Unit     string `json:"unit"`
+			Mappings []struct {
+				Type    string `json:"type"`
+				Options map[string]struct {
+					Text  string `json:"text"`
+					Color string `json:"color"`
+				} `json:"options"`
+			} `json:"mappings"`
+		} `json:"defaults"`
+		Overrides []struct {
+			Matcher    struct{ ID, Options string } `json:"matcher"`
+			Properties []struct {
+				ID    string `json:"id"`
+				Value any    `json:"value"`
+			} `json:"properties"`
+		} `json:"overrides"`
+	} `json:"fieldConfig"`
+}
+
+// currentValue are the panel types that show a current value: their queries are instant (a range query
+// would show series gone since, such as topics that left the top ten, over the whole time range), and those
+// that reduce a series take its last value.
+var currentPanels = map[string]struct{ reduces bool }{
+	"stat": {true}, "bargauge": {true}, "gauge": {true}, "table": {false}, "barchart": {false}, "piechart": {true},
+}
+
+func checkCurrentValues(t *testing.T, p gotPanel) {
+	t.Helper()
+	kind, current := currentPanels[p.Type]
+	for _, tg := range p.Targets {
+		instant := tg.Instant != nil && *tg.Instant
+		ranged := tg.Range == nil || *tg.Range
+		if current && (!instant || ranged) {
+			t.Errorf("%s panel %q: target %s is not an instant query (instant %v, range %v)", p.Type, p.Title, tg.RefID, instant, ranged)
+		}
+		if !current && (instant || !ranged) {
+			t.Errorf("%s panel %q: target %s is not a range query", p.Type, p.Title, tg.RefID)
+		}
+	}
+	if current && kind.reduces {
+		if r := p.Options.ReduceOptions; r == nil || !cmp.Equal(r.Calcs, []string{"lastNotNull"}) {
+			t.Errorf("%s panel %q does not reduce to the last value: %+v", p.Type, p.Title, r)
+		}
+	}
+}
+
+var statusMetric = regexp.MustCompile(`\bheed_[a-z_]*_status\b`)
+
+// checkStatusMappings: a panel that shows a status metric maps every status to a text and a colour.
+func checkStatusMappings(t *testing.T, p gotPanel) {
+	t.Helper()
+	shows := false
+	for _, tg := range p.Targets {
+		shows = shows || statusMetric.MatchString(tg.Expr)
+	}
+	if !shows {
+		return
+	}
+	texts := map[string]bool{}
+	for _, m := range p.FieldConfig.Defaults.Mappings {
+		for v, o := range m.Options {
+			if o.Text == "" || o.Color == "" {
+				t.Errorf("panel %q maps %s to text %q, colour %q", p.Title, v, o.Text, o.Color)
+			}
+			texts[o.Text] = true
+		}
+	}
+	for _, s := range statuses {
+		if !texts[s] {
+			t.Errorf("panel %q shows a status but maps no value to %q (mappings %+v)", p.Title, s, p.FieldConfig.Defaults.Mappings)
+		}
+	}
+}
+
+// checkUnits: the queries of a time series panel measure one thing, or those that measure another have
+// an axis of their own (an override of their unit and axis placement).
+func checkUnits(t *testing.T, p gotPanel) {
+	t.Helper()
+	if p.Type != "timeseries" {
+		return
+	}
+	ownAxis := map[string]bool{}
+	for _, o := range p.FieldConfig.Overrides {
+		var unit, axis bool
+		for _, pr := range o.Properties {
+			unit = unit || pr.ID == "unit"
+			axis = axis || pr.ID == "custom.axisPlacement"
+		}
+		if o.Matcher.ID == "byFrameRefID" && unit && axis {
+			ownAxis[o.Matcher.Options] = true
+		}
+	}
+	units := map[string][]string{}
+	for _, tg := range p.Targets {
+		if !ownAxis[tg.RefID] {
+			u := exprUnit(tg.Expr)
+			units[u] = append(units[u], tg.RefID)
+		}
+	}
+	if len(units) > 1 {
+		t.Errorf("panel %q puts %v on one axis", p.Title, units)
+	}
+}
+
+// checkTopicLabels: a panel of gap topics names them by their label (a request), not their key (stems).
+func checkTopicLabels(t *testing.T, p gotPanel) {
+	t.Helper()
+	for _, tg := range p.Targets {
+		if strings.Contains(tg.Expr, "heed_gap_topic_demand") && (!strings.Contains(tg.Legend, "{{label}}") || strings.Contains(tg.Legend, "{{topic}}")) {
+			t.Errorf("panel %q names topics by %q, not by their label", p.Title, tg.Legend)
+		}
+	}
+}
+
+// exprUnit is what an expression measures, judged from the heed metric it names (its name ends in its
+// base unit) and the function around it.
+func exprUnit(expr string) string {
+	name := ""
+	for _, r := range metricRef.FindAllString(expr, -1) {
+		if r != "heed_job" {
+			name = strings.TrimSuffix(r, "_bucket")
+			break
+		}
+	}
+	counter, hasTotal := strings.CutSuffix(name, "_total")
+	switch {
+	case strings.Contains(expr, "histogram_quantile("):
+		return strings.TrimPrefix(name[strings.LastIndex(name, "_"):], "_")
+	case hasTotal && strings.Contains(expr, "rate("):
+		if strings.HasSuffix(counter, "_seconds") {
+			return "seconds per second"
+		}
+		return "per second"
+	case hasTotal && strings.HasSuffix(counter, "_seconds"):
+		return "seconds"
+	case hasTotal:
+		return "count"
+	case strings.HasSuffix(name, "_timestamp_seconds"):
+		return "timestamp"
+	case strings.HasSuffix(name, "_seconds"):
+		return "seconds"
+	case strings.HasSuffix(name, "_ratio"):
+		return "ratio"
+	}
+	return "count"
+}
+
+func TestExprUnit(t *testing.T) {
+	for _, tt := range []struct{ expr, want string }{
+		{`heed_coverage_ratio{heed_job=~"$job"}`, "ratio"},
+		{`sum by (source) (rate(heed_crawl_retries_total[5m]))`, "per second"},
+		{`sum by (source) (rate(heed_crawl_rate_limit_wait_seconds_total[5m]))`, "seconds per second"},
+		{`sum by (heed_job) (increase(heed_runs_total{heed_job=~"$job"}[1d]))`, "count"},
+		{`histogram_quantile(0.99, sum by (le) (rate(heed_http_request_duration_seconds_bucket[5m])))`, "seconds"},
+		{`heed_run_duration_seconds{heed_job=~"$job"}`, "seconds"},
+		{`heed_job_next_run_timestamp_seconds * 1000`, "timestamp"},
+		{`heed_source_requests{heed_job=~"$job"}`, "count"},
+	} {
+		if got := exprUnit(tt.expr); got != tt.want {
+			t.Errorf("exprUnit(%q) = %q, want %q", tt.expr, got, tt.want)
+		}
 	}
 }
 

@@ -3,7 +3,10 @@ package ops
 import (
 	"runtime"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
+	"unicode"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -13,8 +16,9 @@ import (
 
 // Metrics are the pipeline's and the server's Prometheus metrics. The gauges describe each job's last
 // finished run as stored, so that a freshly started `heed serve` shows the state of the store (Restore),
-// not only what happened since it began. Labels are bounded: job and source names come from the config,
-// intents, gap kinds and changes from fixed lists. A nil *Metrics records nothing.
+// not only what happened since it began, and follows the runs other processes finish on it (Follow).
+// Labels are bounded: job and source names come from the config, intents, gap kinds and changes from fixed
+// lists; the ten top gap topics' keys and labels are replaced each run. A nil *Metrics records nothing.
 type Metrics struct {
 	runs        *prometheus.CounterVec
 	duration    *prometheus.GaugeVec
@@ -39,8 +43,19 @@ type Metrics struct {
 	pages       *prometheus.GaugeVec
 	sightings   *prometheus.GaugeVec
 	vecs        *prometheus.CounterVec
+	// refreshFailures counts the scrapes that could not read the run history from the store.
+	refreshFailures prometheus.Counter
+	// mu guards shown: the run (id and finish time) the gauges of each job describe.
+	mu    sync.Mutex
+	shown map[string]shownRun
 	// HTTP is the server's request duration histogram, by handler and status code.
 	HTTP *prometheus.HistogramVec
+}
+
+// shownRun is the stored run a job's gauges describe.
+type shownRun struct {
+	id       int64
+	finished time.Time
 }
 
 // statuses are the run statuses the status gauge has a series for.
@@ -75,12 +90,16 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 		change:      gauge("heed_requests_change", "Requests of the last run by job and change since the run before: new, recurring, disappeared.", "heed_job", "change"),
 		sorted:      gauge("heed_requests_set_aside", "Requests of the last run that are neither answered nor open content gaps, by job and why: service_issue, dismissed (won't answer).", "heed_job", "kind"),
 		topics:      gauge("heed_gap_topics", "Topics the open gaps of the last run group into, by job.", "heed_job"),
-		topicDemand: gauge("heed_gap_topic_demand", "Demand of the ten gap topics with most demand in the last run, by job, rank (1 to 10) and topic (its key: three stemmed words). At most ten series per job; they are replaced each run.", "heed_job", "rank", "topic"),
+		topicDemand: gauge("heed_gap_topic_demand", "Demand of the ten gap topics with most demand in the last run, by job, rank (1 to 10), topic (its key: three stemmed words) and label (its most representative request, at most 80 characters). At most ten series per job; they are replaced each run.", "heed_job", "rank", "topic", "label"),
 		pages:       gauge("heed_pages", "Pages matched against in the last run, by job.", "heed_job"),
 		sightings:   gauge("heed_sightings", "Sightings stored in the last run, by job.", "heed_job"),
 		vecs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "heed_vectors_total", Help: "Texts (requests and page texts) given a vector by the sentence encoder, by where it came from: store (kept from an earlier run) or encoded.",
 		}, []string{"from"}),
+		refreshFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "heed_metrics_refresh_failures_total", Help: "Scrapes of /metrics that could not read the jobs' last finished runs from the store, and served the gauges as they were.",
+		}),
+		shown: map[string]shownRun{},
 		HTTP: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "heed_http_request_duration_seconds", Help: "Duration of the HTTP requests heed serve answered, by handler and status code.",
 			Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5},
@@ -90,7 +109,7 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 	build.WithLabelValues(version, runtime.Version()).Set(1)
 	reg.MustRegister(m.runs, m.locked, m.duration, m.lastSuccess, m.lastRun, m.lastStatus, m.nextRun, m.running, m.requests,
 		m.answered, m.gaps, m.gapDemand, m.coverage, m.srcCoverage, m.srcRequests, m.srcUnits, m.change, m.sorted, m.topics, m.topicDemand, m.pages,
-		m.sightings, m.vecs, m.HTTP, build)
+		m.sightings, m.vecs, m.refreshFailures, m.HTTP, build)
 	return m
 }
 
@@ -145,6 +164,36 @@ func (m *Metrics) Restore(r store.Run) {
 	if m == nil {
 		return
 	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.restore(r)
+}
+
+// Follow sets the gauges from r, the last finished run of its job in the store, when they describe an
+// older run: one that another process (cron's `heed run`) finished since. It reports whether it did.
+func (m *Metrics) Follow(r store.Run) bool {
+	if m == nil {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if s, ok := m.shown[r.Job]; ok && (r.ID < s.id || r.ID == s.id && !r.Finished.After(s.finished)) {
+		return false
+	}
+	m.restore(r)
+	return true
+}
+
+// RefreshFailed counts a scrape that could not read the run history.
+func (m *Metrics) RefreshFailed() {
+	if m != nil {
+		m.refreshFailures.Inc()
+	}
+}
+
+// restore sets the gauges from r; m.mu is held.
+func (m *Metrics) restore(r store.Run) {
+	m.shown[r.Job] = shownRun{id: r.ID, finished: r.Finished}
 	m.running.WithLabelValues(r.Job).Set(0)
 	m.duration.WithLabelValues(r.Job).Set(r.Stats.DurationSec)
 	m.lastRun.WithLabelValues(r.Job).Set(float64(r.Finished.Unix()))
@@ -197,12 +246,51 @@ func (m *Metrics) Restore(r store.Run) {
 	m.topics.WithLabelValues(r.Job).Set(float64(st.Topics))
 	m.topicDemand.DeletePartialMatch(prometheus.Labels{"heed_job": r.Job})
 	for i, t := range st.TopTopics {
-		key := t.Key
-		if len(key) > 60 {
-			key = key[:60]
+		key := cutRunes(strings.ToValidUTF8(t.Key, "\uFFFD"), maxTopicKey)
+		label := labelValue(t.Label, maxTopicLabel)
+		if label == "" {
+			label = key
 		}
-		m.topicDemand.WithLabelValues(r.Job, strconv.Itoa(i+1), key).Set(t.Demand)
+		m.topicDemand.WithLabelValues(r.Job, strconv.Itoa(i+1), key, label).Set(t.Demand)
 	}
 	m.pages.WithLabelValues(r.Job).Set(float64(st.Pages))
 	m.sightings.WithLabelValues(r.Job).Set(float64(st.Sightings))
+}
+
+// The longest topic key and label a series of heed_gap_topic_demand carries, in characters.
+const (
+	maxTopicKey   = 60
+	maxTopicLabel = 80
+)
+
+// labelValue is s as a label value: valid UTF-8, without control characters, runs of white space as one
+// space, at most limit characters (the last one an ellipsis when it was cut).
+func labelValue(s string, limit int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r):
+			return ' '
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if cut := cutRunes(s, limit-1); cut != s && cutRunes(s, limit) != s {
+		s = strings.TrimRight(cut, " ") + "…"
+	}
+	return s
+}
+
+// cutRunes is s cut to its first n characters (runes), not splitting one.
+func cutRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
 }

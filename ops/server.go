@@ -60,7 +60,11 @@ func (s *Server) Handler() http.Handler {
 		}
 		mux.Handle(pattern, h)
 	}
-	handle("/metrics", "metrics", promhttp.HandlerFor(s.Gatherer, promhttp.HandlerOpts{ErrorLog: slogPrinter{s.log()}}))
+	metrics := promhttp.HandlerFor(s.Gatherer, promhttp.HandlerOpts{ErrorLog: slogPrinter{s.log()}})
+	handle("/metrics", "metrics", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.FollowStore(r.Context())
+		metrics.ServeHTTP(w, r)
+	}))
 	handle("/healthz", "healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		plain(w, http.StatusOK, "ok\n")
 	}))
@@ -184,6 +188,30 @@ func (s *Server) RestoreMetrics(ctx context.Context) error {
 		s.Metrics.Running(j.Name, false)
 	}
 	return nil
+}
+
+// followTimeout bounds how long a scrape waits for the store's run history.
+const followTimeout = 2 * time.Second
+
+// FollowStore sets the gauges of each job whose last finished run in the store is newer than the one they
+// describe: a run another process finished on the same store (the usual cron `heed run` beside `heed
+// serve`). /metrics calls it on every scrape: one short read a job, which a run going on in another
+// process does not block (the embedded store's readers never wait for its writer). A store that cannot be
+// read is logged and counted, and the gauges stay as they were.
+func (s *Server) FollowStore(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, followTimeout)
+	defer cancel()
+	for _, j := range s.Jobs {
+		runs, err := s.Store.Runs(ctx, j.Name, 1)
+		if err != nil {
+			s.log().Warn("metrics not refreshed: the run history does not read", "job", j.Name, "err", err)
+			s.Metrics.RefreshFailed()
+			return
+		}
+		if len(runs) > 0 && s.Metrics.Follow(runs[0]) {
+			s.log().Info("metrics follow a run finished elsewhere", "job", j.Name, "run", runs[0].ID)
+		}
+	}
 }
 
 // RunLocked runs job once under its lock. A job another run holds is refused, counted and logged.

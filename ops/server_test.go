@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -86,7 +87,7 @@ func TestServerEndpoints(t *testing.T) {
 		`heed_requests{heed_job="nightly",intent="transactional"} 2`,
 		`heed_run_last_success_timestamp_seconds{heed_job="nightly"} 1.79350206e+09`,
 		`heed_source_units{heed_job="nightly",result="failed",source="suggest"} 1`,
-		`heed_gap_topic_demand{heed_job="nightly",rank="1",topic="kid seat"} 3.5`,
+		`heed_gap_topic_demand{heed_job="nightly",label="lark child seat",rank="1",topic="kid seat"} 3.5`,
 		`heed_run_last_status{heed_job="nightly",status="ok"} 1`,
 		`heed_build_info{goversion=`,
 		`heed_http_request_duration_seconds_count{code="200",handler="healthz"} 1`,
@@ -286,4 +287,100 @@ func TestWildcardListenWarns(t *testing.T) {
 			t.Errorf("listen %s, allowed %v: warned %v, want %v\n%s", tt.listen, tt.allowed, got, tt.warn, logs.String())
 		}
 	}
+}
+
+// finishRun stores a finished run of job, as another process's `heed run` would.
+func finishRun(t *testing.T, st store.Store, job string, finished time.Time, stats store.RunStats) store.Run {
+	t.Helper()
+	ctx := context.Background()
+	run, _, err := st.BeginRun(ctx, job, finished.Add(-time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run.Status, run.Finished, run.Stats = store.StatusOK, finished, stats
+	if err := st.FinishRun(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+// failingRuns is a store whose run history cannot be read.
+type failingRuns struct{ store.Store }
+
+func (failingRuns) Runs(context.Context, string, int) ([]store.Run, error) {
+	return nil, errors.New("database is locked")
+}
+
+// TestMetricsFollowTheStore: a run another process finishes on the same store (cron's `heed run` beside
+// `heed serve`) shows on the next scrape; a store that cannot be read meanwhile leaves the gauges as they
+// were, and the scrape still answers.
+func TestMetricsFollowTheStore(t *testing.T) {
+	s, reg, st := newTestServer(t)
+	if err := s.RestoreMetrics(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	scrape := func() string {
+		t.Helper()
+		res, err := http.Get(srv.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("/metrics = %d %s", res.StatusCode, b)
+		}
+		return string(b)
+	}
+	// Another process: its own handle on the same data directory.
+	other := openStore(t, s.LockDir)
+	second := t0.Add(24 * time.Hour)
+	finishRun(t, other, "nightly", second, store.RunStats{Requests: 20, Answered: 15,
+		TopTopics: []store.TopicStat{{Key: "tyr pressur lark", Label: "what tyre pressure for a lark", Demand: 7}}})
+	for _, tt := range []struct {
+		name     string
+		store    store.Store
+		want     []string
+		wantNot  []string
+		failures float64
+	}{
+		{
+			name:  "the other process's run shows",
+			store: st,
+			want: []string{
+				`heed_run_last_finished_timestamp_seconds{heed_job="nightly"} ` + strconv.FormatFloat(float64(second.Unix()), 'g', -1, 64),
+				`heed_requests{heed_job="nightly",intent="all"} 20`,
+				`heed_coverage_ratio{heed_job="nightly",intent="all"} 0.75`,
+				`heed_gap_topic_demand{heed_job="nightly",label="what tyre pressure for a lark",rank="1",topic="tyr pressur lark"} 7`,
+			},
+			wantNot: []string{`topic="kid seat"`},
+		},
+		{
+			name:     "an unreadable store leaves them",
+			store:    failingRuns{st},
+			want:     []string{`heed_requests{heed_job="nightly",intent="all"} 20`},
+			failures: 1,
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s.Store = tt.store
+			got := scrape()
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("/metrics lacks %s", w)
+				}
+			}
+			for _, w := range tt.wantNot {
+				if strings.Contains(got, w) {
+					t.Errorf("/metrics still holds %s", w)
+				}
+			}
+			if n := testutil.ToFloat64(s.Metrics.refreshFailures); n != tt.failures {
+				t.Errorf("heed_metrics_refresh_failures_total = %v, want %v", n, tt.failures)
+			}
+		})
+	}
+	_ = reg
 }

@@ -7,12 +7,17 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/heed-dev/heed/ops"
+	"github.com/heed-dev/heed/store"
+	"github.com/heed-dev/heed/store/embedded"
 )
 
 // TestRunHandsMetricsOver: a short-lived `heed run` writes its metrics to a node_exporter textfile and
@@ -208,4 +213,149 @@ serve:
 			}
 		}
 	}
+}
+
+// seriesValue is the value of one series in a /metrics body, given as its name and labels exactly as
+// exposed; ok is false when the body lacks it.
+func seriesValue(body, series string) (v float64, ok bool) {
+	for _, line := range strings.Split(body, "\n") {
+		if rest, found := strings.CutPrefix(line, series+" "); found {
+			f, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+			return f, err == nil
+		}
+	}
+	return 0, false
+}
+
+// TestServeFollowsRunsOfAnotherProcess: `heed serve` and cron's `heed run` share a data directory. A run
+// the other process finishes shows on serve's /metrics within seconds: its finish time and its counts,
+// which the dashboards and the 26-hour alert read.
+func TestServeFollowsRunsOfAnotherProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs heed in a child process")
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "pages.jsonl", pagesJSONL)
+	writeFile(t, dir, "requests.txt", "how long to charge a lark battery\nlark child seat\n")
+	cfg := writeFile(t, dir, "heed.yaml", `organisation: {name: Lark, pages: pages.jsonl}
+sources:
+  - kind: requests
+    base: requests.txt
+storage: {data: data}
+`)
+	data := filepath.Join(dir, "data")
+	if code, _, errs := heedRun(t, "", "run", "-c", cfg, "--log-level", "warn"); code != 0 {
+		t.Fatalf("first run: %d %s", code, errs)
+	}
+	first := lastRun(t, data)
+
+	addr := freeAddr(t)
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var serveOut, serveErr strings.Builder
+	go func() {
+		done <- run(ctx, []string{"serve", "-c", cfg, "--listen", addr, "--log-level", "warn"}, strings.NewReader(""), &serveOut, &serveErr)
+	}()
+	defer func() {
+		stop()
+		if code := <-done; code != 0 {
+			t.Errorf("serve exited %d: %s", code, serveErr.String())
+		}
+	}()
+	waitFor(t, "http://"+addr+"/readyz", 30*time.Second)
+	scrape := func() string {
+		t.Helper()
+		res, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return string(b)
+	}
+	const (
+		finished = `heed_run_last_finished_timestamp_seconds{heed_job="nightly"}`
+		requests = `heed_requests{heed_job="nightly",intent="all"}`
+	)
+	if v, _ := seriesValue(scrape(), finished); v != float64(first.Finished.Unix()) {
+		t.Fatalf("before the second run, %s = %v, want %d", finished, v, first.Finished.Unix())
+	}
+
+	// The second run: another process, as cron starts it, with a third request, finishing in a later second
+	// (the gauge has a second's precision).
+	time.Sleep(time.Until(first.Finished.Truncate(time.Second).Add(time.Second)))
+	writeFile(t, dir, "requests.txt", "how long to charge a lark battery\nlark child seat\nlark brake cable loose\n")
+	scrapes := runElsewhere(t, scrape, finished, "run", "-c", cfg, "--log-level", "warn")
+	second := lastRun(t, data)
+	if second.ID == first.ID || second.Finished.Unix() <= first.Finished.Unix() {
+		t.Fatalf("the second run (%d, finished %s) is not after the first (%d, %s)", second.ID, second.Finished, first.ID, first.Finished)
+	}
+	want := map[string]float64{finished: float64(second.Finished.Unix()), requests: float64(second.Stats.Requests)}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		body := scrape()
+		got := map[string]float64{}
+		for series := range want {
+			got[series], _ = seriesValue(body, series)
+		}
+		if cmp.Equal(got, want) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("15 s after the other process's run, /metrics (-want +got):\n%s", cmp.Diff(want, got))
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if v, ok := seriesValue(scrape(), "heed_metrics_refresh_failures_total"); !ok || v != 0 {
+		t.Errorf("heed_metrics_refresh_failures_total = %v (%v), want 0 after %d scrapes during the other run", v, ok, scrapes)
+	}
+}
+
+// runElsewhere runs heed with args in a child process and, while it runs (holding the job's lock, writing
+// the store), scrapes serve: each scrape must answer within 3 s and hold series. It returns the number of
+// scrapes.
+func runElsewhere(t *testing.T, scrape func() string, series string, args ...string) int {
+	t.Helper()
+	cmd := heedProcess(args...)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	for scrapes := 0; ; scrapes++ {
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Fatalf("heed %s in another process: %v\n%s", strings.Join(args, " "), err, out.String())
+			}
+			return scrapes
+		default:
+			start := time.Now()
+			body := scrape()
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("a scrape during the other run took %s", d)
+			}
+			if _, ok := seriesValue(body, series); !ok {
+				t.Errorf("a scrape during the other run lacks %s", series)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
+// lastRun reads the last finished run of the nightly job in data, through a store handle of its own.
+func lastRun(t *testing.T, data string) store.Run {
+	t.Helper()
+	st, err := embedded.Open(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	runs, err := st.Runs(context.Background(), "nightly", 1)
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("runs of nightly: %v %v", runs, err)
+	}
+	return runs[0]
 }

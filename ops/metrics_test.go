@@ -1,0 +1,134 @@
+package ops
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/heed-dev/heed/store"
+)
+
+func TestLabelValue(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		max      int
+		want     string
+	}{
+		{"kept as it is", "how do I fit a child seat", 80, "how do I fit a child seat"},
+		{"control characters dropped", "child\x00 seat\x1b[31m red\u200b", 80, "child seat[31m red"},
+		{"white space folded", "  child\n\tseat\r\n  ", 80, "child seat"},
+		{"invalid UTF-8 replaced", "seat \xff\xfe", 80, "seat \uFFFD"},
+		{"cut at max characters", "ééééé ééééé", 8, "ééééé é…"},
+		{"no space before the ellipsis", "abcd efgh", 6, "abcd…"},
+		{"exactly max", "ééé", 3, "ééé"},
+		{"empty", "", 80, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := labelValue(tt.in, tt.max)
+			if got != tt.want {
+				t.Errorf("labelValue(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+			}
+			if n := len([]rune(got)); n > tt.max {
+				t.Errorf("%d characters, more than %d", n, tt.max)
+			}
+		})
+	}
+}
+
+func TestCutRunes(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"kid seat", 60, "kid seat"},
+		{"abcdef", 3, "abc"},
+		{"üüüü", 2, "üü"}, // not 2 bytes: half a character would not be UTF-8
+		{"", 3, ""},
+	} {
+		if got := cutRunes(tt.in, tt.n); got != tt.want {
+			t.Errorf("cutRunes(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestFollowNeverGoesBack: Follow sets the gauges from a run newer than the one they show, never from the
+// same or an older one (a scrape that read the history just before this process's own run finished).
+func TestFollowNeverGoesBack(t *testing.T) {
+	run := func(id int64, finished time.Time, requests int) store.Run {
+		return store.Run{ID: id, Job: "nightly", Status: store.StatusOK, Finished: finished, Stats: store.RunStats{Requests: requests}}
+	}
+	for _, tt := range []struct {
+		name       string
+		shown      []store.Run // restored in turn
+		follow     store.Run
+		want       bool
+		wantShowns int
+	}{
+		{"nothing shown yet", nil, run(1, t0, 5), true, 5},
+		{"a newer run", []store.Run{run(1, t0, 5)}, run(2, t0.Add(time.Hour), 7), true, 7},
+		{"the same run", []store.Run{run(2, t0, 5)}, run(2, t0, 9), false, 5},
+		{"an older run", []store.Run{run(3, t0.Add(time.Hour), 5)}, run(2, t0, 9), false, 5},
+		{"the same run finished again", []store.Run{run(2, t0, 5)}, run(2, t0.Add(time.Minute), 9), true, 9},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := NewMetrics(prometheus.NewRegistry(), "test")
+			for _, r := range tt.shown {
+				m.Restore(r)
+			}
+			got := m.Follow(tt.follow)
+			requests := int(testutil.ToFloat64(m.requests.WithLabelValues("nightly", "all")))
+			if diff := cmp.Diff([]any{tt.want, tt.wantShowns}, []any{got, requests}); diff != "" {
+				t.Errorf("Follow, heed_requests (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestTopicDemandSeries: heed_gap_topic_demand carries each topic's key and a readable label, bounded, and
+// only the last run's topics.
+func TestTopicDemandSeries(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg, "test")
+	long := strings.Repeat("how do I fit a child seat ", 10)
+	m.Restore(store.Run{ID: 1, Job: "nightly", Status: store.StatusOK, Finished: t0, Stats: store.RunStats{TopTopics: []store.TopicStat{
+		{Key: "old topic", Label: "an old question", Demand: 1},
+	}}})
+	m.Restore(store.Run{ID: 2, Job: "nightly", Status: store.StatusOK, Finished: t0.Add(time.Hour), Stats: store.RunStats{TopTopics: []store.TopicStat{
+		{Key: "child seat fit", Label: long, Demand: 4},
+		{Key: "tyr pressur", Label: "", Demand: 2},
+		{Key: strings.Repeat("ü", 70), Label: "umlauts", Demand: 1},
+	}}})
+	got := map[string]float64{}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "heed_gap_topic_demand" {
+			continue
+		}
+		for _, s := range mf.GetMetric() {
+			var parts []string
+			for _, l := range s.GetLabel() {
+				parts = append(parts, l.GetName()+"="+l.GetValue())
+			}
+			got[strings.Join(parts, " ")] = s.GetGauge().GetValue()
+		}
+	}
+	want := map[string]float64{
+		"heed_job=nightly label=" + labelValue(long, maxTopicLabel) + " rank=1 topic=child seat fit": 4,
+		"heed_job=nightly label=tyr pressur rank=2 topic=tyr pressur":                                2,
+		"heed_job=nightly label=umlauts rank=3 topic=" + strings.Repeat("ü", maxTopicKey):            1,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("heed_gap_topic_demand series (-want +got):\n%s", diff)
+	}
+	if n := len([]rune(labelValue(long, maxTopicLabel))); n != maxTopicLabel {
+		t.Errorf("a long label has %d characters, want %d", n, maxTopicLabel)
+	}
+}
