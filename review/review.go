@@ -296,7 +296,16 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	if v.CanWrite {
 		v.CSRF = h.csrf()
 	}
+	kindOf := map[string]heed.GapKind{}
+	if kind != "" {
+		for _, g := range rep.Gaps {
+			kindOf[g.Key] = g.GapKind
+		}
+	}
 	for _, t := range rep.Topics {
+		if !topicHasKind(t, kind, kindOf) {
+			continue
+		}
 		if matches(q, append([]string{t.Label, t.Key}, t.Texts...)...) && len(v.Topics) < MaxRows {
 			v.Topics = append(v.Topics, t)
 		}
@@ -323,6 +332,15 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// topicHasKind reports whether topic t holds a gap of the given kind ("" for any): by its count of gaps
+// by kind, or, in a report without one, by its member gaps' kinds.
+func topicHasKind(t report.Topic, kind string, kindOf map[string]heed.GapKind) bool {
+	if kind == "" || t.Kinds[heed.GapKind(kind)] > 0 {
+		return true
+	}
+	return slices.ContainsFunc(t.Requests, func(k string) bool { return string(kindOf[k]) == kind })
+}
+
 // execute writes the page of v without the bidi controls crawled text can carry (see
 // report.BidiStripper): a U+202E in a request would otherwise reorder what the page shows after it.
 func execute(w http.ResponseWriter, v view) error {
@@ -334,10 +352,12 @@ func execute(w http.ResponseWriter, v view) error {
 }
 
 var pageTmpl = template.Must(template.New("review").Funcs(template.FuncMap{
-	"pct":  func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
-	"num":  func(f float64) string { return fmt.Sprintf("%.2f", f) },
-	"href": report.Href,
-	"day":  func(t time.Time) string { return t.Format("2006-01-02 15:04") },
+	"pct":   func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"num":   func(f float64) string { return fmt.Sprintf("%.2f", f) },
+	"href":  report.Href,
+	"first": func(n int, xs []string) []string { return xs[:min(n, len(xs))] },
+	"join":  strings.Join,
+	"day":   func(t time.Time) string { return t.Format("2006-01-02 15:04") },
 	"decideFor": func(scope, key string, v view) decideForm {
 		return decideForm{CSRF: v.CSRF, Scope: scope, Key: key}
 	},

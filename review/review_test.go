@@ -293,3 +293,30 @@ func TestBidiControlsDoNotReachThePage(t *testing.T) {
 }
 
 var bidiControls = []rune{'\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'}
+
+// TestKindFilterNarrowsTopics: filtering by gap kind shows the topics holding a gap of that kind, not
+// every topic.
+func TestKindFilterNarrowsTopics(t *testing.T) {
+	h := &Handler{Store: &memStore{}, ReportDir: writeReport(t)}
+	for _, tt := range []struct {
+		kind      string
+		wantTopic bool
+	}{{"", true}, {"no_content", true}, {"weak_match", false}, {"wrong_page_type", false}} {
+		_, body := do(t, h, "GET", "/review/?kind="+tt.kind, nil, nil)
+		topics := body[strings.Index(body, `id="topics-table"`):]
+		topics = topics[:strings.Index(topics, "</table>")]
+		if got := strings.Contains(topics, "key: kid seat"); got != tt.wantTopic {
+			t.Errorf("kind=%q: topic kid seat shown %v, want %v", tt.kind, got, tt.wantTopic)
+		}
+	}
+}
+
+// TestTopicRequestsHaveNoStraySeparator: a topic's requests are listed with separators between them,
+// not one after the last.
+func TestTopicRequestsHaveNoStraySeparator(t *testing.T) {
+	h := &Handler{Store: &memStore{}, ReportDir: writeReport(t)}
+	_, body := do(t, h, "GET", "/review/", nil, nil)
+	if !strings.Contains(body, `<div class="why">lark child seat</div>`) {
+		t.Errorf("topic requests not listed plainly:\n%s", body)
+	}
+}
