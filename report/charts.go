@@ -131,7 +131,7 @@ func drawLines(sb *strings.Builder, l layout, title string, xs, names []string, 
 	p := plot{l: l, n: len(xs), h: 220, left: 40, right: 110, top: 10, bot: 30}
 	legend := 0
 	if l.narrow {
-		p.right, p.h = 14, 200
+		p.left, p.right, p.h = 48, 14, 200
 		legend = 20 * len(names)
 	}
 	total := p.h + legend
@@ -162,7 +162,7 @@ func drawLines(sb *strings.Builder, l layout, title string, xs, names []string, 
 		fmt.Fprintf(sb, `<circle class="s%d" cx="%.1f" cy="%.1f" r="3.5"><title>%s %.0f%%</title></circle>`, k%6, p.x(len(vs)-1), p.y(last), esc(n), last*100)
 		if l.narrow {
 			y := p.h + 20*k + 14
-			fmt.Fprintf(sb, `<rect class="s%d" x="%d" y="%d" width="12" height="12"/><text x="%d" y="%d" class="lbl s%d">%s %.0f%%</text>`, k%6, p.left, y-11, p.left+18, y, k%6, esc(n), last*100)
+			fmt.Fprintf(sb, `<rect class="s%d" x="%d" y="%d" width="12" height="12"/><text x="%d" y="%d" class="lbl">%s %.0f%%</text>`, k%6, p.left, y-11, p.left+18, y, esc(n), last*100)
 		} else {
 			fmt.Fprintf(sb, `<text x="%d" y="%.1f" class="lbl s%d">%s %.0f%%</text>`, l.width-p.right+6, labelY[n], k%6, esc(n), last*100)
 		}
