@@ -429,6 +429,7 @@ func TestReportLinksInChromium(t *testing.T) {
 			}
 		}
 	}
+	checkTopicFilter(t, ctx, len(briefs))
 	broken, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('a[href^="#"]'))
 		.map(a => a.getAttribute('href')).filter(h => !document.getElementById(decodeURIComponent(h.slice(1))))`))
 	if err != nil {
@@ -466,4 +467,19 @@ func TestReviewOnAPhoneInChromium(t *testing.T) {
 	noSidewaysScroll(t, ctx, "/review/ signed in")
 	noScriptRan(t, ctx, dialogs)
 	phoneScreenshot(t, ctx, "review-phone-signed-in.jpg")
+}
+
+// checkTopicFilter types "voltway" into the topic briefs' filter: only the briefs holding it stay.
+func checkTopicFilter(t *testing.T, ctx context.Context, total int) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`input[data-filter="topic-briefs"]`), "voltway")); err != nil {
+		t.Fatal(err)
+	}
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#topic-briefs > article')).filter(a => !a.hidden).map(a => a.textContent.toLowerCase())`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shown) == 0 || len(shown) >= total || slices.ContainsFunc(shown, func(s string) bool { return !strings.Contains(s, "voltway") }) {
+		t.Errorf("topic filter: %d of %d briefs shown after typing voltway", len(shown), total)
+	}
 }
