@@ -29,11 +29,9 @@ type questionKey struct{ seed, kind, word string }
 // questionGroups groups every request heard (answered, gaps, service issues, dismissed) by seed and by
 // the words it holds, with the answered part of each group and its most demanded requests.
 func questionGroups(rep *Report) []QuestionGroup {
-	groups := map[questionKey]*QuestionGroup{}
-	demand := map[string]float64{} // request key: demand, to order examples
+	groups := map[questionKey]*questionAcc{}
 	add := func(r Request, answered bool) {
-		demand[r.Key] = r.Demand
-		ex := QuestionRequest{Key: r.Key, Text: r.Text, Answered: answered}
+		ex := demanded{QuestionRequest{Key: r.Key, Text: r.Text, Answered: answered}, r.Demand}
 		if answered {
 			ex.URL = r.URL
 		}
@@ -46,16 +44,16 @@ func questionGroups(rep *Report) []QuestionGroup {
 				k := questionKey{seed, kw[0], kw[1]}
 				g := groups[k]
 				if g == nil {
-					g = &QuestionGroup{Seed: seed, Kind: kw[0], Word: kw[1]}
+					g = &questionAcc{group: QuestionGroup{Seed: seed, Kind: kw[0], Word: kw[1]}}
 					groups[k] = g
 				}
-				g.Requests++
+				g.group.Requests++
 				if answered {
-					g.Answered++
+					g.group.Answered++
 				}
-				g.Examples = append(g.Examples, ex)
-				if len(g.Examples) > 4*MaxQuestionExamples {
-					g.Examples = mostDemanded(g.Examples, demand)
+				g.examples = append(g.examples, ex)
+				if len(g.examples) > 4*MaxQuestionExamples {
+					g.examples = mostDemanded(g.examples)
 				}
 			}
 		}
@@ -70,12 +68,26 @@ func questionGroups(rep *Report) []QuestionGroup {
 	}
 	out := make([]QuestionGroup, 0, len(groups))
 	for _, g := range groups {
-		g.Coverage = Ratio(g.Answered, g.Requests)
-		g.Examples = mostDemanded(g.Examples, demand)
-		out = append(out, *g)
+		g.group.Coverage = Ratio(g.group.Answered, g.group.Requests)
+		for _, e := range mostDemanded(g.examples) {
+			g.group.Examples = append(g.group.Examples, e.QuestionRequest)
+		}
+		out = append(out, g.group)
 	}
 	slices.SortFunc(out, compareGroups)
 	return out
+}
+
+// questionAcc is a group being filled: its most demanded requests so far, with their demand.
+type questionAcc struct {
+	group    QuestionGroup
+	examples []demanded
+}
+
+// demanded is a request of a question group and its demand.
+type demanded struct {
+	QuestionRequest
+	demand float64
 }
 
 // groupWords are the groups a request joins, as (kind, word) pairs.
@@ -109,9 +121,9 @@ func groupWords(r Request) [][2]string {
 }
 
 // mostDemanded keeps the MaxQuestionExamples most demanded requests, highest first (then by text).
-func mostDemanded(xs []QuestionRequest, demand map[string]float64) []QuestionRequest {
-	slices.SortStableFunc(xs, func(a, b QuestionRequest) int {
-		if c := cmp.Compare(demand[b.Key], demand[a.Key]); c != 0 {
+func mostDemanded(xs []demanded) []demanded {
+	slices.SortStableFunc(xs, func(a, b demanded) int {
+		if c := cmp.Compare(b.demand, a.demand); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Text, b.Text)
