@@ -206,3 +206,24 @@ func TestAnchor(t *testing.T) {
 		t.Error("two keys share an anchor")
 	}
 }
+
+// TestTopicBriefLinksForumThreadsFirst: the sightings of the gaps forums ask come before those of the
+// others, and every gap gets one link before any gets a second.
+func TestTopicBriefLinksForumThreadsFirst(t *testing.T) {
+	gap := heed.FateGap
+	s := func(q string) heed.Example { return heed.Example{Source: "suggest", URL: "https://s.example/?q=" + q} }
+	in := input(0, []heed.Topic{{Key: "t", Requests: []string{"a", "b", "c"}}},
+		req{text: "a", fate: gap, demand: 3, topic: "t", ex: []heed.Example{s("a1"), s("a2")}},
+		req{text: "b", fate: gap, demand: 2, topic: "t", ex: []heed.Example{s("b1"), s("b2")}},
+		req{text: "c", fate: gap, demand: 1, topic: "t", ex: []heed.Example{{Source: "forum", URL: "https://forum.example/q/9"}}},
+	)
+	in.Heard[2].Evidence.Questions = 1
+	var got []string
+	for _, l := range Build(in).Topics[0].Evidence.Links {
+		got = append(got, l.URL)
+	}
+	want := []string{"https://forum.example/q/9", "https://s.example/?q=a1", "https://s.example/?q=b1", "https://s.example/?q=a2", "https://s.example/?q=b2"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("links (-want +got):\n%s", diff)
+	}
+}

@@ -58,7 +58,7 @@ td, a { overflow-wrap: anywhere; }
 
 <section id="topics"><h2>Gap topics</h2>
 <div class="scroll"><table id="topics-table"><thead><tr><th>Topic</th><th>Requests</th><th>Demand</th>{{if .CanWrite}}<th>Decide</th>{{end}}</tr></thead><tbody>
-{{range .Topics}}<tr>
+{{range .Topics}}<tr id="{{anchor "topic" .Key}}">
   <td data-label="Topic">{{.Label}}<div class="url">key: {{.Key}} · suggested {{.PageType}} page: {{.Title}}</div></td>
   <td data-label="Requests">{{len .Requests}}<div class="why">{{join (first 5 .Texts) "; "}}{{if gt (len .Texts) 5}} …{{end}}</div></td>
   <td data-label="Demand">{{num .Demand}}</td>
@@ -69,7 +69,7 @@ td, a { overflow-wrap: anywhere; }
 <section id="gaps"><h2>Gaps</h2>
 <div class="scroll"><table id="gaps-table"><thead><tr><th>Request</th><th>Kind</th><th>Closest page</th><th>Demand</th>{{if .CanWrite}}<th>Decide</th>{{end}}</tr></thead><tbody>
 {{range .Gaps}}<tr>
-  <td data-label="Request">{{.Text}}<div class="why">{{.Reason}}</div></td>
+  <td data-label="Request">{{.Text}}<div class="why">{{.Reason}}</div>{{$topic := .Topic}}{{with $.TopicLabel $topic}}<div class="url">topic: <a href="#{{anchor "topic" $topic}}">{{.}}</a></div>{{end}}</td>
   <td data-label="Kind">{{.GapKind}}</td>
   <td data-label="Closest page">{{with href .URL}}<a href="{{.}}" rel="noopener noreferrer nofollow">{{end}}{{if .PageTitle}}{{.PageTitle}}{{else}}{{.URL}}{{end}}{{if href .URL}}</a>{{end}}</td>
   <td data-label="Demand">{{num .Demand}}</td>

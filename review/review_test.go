@@ -67,7 +67,7 @@ func writeReport(t *testing.T) string {
 	r := &report.Report{Schema: report.Schema, Organisation: "Lark " + hostile,
 		Summary: report.Summary{Requests: 3, Answered: 1, Gaps: 2, Coverage: 1.0 / 3, Topics: 1},
 		Gaps: []report.Request{
-			{Key: "lark child seat", Text: "lark child seat", GapKind: heed.GapNoContent, Intent: heed.Informational},
+			{Key: "lark child seat", Text: "lark child seat", GapKind: heed.GapNoContent, Intent: heed.Informational, Topic: "kid seat"},
 			{Key: "x", Text: "lark jobs " + hostile, GapKind: heed.GapWeakMatch, URL: "javascript:alert(1)"},
 		},
 		Answered: []report.Request{{Key: "charge", Text: "charge lark battery", URL: "https://lark.example/charge", PageTitle: "Charge"}},
@@ -318,5 +318,18 @@ func TestTopicRequestsHaveNoStraySeparator(t *testing.T) {
 	_, body := do(t, h, "GET", "/review/", nil, nil)
 	if !strings.Contains(body, `<div class="why">lark child seat</div>`) {
 		t.Errorf("topic requests not listed plainly:\n%s", body)
+	}
+}
+
+// TestTopicsAndGapsLinkEachOther: on the review page a gap links its topic's row and the topic row is
+// there to land on.
+func TestTopicsAndGapsLinkEachOther(t *testing.T) {
+	h := &Handler{Store: &memStore{}, ReportDir: writeReport(t)}
+	_, body := do(t, h, "GET", "/review/", nil, nil)
+	id := report.Anchor("topic", "kid seat")
+	for _, want := range []string{`<tr id="` + id + `">`, `<a href="#` + id + `">lark child seat</a>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("review page lacks %s", want)
+		}
 	}
 }

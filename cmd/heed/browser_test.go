@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -453,6 +454,18 @@ func TestReviewOnAPhoneInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	noSidewaysScroll(t, ctx, "/review/")
+	links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('a[href^="#"]')).map(a => a.getAttribute('href'))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range links {
+		if found, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.getElementById(`+strconv.Quote(l[1:])+`)`)); !found {
+			t.Errorf("the review page links %s, which is not there", l)
+		}
+	}
+	if len(links) == 0 {
+		t.Error("no gap of the review page links its topic")
+	}
 	phoneScreenshot(t, ctx, "review-phone.jpg")
 	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("team:review-secret"))
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
