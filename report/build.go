@@ -57,6 +57,8 @@ func Build(in Input) *Report {
 	for _, t := range in.Topics {
 		rep.Topics = append(rep.Topics, Topic{Topic: t})
 	}
+	briefs(rep)
+	rep.Questions = questionGroups(rep)
 	rep.Summary.Topics, rep.Summary.Cannibalised, rep.Summary.Replies = len(rep.Topics), len(rep.Cannibalised), len(rep.Replies)
 	b.pages()
 	for _, s := range in.Sources {
@@ -80,7 +82,7 @@ func newReport(in Input) *Report {
 		Gaps: []Request{}, Answered: []Request{}, Pages: []Page{}, Disappeared: []string{},
 		Topics: []Topic{}, ServiceIssues: []Request{}, Cannibalised: []Request{},
 		Replies: []Reply{}, Dismissed: []Request{}, NewGaps: []string{}, ClosedGaps: []string{},
-		Sources: []Source{}, History: []History{},
+		Sources: []Source{}, History: []History{}, Questions: []QuestionGroup{},
 	}
 	for _, k := range heed.GapKinds[1:] {
 		rep.Summary.GapsByKind[string(k)] = 0

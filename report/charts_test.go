@@ -6,10 +6,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestBarChart(t *testing.T) {
-	svg := string(barChart("Demand", []bar{{label: "<script>alert(1)</script> topic", value: 10}, {label: "half", value: 5, good: 2}}, ""))
+	all := string(barChart("Demand", []bar{{label: "<script>alert(1)</script> topic", value: 10}, {label: "half", value: 5, good: 2}}, ""))
+	if strings.Contains(all, "<script>") {
+		t.Error("a label reached the chart unescaped")
+	}
+	svg, _, _ := strings.Cut(all, "</svg>") // the wide layout
 	if strings.Contains(svg, "<script>") || !strings.Contains(svg, "&lt;script&gt;") {
 		t.Error("a label reached the chart unescaped")
 	}
@@ -32,10 +38,11 @@ func TestBarChart(t *testing.T) {
 }
 
 func TestLineChart(t *testing.T) {
-	if got := string(lineChart("c", []string{"Nov 1"}, map[string][]float64{"all": {0.5}})); !strings.Contains(got, "second run") {
-		t.Errorf("one run: %s", got)
+	all := string(lineChart("c", []string{"Nov 1", "Nov 2"}, map[string][]float64{"all": {0.5, 0.75}, "<b>": {0.5, 0.75}}))
+	if strings.Contains(all, "<b>") {
+		t.Errorf("line chart: %s", all)
 	}
-	svg := string(lineChart("c", []string{"Nov 1", "Nov 2"}, map[string][]float64{"all": {0.5, 0.75}, "<b>": {0.5, 0.75}}))
+	svg, _, _ := strings.Cut(all, "</svg>") // the wide layout
 	if strings.Count(svg, "<polyline") != 2 || strings.Contains(svg, "<b>") {
 		t.Errorf("line chart: %s", svg)
 	}
@@ -66,5 +73,73 @@ func TestChartsOfAReport(t *testing.T) {
 	}
 	if !strings.Contains(string(c.Coverage), "informational 60%") || !strings.Contains(string(c.Coverage), "all 50%") {
 		t.Errorf("coverage chart: %s", c.Coverage)
+	}
+}
+
+// TestTrendOfOneRun: the first run's trend shows its one point and value, not an empty box.
+func TestTrendOfOneRun(t *testing.T) {
+	svg := string(lineChart("c", []string{"Nov 1"}, map[string][]float64{"all": {0.5}}))
+	for _, want := range []string{"<svg", "<circle", "all 50%", "one run so far"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("one-run trend lacks %q: %s", want, svg)
+		}
+	}
+}
+
+// TestTrendLabelsRunsOfOneDay: two runs on one day are told apart by their time.
+func TestTrendLabelsRunsOfOneDay(t *testing.T) {
+	day := time.Date(2026, 11, 30, 3, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name  string
+		times []time.Time
+		want  []string
+	}{
+		{"days apart", []time.Time{day.Add(-24 * time.Hour), day}, []string{"Nov 29", "Nov 30"}},
+		{"one day", []time.Time{day, day.Add(5*time.Hour + 7*time.Minute)}, []string{"Nov 30 03:00", "Nov 30 08:07"}},
+		{"one", []time.Time{day}, []string{"Nov 30"}},
+	} {
+		if diff := cmp.Diff(tt.want, trendLabels(tt.times)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+// TestTrendDrawsZeroCoverage: an intent heard but never answered is a line at 0%, not left out; one
+// never heard is left out.
+func TestTrendDrawsZeroCoverage(t *testing.T) {
+	now := time.Date(2026, 11, 2, 3, 0, 0, 0, time.UTC)
+	r := &Report{History: []History{
+		{Finished: now.Add(-time.Hour), Coverage: 0.4, ByIntent: map[string]Coverage{"transactional": {Requests: 3}}},
+		{Finished: now, Coverage: 0.5, ByIntent: map[string]Coverage{"transactional": {Requests: 4}}}}}
+	svg := string(chartsOf(r).Coverage)
+	if !strings.Contains(svg, "transactional 0%") {
+		t.Errorf("the 0%% line of transactional is not drawn: %s", svg)
+	}
+	if strings.Contains(svg, "navigational") {
+		t.Errorf("an intent never heard is drawn: %s", svg)
+	}
+}
+
+// TestChartsHaveAPhoneLayout: each chart comes in a layout drawn for a phone's width, whose text is
+// not scaled below readable: a viewBox no wider than 400 units with 14-unit text.
+func TestChartsHaveAPhoneLayout(t *testing.T) {
+	for name, svg := range map[string]string{
+		"bars":  string(barChart("b", []bar{{label: "a long topic label that goes on", value: 3, good: 1, note: " (3 req.)"}}, "")),
+		"trend": string(lineChart("c", []string{"Nov 1", "Nov 2"}, map[string][]float64{"all": {0.5, 0.6}})),
+	} {
+		m := regexp.MustCompile(`<svg class="chart narrow" viewBox="0 0 (\d+) \d+"`).FindStringSubmatch(svg)
+		if m == nil {
+			t.Errorf("%s: no phone layout: %s", name, svg)
+			continue
+		}
+		if w, _ := strconv.Atoi(m[1]); w > 400 {
+			t.Errorf("%s: phone layout %d units wide", name, w)
+		}
+		if !strings.Contains(svg, `<svg class="chart wide"`) {
+			t.Errorf("%s: no wide layout", name)
+		}
+	}
+	if !strings.Contains(reportCSS, "svg.chart.narrow") || !strings.Contains(reportCSS, "@media (max-width: 640px)") {
+		t.Error("report.css does not switch the charts' layouts by width")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/heed-dev/heed"
@@ -45,7 +46,88 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"top":     top,
 	"more":    more,
 	"maxRows": func() int { return MaxHTMLRows },
+	"anchor":  Anchor,
+	"links":   links,
+	"qtLabel": func(q heed.QuestionType) string { return strings.ReplaceAll(string(q), "_", " ") },
 }).Parse(htmlTemplate))
+
+// htmlView is what report.html's template reads: the report, and which of its gaps and topics the
+// page shows (the first MaxHTMLRows of each), so that links between them go only to what is there.
+type htmlView struct {
+	*Report
+	shownGaps   map[string]bool
+	topicLabels map[string]string // shown topics' labels, by key
+}
+
+func newHTMLView(r *Report) htmlView {
+	v := htmlView{Report: r, shownGaps: map[string]bool{}, topicLabels: map[string]string{}}
+	for _, g := range r.Gaps[:min(len(r.Gaps), MaxHTMLRows)] {
+		v.shownGaps[g.Key] = true
+	}
+	for _, t := range r.Topics[:min(len(r.Topics), MaxHTMLRows)] {
+		v.topicLabels[t.Key] = t.Label
+	}
+	return v
+}
+
+// GapShown says whether the gaps table shows the gap of this key.
+func (v htmlView) GapShown(key string) bool { return v.shownGaps[key] }
+
+// TopicLabel is the label of a topic the page shows, "" when it shows none of that key.
+func (v htmlView) TopicLabel(key string) string { return v.topicLabels[key] }
+
+// TopicGap is one of a topic's gaps, as its brief lists it.
+type TopicGap struct {
+	Key, Text string
+	Shown     bool // the gaps table shows it: the brief links it
+}
+
+// TopicGaps are a topic's gaps, highest demand first.
+func (v htmlView) TopicGaps(t Topic) []TopicGap {
+	out := make([]TopicGap, 0, len(t.Requests))
+	for i, k := range t.Requests {
+		g := TopicGap{Key: k, Text: k, Shown: v.shownGaps[k]}
+		if i < len(t.Texts) {
+			g.Text = t.Texts[i]
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// SeedQuestions are the question groups of one seed.
+type SeedQuestions struct {
+	Seed   string
+	Groups []QuestionGroup
+}
+
+// QuestionsBySeed are the question groups (the first MaxHTMLRows), seed by seed.
+func (v htmlView) QuestionsBySeed() []SeedQuestions {
+	var out []SeedQuestions
+	for _, g := range v.Questions[:min(len(v.Questions), MaxHTMLRows)] {
+		if len(out) == 0 || out[len(out)-1].Seed != g.Seed {
+			out = append(out, SeedQuestions{Seed: g.Seed})
+		}
+		out[len(out)-1].Groups = append(out[len(out)-1].Groups, g)
+	}
+	return out
+}
+
+// link is one link of a request's sightings.
+type link struct{ Source, URL string }
+
+// links are the http(s) addresses of a request's sightings, each once.
+func links(xs []Example) []link {
+	var out []link
+	for _, x := range xs {
+		u := Href(x.URL)
+		if u == "" || slices.ContainsFunc(out, func(l link) bool { return l.URL == u }) {
+			continue
+		}
+		out = append(out, link{Source: x.Source, URL: u})
+	}
+	return out
+}
 
 // csp is the report's Content-Security-Policy: nothing loads from anywhere, and only the report's own
 // script runs, named by its hash, so that text that escaped escaping still could not run.
@@ -68,7 +150,7 @@ func Href(u string) string {
 // Crawled text reaches it escaped, linked only when http(s), and without bidi controls (BidiStripper).
 func WriteHTML(w io.Writer, r *Report) error {
 	sw := NewBidiStripper(w)
-	if err := tmpl.Execute(sw, r); err != nil {
+	if err := tmpl.Execute(sw, newHTMLView(r)); err != nil {
 		return fmt.Errorf("write %s: %w", HTMLFile, err)
 	}
 	if err := sw.Flush(); err != nil {

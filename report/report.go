@@ -59,6 +59,33 @@ type Report struct {
 	ClosedGaps []string  `json:"closed_gaps"`
 	Sources    []Source  `json:"sources"`
 	History    []History `json:"history"`
+	// Questions group the requests by seed and by question word, comparison, preposition or modifier, as
+	// AnswerThePublic does, with the answered part of each group.
+	Questions []QuestionGroup `json:"questions"`
+}
+
+// QuestionGroup is the requests of one seed that share a question word (how, what, why, can...), a
+// comparison (vs, or), a preposition (for, with, near...) or a modifier (price, best...).
+type QuestionGroup struct {
+	// Seed is the seed that surfaced them; "" for requests no seed surfaced (imported lists, feeds).
+	Seed string `json:"seed"`
+	// Kind is "question", "comparison", "preposition" or "modifier"; Word is the word itself (a
+	// modifier's name for modifiers).
+	Kind     string  `json:"kind"`
+	Word     string  `json:"word"`
+	Requests int     `json:"requests"`
+	Answered int     `json:"answered"`
+	Coverage float64 `json:"coverage"`
+	// Examples are its most demanded requests (MaxQuestionExamples at most), highest demand first.
+	Examples []QuestionRequest `json:"examples"`
+}
+
+// QuestionRequest is one request of a question group: answered or not, and by which page.
+type QuestionRequest struct {
+	Key      string `json:"key"`
+	Text     string `json:"text"`
+	Answered bool   `json:"answered"`
+	URL      string `json:"url,omitempty"` // the page that answers it
 }
 
 // Run identifies the run a report is of.
@@ -146,6 +173,42 @@ type Topic struct {
 	heed.Topic
 	// Override is the content team's decision on the whole topic, when there is one.
 	Override heed.OverrideAction `json:"override,omitempty"`
+	// Closest is the page most of its gaps come closest to, and why it falls short; nil when none of
+	// them comes close to any page.
+	Closest *ClosestPage `json:"closest_page,omitempty"`
+	// Evidence is its gaps' evidence of demand, summed, with links to where they were seen.
+	Evidence *TopicEvidence `json:"evidence,omitempty"`
+}
+
+// ClosestPage is the existing page a topic's gaps come closest to.
+type ClosestPage struct {
+	URL   string        `json:"url"`
+	Title string        `json:"title,omitempty"`
+	Type  heed.PageType `json:"type,omitempty"`
+	Gaps  int           `json:"gaps"` // how many of the topic's gaps it is the closest page of
+	// Reason is why it falls short: the match's reason for the most demanded of those gaps.
+	Reason string `json:"reason"`
+}
+
+// TopicEvidence is the demand evidence of a topic's gaps, summed, and where they were seen.
+type TopicEvidence struct {
+	Sightings   int      `json:"sightings"`
+	Suggestions int      `json:"suggestions"`
+	Questions   int      `json:"questions"`
+	Votes       int      `json:"votes"`
+	Views       int      `json:"views"`
+	Unanswered  int      `json:"unanswered"`
+	Sources     []string `json:"sources"`
+	// Links are sightings of its gaps with an http(s) address (forum threads, suggestion responses), each
+	// once, most demanded gap first, MaxTopicLinks at most.
+	Links []EvidenceLink `json:"links"`
+}
+
+// EvidenceLink is where one of a topic's requests was seen.
+type EvidenceLink struct {
+	Text   string `json:"text"` // the request
+	Source string `json:"source"`
+	URL    string `json:"url"`
 }
 
 // Reply is a forum question that a page answers.

@@ -1,6 +1,7 @@
 (function () {
   "use strict";
-  function rows(table) { return Array.prototype.slice.call(table.tBodies[0].rows); }
+  // rows are a table's body rows, or the articles of a list of cards (the topic briefs).
+  function rows(el) { return Array.prototype.slice.call(el.tBodies ? el.tBodies[0].rows : el.querySelectorAll(":scope > article")); }
   function count(id) {
     var t = document.getElementById(id), c = document.querySelector('[data-count="' + id + '"]');
     if (!t || !c) { return; }
@@ -14,7 +15,7 @@
     var words = box ? box.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
     var sels = document.querySelectorAll('select[data-filter-col="' + id + '"]');
     rows(t).forEach(function (r) {
-      if (r.cells.length < 2) { return; }
+      if (r.cells && r.cells.length < 2) { return; }
       var text = r.textContent.toLowerCase();
       var ok = words.every(function (w) { return text.indexOf(w) >= 0; });
       Array.prototype.forEach.call(sels, function (s) {

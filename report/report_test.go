@@ -57,7 +57,7 @@ func sample() *Report {
 				Modifiers: []string{}, Status: "new", FirstSeen: t0, RunsSeen: 1, GapKind: heed.GapNoContent, Gap: true, Reason: "no page mentions it",
 				Alternatives: []heed.Alternative{}, Demand: 2.5, Evidence: heed.Evidence{Sightings: 1, Sources: []string{"suggest"}, Suggestions: 1, BestPosition: 2, RunsSeen: 1},
 				Examples: []Example{{Source: "suggest", URL: "http://127.0.0.1/s?q=x", Seed: "x", Position: 2}}},
-			{Key: "buy lark cargo", Text: "buy lark cargo " + hostile, Intent: heed.Transactional, Confidence: 0.8, QuestionType: heed.QNone,
+			{Key: "buy lark cargo", Text: "buy lark cargo " + hostile, Topic: "cargo lark", Intent: heed.Transactional, Confidence: 0.8, QuestionType: heed.QNone,
 				Modifiers: []string{"buy"}, Status: "recurring", FirstSeen: t0.Add(-24 * time.Hour), RunsSeen: 2, URL: "javascript:alert(1)",
 				PageTitle: "Blog " + hostile, PageType: heed.PageArticle, Score: 0.7, Gap: true, GapKind: heed.GapWrongPageType,
 				Reason: "it is an article", Alternatives: []heed.Alternative{}, Demand: 1.2,
@@ -70,6 +70,12 @@ func sample() *Report {
 				Alternatives: []heed.Alternative{{URL: "https://help.example/range", Score: 0.3}}, Demand: 3,
 				Evidence: heed.Evidence{Sightings: 1, Sources: []string{"suggest"}, Questions: 1, Votes: 4, Views: 900, RunsSeen: 1}},
 		},
+		Topics: []Topic{{Topic: heed.Topic{Key: "cargo lark", Terms: []string{"cargo", "lark"}, Label: "buy lark cargo " + hostile, Title: "Buy the Lark Cargo",
+			Outline: []string{"Buy lark cargo?"}, PageType: heed.PageProduct, Requests: []string{"buy lark cargo"}, Texts: []string{"buy lark cargo " + hostile},
+			Intents: map[heed.Intent]int{heed.Transactional: 1}, Kinds: map[heed.GapKind]int{heed.GapWrongPageType: 1}, Demand: 1.2},
+			Closest:  &ClosestPage{URL: "javascript:alert(1)", Title: "Blog " + hostile, Type: heed.PageArticle, Gaps: 1, Reason: "it is an article"},
+			Evidence: &TopicEvidence{Sightings: 2, Suggestions: 2, Sources: []string{"suggest"}, Links: []EvidenceLink{{Text: "buy lark cargo", Source: "suggest", URL: "https://s.example/?q=buy+lark+cargo"}}}}},
+		Questions:   []QuestionGroup{{Seed: "lark cargo", Kind: "modifier", Word: "buy", Requests: 1, Examples: []QuestionRequest{{Key: "buy lark cargo", Text: "buy lark cargo " + hostile}}}},
 		Pages:       []Page{{URL: "https://help.example/charge", Title: "Charge your battery", Type: heed.PageGuide, Requests: []string{"charge lark battery"}, Demand: 3}},
 		Disappeared: []string{"old request " + hostile},
 		Sources:     []Source{{Name: "suggest", Kind: "opensearch", Units: 10, Failed: 1, Sightings: 40, Requests: 3, Answered: 1, LastError: "HTTP 500 " + hostile}},
@@ -260,7 +266,7 @@ func TestHTMLShowsTheFirstRowsOnly(t *testing.T) {
 	html := h.String()
 	body := html[strings.Index(html, `id="gaps-table"`):]
 	body = body[:strings.Index(body, "</table>")]
-	if rows := strings.Count(body, "<tr>") - 1; rows != MaxHTMLRows {
+	if rows := strings.Count(body, "<tr") - 1; rows != MaxHTMLRows {
 		t.Errorf("%d gap rows in report.html, want %d", rows, MaxHTMLRows)
 	}
 	if want := fmt.Sprintf("%d more, in gaps.json and gaps.csv", len(r.Gaps)-MaxHTMLRows); !strings.Contains(html, want) {
@@ -287,7 +293,7 @@ func TestJSONIsStreamedAsTheEncoderWouldWriteIt(t *testing.T) {
 			c.Gaps, c.Answered, c.Pages, c.Disappeared = orEmpty(c.Gaps), orEmpty(c.Answered), orEmpty(c.Pages), orEmpty(c.Disappeared)
 			c.Topics, c.ServiceIssues, c.Cannibalised = orEmpty(c.Topics), orEmpty(c.ServiceIssues), orEmpty(c.Cannibalised)
 			c.Replies, c.Dismissed, c.Sources, c.History = orEmpty(c.Replies), orEmpty(c.Dismissed), orEmpty(c.Sources), orEmpty(c.History)
-			c.NewGaps, c.ClosedGaps = orEmpty(c.NewGaps), orEmpty(c.ClosedGaps)
+			c.NewGaps, c.ClosedGaps, c.Questions = orEmpty(c.NewGaps), orEmpty(c.ClosedGaps), orEmpty(c.Questions)
 			enc := json.NewEncoder(&want)
 			enc.SetIndent("", "  ")
 			if err := enc.Encode(&c); err != nil {

@@ -20,7 +20,12 @@ table { border-collapse: collapse; width: 100%; } th, td { text-align: left; pad
 form.inline { display: flex; flex-wrap: wrap; gap: .3rem; align-items: center; margin: .2rem 0; }
 select, input, button { font: inherit; } button { cursor: pointer; }
 .ok { background: #e6f4ea; border-color: #b7dfc3; } .warn { background: #fff4e5; border-color: #f3d19e; }
-@media (max-width: 640px) { header, main { padding: .7rem; } td form.inline { flex-direction: column; align-items: stretch; } }
+td, a { overflow-wrap: anywhere; }
+@media (max-width: 640px) { header, main { padding: .7rem; } td form.inline { flex-direction: column; align-items: stretch; }
+  table, tbody, tr, td { display: block; width: 100%; } thead { display: none; }
+  tr { border-bottom: 1px solid #e3e6ea; padding: .4rem 0; } td { border: 0; padding: .15rem .3rem; }
+  td[data-label]::before { content: attr(data-label); display: block; font-size: .75rem; text-transform: uppercase; color: #667; }
+  input[size] { width: 100%; } }
 @media print { form, .tools { display: none; } }
 </style>
 </head>
@@ -53,39 +58,39 @@ select, input, button { font: inherit; } button { cursor: pointer; }
 
 <section id="topics"><h2>Gap topics</h2>
 <div class="scroll"><table id="topics-table"><thead><tr><th>Topic</th><th>Requests</th><th>Demand</th>{{if .CanWrite}}<th>Decide</th>{{end}}</tr></thead><tbody>
-{{range .Topics}}<tr>
-  <td>{{.Label}}<div class="url">key: {{.Key}} · suggested {{.PageType}} page: {{.Title}}</div></td>
-  <td>{{len .Requests}}<div class="why">{{range $i, $t := .Texts}}{{if lt $i 5}}{{$t}}; {{end}}{{end}}</div></td>
-  <td>{{num .Demand}}</td>
-  {{if $.CanWrite}}<td>{{template "decide" (decideFor "topic" .Key $)}}</td>{{end}}
+{{range .Topics}}<tr id="{{anchor "topic" .Key}}">
+  <td data-label="Topic">{{.Label}}<div class="url">key: {{.Key}} · suggested {{.PageType}} page: {{.Title}}</div></td>
+  <td data-label="Requests">{{len .Requests}}<div class="why">{{join (first 5 .Texts) "; "}}{{if gt (len .Texts) 5}} …{{end}}</div></td>
+  <td data-label="Demand">{{num .Demand}}</td>
+  {{if $.CanWrite}}<td data-label="Decide">{{template "decide" (decideFor "topic" .Key $)}}</td>{{end}}
 </tr>{{else}}<tr><td colspan="4">No gap topics{{if $.Q}} match{{end}}.</td></tr>{{end}}
 </tbody></table></div></section>
 
 <section id="gaps"><h2>Gaps</h2>
 <div class="scroll"><table id="gaps-table"><thead><tr><th>Request</th><th>Kind</th><th>Closest page</th><th>Demand</th>{{if .CanWrite}}<th>Decide</th>{{end}}</tr></thead><tbody>
 {{range .Gaps}}<tr>
-  <td>{{.Text}}<div class="why">{{.Reason}}</div></td>
-  <td>{{.GapKind}}</td>
-  <td>{{with href .URL}}<a href="{{.}}" rel="noopener noreferrer nofollow">{{end}}{{if .PageTitle}}{{.PageTitle}}{{else}}{{.URL}}{{end}}{{if href .URL}}</a>{{end}}</td>
-  <td>{{num .Demand}}</td>
-  {{if $.CanWrite}}<td>{{template "decide" (decideFor "request" .Key $)}}</td>{{end}}
+  <td data-label="Request">{{.Text}}<div class="why">{{.Reason}}</div>{{$topic := .Topic}}{{with $.TopicLabel $topic}}<div class="url">topic: <a href="#{{anchor "topic" $topic}}">{{.}}</a></div>{{end}}</td>
+  <td data-label="Kind">{{.GapKind}}</td>
+  <td data-label="Closest page">{{with href .URL}}<a href="{{.}}" rel="noopener noreferrer nofollow">{{end}}{{if .PageTitle}}{{.PageTitle}}{{else}}{{.URL}}{{end}}{{if href .URL}}</a>{{end}}</td>
+  <td data-label="Demand">{{num .Demand}}</td>
+  {{if $.CanWrite}}<td data-label="Decide">{{template "decide" (decideFor "request" .Key $)}}</td>{{end}}
 </tr>{{else}}<tr><td colspan="5">No gaps{{if $.Q}} match{{end}}.</td></tr>{{end}}
 </tbody></table></div></section>
 
 <section id="answered"><h2>Answered</h2>
 <div class="scroll"><table id="answered-table"><thead><tr><th>Request</th><th>Page</th><th>Score</th>{{if .CanWrite}}<th>Decide</th>{{end}}</tr></thead><tbody>
 {{range .Answered}}<tr>
-  <td>{{.Text}}{{if .Override}}<div class="why">{{.Override}} (content team)</div>{{end}}</td>
-  <td>{{with href .URL}}<a href="{{.}}" rel="noopener noreferrer nofollow">{{end}}{{if .PageTitle}}{{.PageTitle}}{{else}}{{.URL}}{{end}}{{if href .URL}}</a>{{end}}</td>
-  <td>{{num .Score}}</td>
-  {{if $.CanWrite}}<td>{{template "decide" (decideFor "request" .Key $)}}</td>{{end}}
+  <td data-label="Request">{{.Text}}{{if .Override}}<div class="why">{{.Override}} (content team)</div>{{end}}</td>
+  <td data-label="Page">{{with href .URL}}<a href="{{.}}" rel="noopener noreferrer nofollow">{{end}}{{if .PageTitle}}{{.PageTitle}}{{else}}{{.URL}}{{end}}{{if href .URL}}</a>{{end}}</td>
+  <td data-label="Score">{{num .Score}}</td>
+  {{if $.CanWrite}}<td data-label="Decide">{{template "decide" (decideFor "request" .Key $)}}</td>{{end}}
 </tr>{{else}}<tr><td colspan="4">No answered requests{{if $.Q}} match{{end}}.</td></tr>{{end}}
 </tbody></table></div></section>
 
 <section id="decisions"><h2>Decisions kept</h2>
 <div class="scroll"><table id="decisions-table"><thead><tr><th>What</th><th>Decision</th><th>Note</th>{{if .CanWrite}}<th></th>{{end}}</tr></thead><tbody>
 {{range .Decisions}}<tr>
-  <td>{{.Scope}}: {{.Key}}</td><td>{{.Action}}{{if .URL}} → {{.URL}}{{end}}<div class="why">{{.By}} {{day .Created}}</div></td><td>{{.Note}}</td>
+  <td data-label="What">{{.Scope}}: {{.Key}}</td><td data-label="Decision">{{.Action}}{{if .URL}} → {{.URL}}{{end}}<div class="why">{{.By}} {{day .Created}}</div></td><td data-label="Note">{{.Note}}</td>
   {{if $.CanWrite}}<td><form method="post" action="/review/decide" class="inline"><input type="hidden" name="csrf" value="{{$.CSRF}}"><input type="hidden" name="scope" value="{{.Scope}}"><input type="hidden" name="key" value="{{.Key}}"><input type="hidden" name="action" value="remove"><button type="submit">Remove</button></form></td>{{end}}
 </tr>{{else}}<tr><td colspan="4">No decisions yet.</td></tr>{{end}}
 </tbody></table></div></section>

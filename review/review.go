@@ -261,7 +261,12 @@ type view struct {
 	Kinds      []heed.GapKind
 	TotalGaps  int
 	TotalTopic int
+	// topicLabels are the shown topics' labels, by key: a gap links its topic when it is shown.
+	topicLabels map[string]string
 }
+
+// TopicLabel is the label of a shown topic, "" when the page does not show that topic.
+func (v view) TopicLabel(key string) string { return v.topicLabels[key] }
 
 func matches(q string, texts ...string) bool {
 	if q == "" {
@@ -292,13 +297,24 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	kind := r.URL.Query().Get("kind")
 	v := view{R: rep, Q: q, Kind: kind, AuthOn: h.Auth.enabled(), CanWrite: h.authorized(r), Saved: r.URL.Query().Get("saved") == "1",
-		Pages: rep.Pages, Kinds: heed.GapKinds[1:], TotalGaps: len(rep.Gaps), TotalTopic: len(rep.Topics)}
+		Pages: rep.Pages, Kinds: heed.GapKinds[1:], TotalGaps: len(rep.Gaps), TotalTopic: len(rep.Topics),
+		topicLabels: map[string]string{}}
 	if v.CanWrite {
 		v.CSRF = h.csrf()
 	}
+	kindOf := map[string]heed.GapKind{}
+	if kind != "" {
+		for _, g := range rep.Gaps {
+			kindOf[g.Key] = g.GapKind
+		}
+	}
 	for _, t := range rep.Topics {
+		if !topicHasKind(t, kind, kindOf) {
+			continue
+		}
 		if matches(q, append([]string{t.Label, t.Key}, t.Texts...)...) && len(v.Topics) < MaxRows {
 			v.Topics = append(v.Topics, t)
+			v.topicLabels[t.Key] = t.Label
 		}
 	}
 	for _, g := range rep.Gaps {
@@ -323,6 +339,15 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// topicHasKind reports whether topic t holds a gap of the given kind ("" for any): by its count of gaps
+// by kind, or, in a report without one, by its member gaps' kinds.
+func topicHasKind(t report.Topic, kind string, kindOf map[string]heed.GapKind) bool {
+	if kind == "" || t.Kinds[heed.GapKind(kind)] > 0 {
+		return true
+	}
+	return slices.ContainsFunc(t.Requests, func(k string) bool { return string(kindOf[k]) == kind })
+}
+
 // execute writes the page of v without the bidi controls crawled text can carry (see
 // report.BidiStripper): a U+202E in a request would otherwise reorder what the page shows after it.
 func execute(w http.ResponseWriter, v view) error {
@@ -334,10 +359,13 @@ func execute(w http.ResponseWriter, v view) error {
 }
 
 var pageTmpl = template.Must(template.New("review").Funcs(template.FuncMap{
-	"pct":  func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
-	"num":  func(f float64) string { return fmt.Sprintf("%.2f", f) },
-	"href": report.Href,
-	"day":  func(t time.Time) string { return t.Format("2006-01-02 15:04") },
+	"pct":    func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"num":    func(f float64) string { return fmt.Sprintf("%.2f", f) },
+	"href":   report.Href,
+	"anchor": report.Anchor,
+	"first":  func(n int, xs []string) []string { return xs[:min(n, len(xs))] },
+	"join":   strings.Join,
+	"day":    func(t time.Time) string { return t.Format("2006-01-02 15:04") },
 	"decideFor": func(scope, key string, v view) decideForm {
 		return decideForm{CSRF: v.CSRF, Scope: scope, Key: key}
 	},

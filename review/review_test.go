@@ -67,7 +67,7 @@ func writeReport(t *testing.T) string {
 	r := &report.Report{Schema: report.Schema, Organisation: "Lark " + hostile,
 		Summary: report.Summary{Requests: 3, Answered: 1, Gaps: 2, Coverage: 1.0 / 3, Topics: 1},
 		Gaps: []report.Request{
-			{Key: "lark child seat", Text: "lark child seat", GapKind: heed.GapNoContent, Intent: heed.Informational},
+			{Key: "lark child seat", Text: "lark child seat", GapKind: heed.GapNoContent, Intent: heed.Informational, Topic: "kid seat"},
 			{Key: "x", Text: "lark jobs " + hostile, GapKind: heed.GapWeakMatch, URL: "javascript:alert(1)"},
 		},
 		Answered: []report.Request{{Key: "charge", Text: "charge lark battery", URL: "https://lark.example/charge", PageTitle: "Charge"}},
@@ -293,3 +293,43 @@ func TestBidiControlsDoNotReachThePage(t *testing.T) {
 }
 
 var bidiControls = []rune{'\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'}
+
+// TestKindFilterNarrowsTopics: filtering by gap kind shows the topics holding a gap of that kind, not
+// every topic.
+func TestKindFilterNarrowsTopics(t *testing.T) {
+	h := &Handler{Store: &memStore{}, ReportDir: writeReport(t)}
+	for _, tt := range []struct {
+		kind      string
+		wantTopic bool
+	}{{"", true}, {"no_content", true}, {"weak_match", false}, {"wrong_page_type", false}} {
+		_, body := do(t, h, "GET", "/review/?kind="+tt.kind, nil, nil)
+		topics := body[strings.Index(body, `id="topics-table"`):]
+		topics = topics[:strings.Index(topics, "</table>")]
+		if got := strings.Contains(topics, "key: kid seat"); got != tt.wantTopic {
+			t.Errorf("kind=%q: topic kid seat shown %v, want %v", tt.kind, got, tt.wantTopic)
+		}
+	}
+}
+
+// TestTopicRequestsHaveNoStraySeparator: a topic's requests are listed with separators between them,
+// not one after the last.
+func TestTopicRequestsHaveNoStraySeparator(t *testing.T) {
+	h := &Handler{Store: &memStore{}, ReportDir: writeReport(t)}
+	_, body := do(t, h, "GET", "/review/", nil, nil)
+	if !strings.Contains(body, `<div class="why">lark child seat</div>`) {
+		t.Errorf("topic requests not listed plainly:\n%s", body)
+	}
+}
+
+// TestTopicsAndGapsLinkEachOther: on the review page a gap links its topic's row and the topic row is
+// there to land on.
+func TestTopicsAndGapsLinkEachOther(t *testing.T) {
+	h := &Handler{Store: &memStore{}, ReportDir: writeReport(t)}
+	_, body := do(t, h, "GET", "/review/", nil, nil)
+	id := report.Anchor("topic", "kid seat")
+	for _, want := range []string{`<tr id="` + id + `">`, `<a href="#` + id + `">lark child seat</a>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("review page lacks %s", want)
+		}
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -289,4 +291,208 @@ func markFirstGapWontAnswer(t *testing.T, ctx context.Context, base string) stri
 		t.Fatal(err)
 	}
 	return first
+}
+
+// phoneWidth is a phone's width in CSS pixels: the report and review pages reflow to it.
+const phoneWidth = 400
+
+// phoneScreenshot saves the top of the page (6,000 CSS px at most: a phone's page of cards is too tall
+// for one image) at the phone's width, where screenshot saves its pages.
+func phoneScreenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	h, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.documentElement.scrollHeight`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, yes := int64(80), true
+	r, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatJpeg, Quality: &q,
+		CaptureBeyondViewport: &yes, FromSurface: &yes, Clip: &page.Viewport{Width: phoneWidth, Height: min(h, 6000), Scale: 1}})
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if len(r.Data) < 10_000 {
+		t.Errorf("screenshot %s is only %d bytes", name, len(r.Data))
+	}
+	dir := os.Getenv("HEED_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	os.MkdirAll(dir, 0o755)
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, r.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s (%d bytes)", path, len(r.Data))
+}
+
+// noSidewaysScroll checks that the page fits the viewport's width: no table or word pushes it wider.
+func noSidewaysScroll(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	widths, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, window.innerWidth]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if widths[1] != phoneWidth || widths[0] > widths[1] {
+		t.Errorf("%s at %d px: the document is %d px wide in a %d px viewport", page, phoneWidth, widths[0], widths[1])
+	}
+}
+
+// TestReportOnAPhoneInChromium opens the demo's report at a phone's width: nothing scrolls sideways, the
+// charts' text renders at least 10 px high, and the questions section is there.
+func TestReportOnAPhoneInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	dir, _ := demoReport(t)
+	ctx, dialogs := browser(t)
+	err := chromedp.Do(ctx, chromedp.EmulateViewport(phoneWidth, 800, chromedp.EmulatePortrait),
+		chromedp.Navigate("file://"+filepath.Join(dir, report.HTMLFile)), chromedp.WaitVisible(chromedp.CSS(`#gaps-table`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	noSidewaysScroll(t, ctx, "report.html")
+	// The rendered size of the charts' visible text: its font size times the scale its SVG is drawn at.
+	sizes, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`Array.from(document.querySelectorAll('svg.chart text'))
+		.filter(e => e.getBoundingClientRect().height > 0)
+		.map(e => { const svg = e.ownerSVGElement; return parseFloat(getComputedStyle(e).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width; })
+		.sort((a, b) => a - b)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sizes) == 0 {
+		t.Fatal("no chart text is shown at a phone's width")
+	}
+	if median := sizes[len(sizes)/2]; median < 10 {
+		t.Errorf("chart text renders %.1f px high (median of %d), want at least 10", median, len(sizes))
+	}
+	questions, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#questions .qgroup').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if questions == 0 {
+		t.Error("the report has no question groups")
+	}
+	noScriptRan(t, ctx, dialogs)
+	phoneScreenshot(t, ctx, "report-phone.jpg")
+}
+
+// TestReportLinksInChromium: in the demo's report, every gap row links its sightings (its forum threads
+// among them), gaps link their topic's brief and each brief links its gaps, and every link inside the
+// page lands on an element that is there.
+func TestReportLinksInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	dir, r := demoReport(t)
+	ctx, _ := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+filepath.Join(dir, report.HTMLFile)), chromedp.WaitVisible(chromedp.CSS(`#gaps-table`))); err != nil {
+		t.Fatal(err)
+	}
+	links := func(selector string) map[string][]string {
+		t.Helper()
+		m, err := chromedp.Run(ctx, chromedp.Evaluate[map[string][]string](`Object.fromEntries(Array.from(document.querySelectorAll('`+selector+`'))
+			.map(e => [e.id, Array.from(e.querySelectorAll('a')).map(a => a.getAttribute('href'))]))`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	rows, briefs := links(`#gaps-table tbody tr[id]`), links(`#topic-briefs article[id]`)
+	shown := r.Gaps[:min(len(r.Gaps), report.MaxHTMLRows)]
+	if len(rows) != len(shown) || len(briefs) != min(len(r.Topics), report.MaxHTMLRows) {
+		t.Fatalf("%d gap rows and %d briefs, want %d and %d", len(rows), len(briefs), len(shown), len(r.Topics))
+	}
+	threads := 0
+	for _, g := range shown {
+		row := rows[report.Anchor("gap", g.Key)]
+		for _, x := range g.Examples {
+			if u := report.Href(x.URL); u != "" && !slices.Contains(row, u) {
+				t.Errorf("gap %q does not link its sighting %s", g.Text, u)
+			} else if u != "" && g.Evidence.Questions > 0 && strings.Contains(u, "/questions/") {
+				threads++
+			}
+		}
+		if g.Topic != "" && !slices.Contains(row, "#"+report.Anchor("topic", g.Topic)) {
+			t.Errorf("gap %q does not link its topic %q", g.Text, g.Topic)
+		}
+	}
+	if threads == 0 {
+		t.Error("no gap of the demo links a forum thread")
+	}
+	for _, tp := range r.Topics[:len(briefs)] {
+		brief, ok := briefs[report.Anchor("topic", tp.Key)]
+		if !ok {
+			t.Errorf("topic %q has no brief", tp.Key)
+		}
+		for _, k := range tp.Requests {
+			if slices.ContainsFunc(shown, func(g report.Request) bool { return g.Key == k }) && !slices.Contains(brief, "#"+report.Anchor("gap", k)) {
+				t.Errorf("topic %q does not link its gap %q", tp.Key, k)
+			}
+		}
+	}
+	checkTopicFilter(t, ctx, len(briefs))
+	broken, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('a[href^="#"]'))
+		.map(a => a.getAttribute('href')).filter(h => !document.getElementById(decodeURIComponent(h.slice(1))))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(broken) > 0 {
+		t.Errorf("%d links inside the report land nowhere: %q", len(broken), broken[:min(len(broken), 5)])
+	}
+}
+
+// TestReviewOnAPhoneInChromium: the review pages, signed out and signed in, fit a phone's width.
+func TestReviewOnAPhoneInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	dir, _ := demoReport(t)
+	base := serveReview(t, dir)
+	ctx, dialogs := browser(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(phoneWidth, 800, chromedp.EmulatePortrait),
+		chromedp.Navigate(base+"/review/"), chromedp.WaitVisible(chromedp.CSS(`#gaps-table`))); err != nil {
+		t.Fatal(err)
+	}
+	noSidewaysScroll(t, ctx, "/review/")
+	links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('a[href^="#"]')).map(a => a.getAttribute('href'))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range links {
+		if found, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.getElementById(`+strconv.Quote(l[1:])+`)`)); !found {
+			t.Errorf("the review page links %s, which is not there", l)
+		}
+	}
+	if len(links) == 0 {
+		t.Error("no gap of the review page links its topic")
+	}
+	phoneScreenshot(t, ctx, "review-phone.jpg")
+	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("team:review-secret"))
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Authorization": auth}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/review/"), chromedp.WaitVisible(chromedp.CSS(`#gaps-table form`))); err != nil {
+		t.Fatal(err)
+	}
+	noSidewaysScroll(t, ctx, "/review/ signed in")
+	noScriptRan(t, ctx, dialogs)
+	phoneScreenshot(t, ctx, "review-phone-signed-in.jpg")
+}
+
+// checkTopicFilter types "voltway" into the topic briefs' filter: only the briefs holding it stay.
+func checkTopicFilter(t *testing.T, ctx context.Context, total int) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`input[data-filter="topic-briefs"]`), "voltway")); err != nil {
+		t.Fatal(err)
+	}
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#topic-briefs > article')).filter(a => !a.hidden).map(a => a.textContent.toLowerCase())`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shown) == 0 || len(shown) >= total || slices.ContainsFunc(shown, func(s string) bool { return !strings.Contains(s, "voltway") }) {
+		t.Errorf("topic filter: %d of %d briefs shown after typing voltway", len(shown), total)
+	}
 }
