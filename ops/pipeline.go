@@ -197,8 +197,10 @@ type night struct {
 	seen   []report.Seen // of each request, in the order of cases
 	before previousRun
 	pages  []heed.Page // the pages' url, title and type, once they are indexed
-	cases  []heed.Case // each request of the run
-	topics []heed.Topic
+	// calibration says why the gap thresholds are defaults, when they are (the matcher's note)
+	calibration string
+	cases       []heed.Case // each request of the run
+	topics      []heed.Topic
 }
 
 // begin opens the job's run, or resumes its interrupted one.
@@ -397,6 +399,11 @@ func (p *Pipeline) match(ctx context.Context, n *night) error {
 		enc = cache
 	}
 	matcher := p.NewMatcher(pages, enc)
+	if cn, ok := matcher.(interface{ CalibrationNote() string }); ok && len(pages) > 0 {
+		if n.calibration = cn.CalibrationNote(); n.calibration != "" {
+			n.log.Warn("gap decisions use default thresholds", "why", n.calibration)
+		}
+	}
 	// The report needs only each page's url, title and type: once matching is done, the bodies and
 	// declared queries of a big site (and its index) can go.
 	n.pages = make([]heed.Page, len(pages))
@@ -498,7 +505,7 @@ func (n *night) reportInput() report.Input {
 	in := report.Input{Organisation: n.job.Organisation, Run: report.Run{ID: n.run.ID, Job: n.run.Job, Started: n.run.Started},
 		Now: n.now(), Cases: n.cases, Heard: n.heard, Seen: n.seen, Topics: n.topics, Pages: n.pages,
 		PrevGap: n.before.gap, Disappeared: n.before.disappeared, History: historyOf(n.before.history, n.run.ID),
-		PagesSkipped: n.run.Stats.PagesSkipped, SiteError: n.run.Stats.SiteError}
+		PagesSkipped: n.run.Stats.PagesSkipped, SiteError: n.run.Stats.SiteError, CalibrationNote: n.calibration}
 	if n.before.run != nil {
 		in.Run.Previous = n.before.run.ID
 	}

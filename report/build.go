@@ -30,6 +30,8 @@ type Input struct {
 	History      []History
 	PagesSkipped int
 	SiteError    string
+	// CalibrationNote says why the gap thresholds were heed's defaults, when they were.
+	CalibrationNote string
 }
 
 // Seen is when a request was first heard, and in how many runs.
@@ -78,7 +80,8 @@ func newReport(in Input) *Report {
 		Schema: Schema, Organisation: in.Organisation, Generated: in.Now.UTC(),
 		Run: Run{ID: in.Run.ID, Job: in.Run.Job, Started: in.Run.Started, Finished: in.Now.UTC(), Previous: in.Run.Previous},
 		Summary: Summary{GapsByKind: map[string]int{}, ByIntent: map[string]Coverage{},
-			BySource: map[string]Coverage{}, Pages: len(in.Pages), SiteError: in.SiteError, PagesSkipped: in.PagesSkipped},
+			BySource: map[string]Coverage{}, Pages: len(in.Pages), SiteError: in.SiteError, PagesSkipped: in.PagesSkipped,
+			CalibrationNote: in.CalibrationNote},
 		Gaps: []Request{}, Answered: []Request{}, Pages: []Page{}, Disappeared: []string{},
 		Topics: []Topic{}, ServiceIssues: []Request{}, Cannibalised: []Request{},
 		Replies: []Reply{}, Dismissed: []Request{}, NewGaps: []string{}, ClosedGaps: []string{},

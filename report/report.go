@@ -123,6 +123,9 @@ type Summary struct {
 	ByIntent     map[string]Coverage `json:"by_intent"`
 	BySource     map[string]Coverage `json:"by_source"`
 	SiteError    string              `json:"site_error,omitempty"`
+	// CalibrationNote is set when the gap thresholds were heed's defaults (the pages gave too little to
+	// learn them from), and says why.
+	CalibrationNote string `json:"calibration_note,omitempty"`
 }
 
 // Coverage of one group of requests.

@@ -48,6 +48,10 @@ func New(ix *index.Index, enc Encoder) *Matcher {
 	return m
 }
 
+// CalibrationNote says why the gap thresholds are heed's defaults rather than learnt from the pages
+// ("" when they were learnt): the run logs it and the report shows it.
+func (m *Matcher) CalibrationNote() string { return m.cal.DefaultNote() }
+
 // Title is the title of the page at url: "" when it has none, or no page is at url.
 func (m *Matcher) Title(url string) string { return m.titles()[url] }
 

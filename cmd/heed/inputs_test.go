@@ -93,3 +93,23 @@ func TestMatchSaysWhenThresholdsAreDefaults(t *testing.T) {
 		t.Errorf("pages that teach thresholds: stderr %q", errs)
 	}
 }
+
+// TestReportSaysWhenThresholdsAreDefaults: a run on pages too few to learn thresholds from says so in
+// gaps.json and in a warning of report.html.
+func TestReportSaysWhenThresholdsAreDefaults(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	code, _, errs := heedRun(t, "", "run", "--data", filepath.Join(dir, "data"), "--out", out, "--log-level", "warn",
+		"--pages", writeFile(t, dir, "pages.jsonl", pagesJSONL), "--source", "requests="+writeFile(t, dir, "kw.txt", "lark child seat\n"))
+	if code != 0 {
+		t.Fatalf("run: %d %s", code, errs)
+	}
+	r := readReport(t, out)
+	html, err := os.ReadFile(filepath.Join(out, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Summary.CalibrationNote, "heed's defaults") || !strings.Contains(string(html), `data-warn="calibration"`) || !strings.Contains(errs, "default thresholds") {
+		t.Errorf("note %q; report warns %v; log %q", r.Summary.CalibrationNote, strings.Contains(string(html), `data-warn="calibration"`), errs)
+	}
+}

@@ -414,11 +414,13 @@ func TestRunUsageErrors(t *testing.T) {
 	}
 }
 
+// TestRunFailsWhenEverySourceFails: a source that yields nothing fails; when every one does, the run
+// could not do its job (exit 1). A missing file is an input-file error instead (TestBadInputFiles).
 func TestRunFailsWhenEverySourceFails(t *testing.T) {
 	dir := t.TempDir()
 	code, _, errs := heedRun(t, "", "run", "--data", filepath.Join(dir, "d"), "--out", filepath.Join(dir, "o"),
-		"--source", "requests="+filepath.Join(dir, "missing.txt"), "--log-level", "error")
-	if code != exitFail || !strings.Contains(errs, "every source failed") {
+		"--source", "requests="+writeFile(t, dir, "empty.txt", ""), "--log-level", "error")
+	if code != exitFail || !strings.Contains(errs, "every source failed") || !strings.Contains(errs, "empty.txt") {
 		t.Errorf("code %d, %q; want 1 and every source failed", code, errs)
 	}
 }
