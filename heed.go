@@ -133,9 +133,19 @@ type Sighting struct {
 	Answered  *bool      `json:"answered,omitempty"`
 	Accepted  *bool      `json:"accepted,omitempty"`
 	Created   *time.Time `json:"created,omitempty"`
-	// Search Console figures, when a user imports them with the request.
-	Impressions *int `json:"impressions,omitempty"`
-	Clicks      *int `json:"clicks,omitempty"`
+	// Search Console figures, when a user imports them with the request; Page is the page Google
+	// showed for it (searchconsole rows by query and page).
+	Impressions *int   `json:"impressions,omitempty"`
+	Clicks      *int   `json:"clicks,omitempty"`
+	Page        string `json:"page,omitempty"`
+	// Site search figures: how many times the organisation's own search was asked it, and how many
+	// results it gave (0: nothing found).
+	Searches *int `json:"searches,omitempty"`
+	Results  *int `json:"results,omitempty"`
+	// Help-desk figures: the channel a ticket came in by (email, chat, web, phone...) and its status
+	// (open, pending, solved, closed...).
+	Channel string `json:"channel,omitempty"`
+	Status  string `json:"status,omitempty"`
 }
 
 // SightingKind is what a sighting is evidence of: a search engine suggesting the request, a person
@@ -147,7 +157,16 @@ const (
 	SightingSuggestion SightingKind = "suggestion"
 	SightingQuestion   SightingKind = "question"
 	SightingImport     SightingKind = "import"
+	// First-party demand: what the organisation's own customers asked it.
+	SightingSiteSearch    SightingKind = "site_search"    // a search on the organisation's own site
+	SightingHelpDesk      SightingKind = "help_desk"      // a help-desk ticket or conversation
+	SightingSearchConsole SightingKind = "search_console" // a Search Console query that showed the site
 )
+
+// HeardKinds are the kinds of source a request can be heard from, for demand that confirms itself: a
+// request heard from more than one is asked by more than one kind of people (an import list is not a
+// kind of people, and is not among them).
+var HeardKinds = []SightingKind{SightingSuggestion, SightingQuestion, SightingSiteSearch, SightingHelpDesk, SightingSearchConsole}
 
 // SightingKindOf is the kind of the sightings of a source kind (Sighting.Source): forum sources give
 // questions, the requests import gives imports, and every other source (opensearch and its variants)
@@ -158,6 +177,12 @@ func SightingKindOf(source string) SightingKind {
 		return SightingQuestion
 	case "requests":
 		return SightingImport
+	case "sitesearch":
+		return SightingSiteSearch
+	case "helpdesk":
+		return SightingHelpDesk
+	case "searchconsole":
+		return SightingSearchConsole
 	}
 	return SightingSuggestion
 }
@@ -376,4 +401,17 @@ type Evidence struct {
 	Unanswered   int      `json:"unanswered"` // questions without an answer
 	Imported     int      `json:"imported"`   // sightings from imported lists
 	RunsSeen     int      `json:"runs_seen"`  // runs that sighted it, this one included
+	// Kinds are the kinds of source it was heard from (HeardKinds), in that order: more than one
+	// confirms the demand.
+	Kinds []SightingKind `json:"kinds"`
+	// First-party evidence: searches of the organisation's own site (and how many of them found
+	// nothing), help-desk tickets (and how many are still open, and by which channels), Search Console
+	// impressions and clicks.
+	SiteSearches int      `json:"site_searches,omitempty"`
+	NoResults    int      `json:"no_results,omitempty"`
+	Tickets      int      `json:"tickets,omitempty"`
+	OpenTickets  int      `json:"open_tickets,omitempty"`
+	Channels     []string `json:"channels,omitempty"`
+	Impressions  int      `json:"impressions,omitempty"`
+	Clicks       int      `json:"clicks,omitempty"`
 }

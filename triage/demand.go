@@ -13,7 +13,15 @@ func Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence {
 	exp := map[string]bool{}
 	loc := map[string]bool{}
 	seenQ := map[string]bool{}
+	kinds := map[heed.SightingKind]bool{}
 	for _, s := range sightings {
+		kinds[s.Kind()] = true
+		if s.Impressions != nil {
+			e.Impressions += *s.Impressions
+		}
+		if s.Clicks != nil {
+			e.Clicks += *s.Clicks
+		}
 		if n := s.Name(); !slices.Contains(e.Sources, n) {
 			e.Sources = append(e.Sources, n)
 		}
@@ -45,6 +53,24 @@ func Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence {
 			}
 		case heed.SightingImport:
 			e.Imported++
+		case heed.SightingSiteSearch:
+			searches := 1
+			if s.Searches != nil {
+				searches = max(*s.Searches, 1)
+			}
+			e.SiteSearches += searches
+			if s.Results != nil && *s.Results == 0 {
+				e.NoResults += searches
+			}
+		case heed.SightingHelpDesk:
+			e.Tickets++
+			if s.Status != "" && !closedTicket(s.Status) {
+				e.OpenTickets++
+			}
+			if s.Channel != "" && !slices.Contains(e.Channels, s.Channel) {
+				e.Channels = append(e.Channels, s.Channel)
+			}
+		case heed.SightingSearchConsole:
 		default:
 			e.Suggestions++
 			if s.Position > 0 && (e.BestPosition == 0 || s.Position < e.BestPosition) {
@@ -57,7 +83,23 @@ func Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence {
 	e.Locales = len(loc)
 	slices.Sort(e.Sources)
 	slices.Sort(e.Seeds)
+	slices.Sort(e.Channels)
+	e.Kinds = []heed.SightingKind{}
+	for _, k := range heed.HeardKinds {
+		if kinds[k] {
+			e.Kinds = append(e.Kinds, k)
+		}
+	}
 	return e
+}
+
+// closedTicket reports whether a help desk's ticket status means the customer was answered.
+func closedTicket(status string) bool {
+	switch status {
+	case "solved", "closed", "resolved", "4", "5": // Zendesk, Intercom, Freshdesk (4 resolved, 5 closed)
+		return true
+	}
+	return false
 }
 
 // Demand scores evidence: how strongly the sources show that people ask this. Every term is
@@ -77,7 +119,24 @@ func Demand(e heed.Evidence) float64 {
 	if e.Imported > 0 {
 		d += 0.5
 	}
-	breadth := 1 + 0.25*float64(max(len(e.Sources)-1, 0)) + 0.15*float64(max(len(e.Seeds)-1, 0))
+	// The organisation's own customers: a search of its site (more when it found nothing), a ticket
+	// (more while open), Search Console impressions.
+	if e.SiteSearches > 0 {
+		d += 1 + 0.5*math.Log2(float64(e.SiteSearches))
+		if e.NoResults > 0 {
+			d += 1
+		}
+	}
+	if e.Tickets > 0 {
+		d += float64(e.Tickets) + 0.5*float64(e.OpenTickets)
+	}
+	if slices.Contains(e.Kinds, heed.SightingSearchConsole) {
+		d += 0.5 + 0.25*math.Log10(1+float64(e.Impressions))
+	}
+	// Demand that confirms itself: heard from more than one kind of source (suggestions, forums, site
+	// search, help desk, Search Console), asked by more than one kind of people.
+	confirmed := 1 + 0.5*float64(max(len(e.Kinds)-1, 0))
+	breadth := confirmed + 0.25*float64(max(len(e.Sources)-1, 0)) + 0.15*float64(max(len(e.Seeds)-1, 0))
 	recur := 1 + 0.2*math.Log2(float64(max(e.RunsSeen, 1)))
 	return heed.Round(d*breadth*recur, 2)
 }
