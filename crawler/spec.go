@@ -3,6 +3,7 @@ package crawler
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -118,4 +119,18 @@ func Endpoint(public, base string) (string, error) {
 		u.Path = p + u.Path
 	}
 	return u.String(), nil
+}
+
+// IntOption is the whole-number option key, def when it is not set; a value that is not a whole number
+// from lo to hi is an error naming the source and the option.
+func (s Spec) IntOption(key string, def, lo, hi int) (int, error) {
+	v := s.Option(key, "")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("source %s: option %s=%q: want a whole number from %d to %d", s.Kind, key, v, lo, hi)
+	}
+	return n, nil
 }

@@ -40,7 +40,7 @@ func NewDiscourse(spec crawler.Spec, f getter, maxWait time.Duration) (*Discours
 	default:
 		return nil, fmt.Errorf("source %s: method %q: want search or latest", d.name, d.method)
 	}
-	if d.pages, err = intOption(spec, "pages", 3, 1, 50); err != nil {
+	if d.pages, err = spec.IntOption("pages", 3, 1, 50); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -61,13 +61,13 @@ func (d *Discourse) Units(seeds []string) []crawler.Unit {
 }
 
 // Fetch pages through the latest topics (following more_topics_url) or the search results. A later page
-// that fails ends the listing and is counted; the pages read are kept (see readPages).
+// that fails ends the listing and is counted; the pages read are kept (see crawler.ReadPages).
 func (d *Discourse) Fetch(ctx context.Context, u crawler.Unit) ([]heed.Sighting, error) {
 	next := d.root + "/latest.json?page=0"
 	if u.Query != "" {
 		next = d.root + "/search.json?" + url.Values{"q": {u.Query}, "page": {"1"}}.Encode()
 	}
-	return readPages(ctx, d.f, d.name, d.pages, func(page int) ([]heed.Sighting, bool, error) {
+	return crawler.ReadPages(ctx, d.f, d.name, d.pages, func(page int) ([]heed.Sighting, bool, error) {
 		var topics []DiscourseTopic
 		var err error
 		topics, next, err = d.page(ctx, u, page, next)

@@ -59,7 +59,7 @@ func NewHTMLForum(spec crawler.Spec, f getter) (*HTMLForum, error) {
 			}
 		}
 	}
-	if s.pages, err = intOption(spec, "pages", 3, 1, 100); err != nil {
+	if s.pages, err = spec.IntOption("pages", 3, 1, 100); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -85,11 +85,11 @@ func (s *HTMLForum) Units(seeds []string) []crawler.Unit {
 }
 
 // Fetch reads the list and follows next-page links on the same host, up to the pages option. A later
-// page that fails ends the listing and is counted; the pages read are kept (see readPages).
+// page that fails ends the listing and is counted; the pages read are kept (see crawler.ReadPages).
 func (s *HTMLForum) Fetch(ctx context.Context, u crawler.Unit) ([]heed.Sighting, error) {
 	link := strings.ReplaceAll(s.template, "{q}", url.QueryEscape(u.Query))
 	visited := map[string]bool{link: true}
-	return readPages(ctx, s.f, s.name, s.pages, func(int) ([]heed.Sighting, bool, error) {
+	return crawler.ReadPages(ctx, s.f, s.name, s.pages, func(int) ([]heed.Sighting, bool, error) {
 		items, next, err := s.page(ctx, u, link)
 		if err != nil {
 			return nil, false, fmt.Errorf("html forum %s: %w", crawler.Redact(link), err)

@@ -60,10 +60,10 @@ func NewReddit(spec crawler.Spec, f getter) (*Reddit, error) {
 		return nil, fmt.Errorf("source %s: t %q: want hour, day, week, month, year or all", r.name, r.window)
 	}
 	var err error
-	if r.pages, err = intOption(spec, "pages", 3, 1, 10); err != nil {
+	if r.pages, err = spec.IntOption("pages", 3, 1, 10); err != nil {
 		return nil, err
 	}
-	if r.limit, err = intOption(spec, "limit", 100, 1, 100); err != nil {
+	if r.limit, err = spec.IntOption("limit", 100, 1, 100); err != nil {
 		return nil, err
 	}
 	if r.endpoint, err = apiRoot(spec, "https://www.reddit.com"); err != nil {
@@ -137,10 +137,10 @@ func (r *Reddit) pageURL(q, after string) string {
 
 // Fetch pages through the unit's listing with after, up to the pages option, and slows down as the
 // X-Ratelimit headers ask. A later page that fails ends the listing and is counted; the pages read are
-// kept (see readPages).
+// kept (see crawler.ReadPages).
 func (r *Reddit) Fetch(ctx context.Context, u crawler.Unit) ([]heed.Sighting, error) {
 	after := ""
-	return readPages(ctx, r.f, r.name, r.pages, func(page int) ([]heed.Sighting, bool, error) {
+	return crawler.ReadPages(ctx, r.f, r.name, r.pages, func(page int) ([]heed.Sighting, bool, error) {
 		items, next, err := r.page(ctx, u, after)
 		if err != nil {
 			return nil, false, fmt.Errorf("reddit %q page %d: %w", u.Query, page, err)

@@ -64,28 +64,16 @@ func NewStackExchange(spec crawler.Spec, f getter) (*StackExchange, error) {
 		return nil, fmt.Errorf("source %s: sort %q: want creation, activity, votes or relevance", name, s.sort)
 	}
 	var err error
-	if s.pages, err = intOption(spec, "pages", 3, 1, 100); err != nil {
+	if s.pages, err = spec.IntOption("pages", 3, 1, 100); err != nil {
 		return nil, err
 	}
-	if s.pageSize, err = intOption(spec, "pagesize", 100, 1, 100); err != nil {
+	if s.pageSize, err = spec.IntOption("pagesize", 100, 1, 100); err != nil {
 		return nil, err
 	}
 	if s.endpoint, err = apiRoot(spec, "https://api.stackexchange.com"); err != nil {
 		return nil, err
 	}
 	return s, nil
-}
-
-func intOption(spec crawler.Spec, key string, def, lo, hi int) (int, error) {
-	v := spec.Option(key, "")
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		return 0, fmt.Errorf("source %s: option %s=%q: want a whole number from %d to %d", spec.Kind, key, v, lo, hi)
-	}
-	return n, nil
 }
 
 // Name is the configured source name.
@@ -123,9 +111,9 @@ func (s *StackExchange) pageURL(q string, page int) string {
 }
 
 // Fetch pages through the unit's listing while has_more, up to the pages option, honouring backoff. A
-// later page that fails ends the listing and is counted; the pages read are kept (see readPages).
+// later page that fails ends the listing and is counted; the pages read are kept (see crawler.ReadPages).
 func (s *StackExchange) Fetch(ctx context.Context, u crawler.Unit) ([]heed.Sighting, error) {
-	return readPages(ctx, s.f, s.name, s.pages, func(page int) ([]heed.Sighting, bool, error) {
+	return crawler.ReadPages(ctx, s.f, s.name, s.pages, func(page int) ([]heed.Sighting, bool, error) {
 		items, more, err := s.page(ctx, u, page)
 		if err != nil {
 			return nil, false, fmt.Errorf("stackexchange %s %q page %d: %w", s.site, u.Query, page, err)
