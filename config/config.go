@@ -47,9 +47,18 @@ type File struct {
 	Serve Serve `yaml:"serve"`
 	// Metrics is where `heed run`, a short-lived process, leaves its metrics for Prometheus.
 	Metrics Metrics `yaml:"metrics"`
+	// Privacy says what is taken out of what customers wrote (help-desk tickets, site searches) before
+	// it is stored.
+	Privacy Privacy `yaml:"privacy"`
 
 	path string     // the file read, "" for a config built from flags
 	root *yaml.Node // the document, to find the line of a key
+}
+
+// Privacy is the redaction of first-party text: e-mail addresses, phone, card and account numbers and
+// links' queries always go; Redact adds patterns (Go regular expressions), such as an order number's.
+type Privacy struct {
+	Redact []string `yaml:"redact"`
 }
 
 // Organisation describes the organisation and its pages.
@@ -377,7 +386,7 @@ func keysOf(goType string) []string {
 		"config.Source": reflect.TypeFor[Source](), "config.Crawl": reflect.TypeFor[Crawl](),
 		"config.Job": reflect.TypeFor[Job](), "config.Storage": reflect.TypeFor[Storage](),
 		"config.Report": reflect.TypeFor[Report](), "config.Serve": reflect.TypeFor[Serve](),
-		"config.Metrics": reflect.TypeFor[Metrics](),
+		"config.Metrics": reflect.TypeFor[Metrics](), "config.Privacy": reflect.TypeFor[Privacy](),
 	}
 	t, ok := types[goType]
 	if !ok {
@@ -413,6 +422,8 @@ func sectionOf(goType string) string {
 		return " in serve"
 	case "config.Metrics":
 		return " in metrics"
+	case "config.Privacy":
+		return " in privacy"
 	}
 	return ""
 }
@@ -528,6 +539,11 @@ func (f *File) Check() error {
 	}
 	if err := heed.CheckExpansions(f.Expand); err != nil {
 		bad([]any{"expand"}, "%v", err)
+	}
+	for i, p := range f.Privacy.Redact {
+		if _, err := regexp.Compile(p); err != nil {
+			bad([]any{"privacy", "redact", i}, "%q is not a regular expression: %v", p, err)
+		}
 	}
 	if f.Organisation.Site != "" && !strings.HasPrefix(f.Organisation.Site, "http://") && !strings.HasPrefix(f.Organisation.Site, "https://") {
 		bad([]any{"organisation", "site"}, "site %q: want an http(s) URL", f.Organisation.Site)

@@ -15,6 +15,7 @@ import (
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/config"
 	"github.com/heed-dev/heed/crawler"
+	"github.com/heed-dev/heed/crawler/imports"
 	"github.com/heed-dev/heed/internal/atomicfile"
 )
 
@@ -70,7 +71,11 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 	}
 	progress := crawler.NewProgress()
 	fetch.Progress = progress
-	srcs, err := buildSources(cfg.Sources, sourceDeps{fetch: fetch, log: log, metrics: cm})
+	redact, err := imports.NewRedactor(cfg.Privacy.Redact)
+	if err != nil {
+		return usageError{err}
+	}
+	srcs, err := buildSources(cfg.Sources, sourceDeps{fetch: fetch, log: log, metrics: cm, redact: redact})
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,8 @@ type sourceDeps struct {
 	fetch   *crawler.Fetcher
 	log     *slog.Logger
 	metrics *crawler.Metrics
+	// redact takes personal data out of first-party text (help desks, site search) before it is stored.
+	redact *imports.Redactor
 }
 
 // builder builds one kind of source.

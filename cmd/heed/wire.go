@@ -15,6 +15,7 @@ import (
 	"github.com/heed-dev/heed/analysis"
 	"github.com/heed-dev/heed/config"
 	"github.com/heed-dev/heed/crawler"
+	"github.com/heed-dev/heed/crawler/imports"
 	"github.com/heed-dev/heed/crawler/site"
 	"github.com/heed-dev/heed/encoder"
 	"github.com/heed-dev/heed/index"
@@ -91,7 +92,11 @@ func buildPipeline(cfg *config.File, job config.Job, shard crawler.Shard, st sto
 		}
 		specs = append(specs, s)
 	}
-	srcs, err := buildSources(specs, sourceDeps{fetch: fetch, log: log, metrics: cm})
+	redact, err := imports.NewRedactor(cfg.Privacy.Redact)
+	if err != nil {
+		return nil, ops.Job{}, usageError{err}
+	}
+	srcs, err := buildSources(specs, sourceDeps{fetch: fetch, log: log, metrics: cm, redact: redact})
 	if err != nil {
 		return nil, ops.Job{}, err
 	}
