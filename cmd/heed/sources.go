@@ -39,6 +39,9 @@ func sourceKinds() map[string]builder {
 		"requests": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) {
 			return imports.NewRequests(s, d.log, d.metrics)
 		},
+		"sitesearch": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) {
+			return imports.NewSiteSearch(s, d.fetch, d.redact, d.log, nil)
+		},
 	}
 	for kind, build := range suggest.Kinds {
 		kinds[kind] = func(s crawler.Spec, d sourceDeps) (crawler.Source, error) { return build(s, d.fetch) }

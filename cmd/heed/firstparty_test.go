@@ -1,0 +1,82 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/report"
+)
+
+// personal are the e-mail addresses and phone numbers the first-party fixtures hold: none may reach the
+// store, the report or the log.
+var personal = []string{"ana.lopez@example.com", "0151 496 0123", "bob@example.org", "token=abc123"}
+
+// noPersonalData fails when any file under dirs, or text, holds one of personal.
+func noPersonalData(t *testing.T, text string, dirs ...string) {
+	t.Helper()
+	for _, p := range personal {
+		if strings.Contains(text, p) {
+			t.Errorf("the output holds %q", p)
+		}
+	}
+	for _, dir := range dirs {
+		filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range personal {
+				if strings.Contains(string(b), p) {
+					t.Errorf("%s holds %q", path, p)
+				}
+			}
+			return nil
+		})
+	}
+}
+
+// TestRunWithSiteSearch: a run takes site-search exports beside a keyword list; each source is counted
+// under its own kind, a request heard from both kinds says so in its evidence, and no e-mail address,
+// phone number or link token from a search reaches the store, the report or the log.
+func TestRunWithSiteSearch(t *testing.T) {
+	dir := t.TempDir()
+	fixtures := filepath.Join("..", "..", "crawler", "imports", "testdata", "sitesearch")
+	data, out := filepath.Join(dir, "data"), filepath.Join(dir, "out")
+	code, stdout, errs := heedRun(t, "", "run", "--data", data, "--out", out, "--log-level", "debug",
+		"--pages", writeFile(t, dir, "pages.jsonl", pagesJSONL),
+		"--source", "requests="+writeFile(t, dir, "kw.txt", "refund\nlark child seat\n"),
+		"--source", "sitesearch="+filepath.Join(fixtures, "algolia-noresults.json")+";format=algolia",
+		"--source", "sitesearch="+filepath.Join(fixtures, "searches.csv")+";format=csv",
+		"--source", "sitesearch="+filepath.Join(fixtures, "typesense-nohits.jsonl")+";format=typesense;results=none")
+	if code != 0 {
+		t.Fatalf("run: %d %s", code, errs)
+	}
+	r := readReport(t, out)
+	kinds := map[string]int{}
+	for _, s := range r.Sources {
+		kinds[s.Kind]++
+	}
+	if kinds["sitesearch"] != 3 || kinds["requests"] != 1 {
+		t.Errorf("sources by kind %v, want 3 sitesearch and 1 requests", kinds)
+	}
+	var refund *report.Request
+	for _, rows := range [][]report.Request{r.Gaps, r.Answered, r.ServiceIssues} {
+		if i := slices.IndexFunc(rows, func(q report.Request) bool { return q.Text == "refund" }); i >= 0 {
+			refund = &rows[i]
+		}
+	}
+	if refund == nil {
+		t.Fatal("refund is nowhere in the report")
+	}
+	if ev := refund.Evidence; !slices.Contains(ev.Kinds, heed.SightingSiteSearch) || !slices.Contains(ev.Kinds, heed.SightingSuggestion) && ev.Imported == 0 || ev.SiteSearches != 830+830 || ev.NoResults != 830+830 {
+		t.Errorf("refund's evidence %+v: want site searches counted from both exports", ev)
+	}
+	noPersonalData(t, stdout+errs, data, out)
+}
