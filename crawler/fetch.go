@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -95,6 +96,10 @@ type GetOptions struct {
 	// If-Modified-Since), so that a rerun does not download unchanged pages and feeds again. It needs a
 	// cache directory in the FetchConfig.
 	Revalidate bool
+	// Method is the HTTP method: GET when empty; POST (with Body, JSON) for the APIs whose queries are
+	// posted, such as Search Console's searchAnalytics.query. Only GETs are revalidated.
+	Method string
+	Body   []byte
 	// Origin is the host the configuration named that led to this URL (a site's host, for the sitemaps
 	// and pages found on it); empty means the URL's own host. Only the origin and the trusted hosts may
 	// be private addresses: a URL that a document named is not configuration.
@@ -274,7 +279,18 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, opt GetOptions) (*Resp
 	}
 	start := time.Now()
 	f.Progress.request()
-	err := c.Request(http.MethodGet, rawURL, nil, nil, hdr)
+	method := http.MethodGet
+	var body io.Reader
+	if opt.Method != "" {
+		method = opt.Method
+	}
+	if opt.Body != nil {
+		body = bytes.NewReader(opt.Body)
+		if hdr.Get("Content-Type") == "" {
+			hdr.Set("Content-Type", "application/json")
+		}
+	}
+	err := c.Request(method, rawURL, body, nil, hdr)
 	if err == nil {
 		err = cbErr
 	}

@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
@@ -369,5 +372,39 @@ func TestNoRetryForAnUnknownHost(t *testing.T) {
 		if retry, _ := f.checkRetry(context.Background(), nil, tt.err); retry != tt.retry {
 			t.Errorf("%s: retry %v, want %v", tt.name, retry, tt.retry)
 		}
+	}
+}
+
+// TestPostSendsItsBodyOnEveryTry: a POST (Search Console's query) carries its JSON body, and a retry
+// after a 429 carries it again.
+func TestPostSendsItsBodyOnEveryTry(t *testing.T) {
+	var bodies []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		bodies = append(bodies, r.Method+" "+r.Header.Get("Content-Type")+" "+string(b))
+		n := len(bodies)
+		mu.Unlock()
+		if n == 1 {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		fmt.Fprint(w, `{"rows":[]}`)
+	}))
+	defer srv.Close()
+	f, _ := testFetcher(t, func(c *FetchConfig) {
+		c.Retries = 2
+		c.RetryWaitMin = time.Millisecond
+		c.Trusted = []string{"127.0.0.1"}
+	})
+	resp, err := f.Get(context.Background(), srv.URL+"/query", GetOptions{Source: "sc", Method: http.MethodPost, Body: []byte(`{"startRow":0}`)})
+	if err != nil || resp.Status != 200 {
+		t.Fatalf("post: %v %v", resp, err)
+	}
+	want := []string{`POST application/json {"startRow":0}`, `POST application/json {"startRow":0}`}
+	if diff := cmp.Diff(want, bodies); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 }

@@ -42,6 +42,9 @@ func sourceKinds() map[string]builder {
 		"sitesearch": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) {
 			return imports.NewSiteSearch(s, d.fetch, d.redact, d.log, nil)
 		},
+		"searchconsole": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) {
+			return imports.NewSearchConsole(s, d.fetch, d.redact, d.log, nil)
+		},
 	}
 	for kind, build := range suggest.Kinds {
 		kinds[kind] = func(s crawler.Spec, d sourceDeps) (crawler.Source, error) { return build(s, d.fetch) }
