@@ -414,4 +414,7 @@ type Evidence struct {
 	Channels     []string `json:"channels,omitempty"`
 	Impressions  int      `json:"impressions,omitempty"`
 	Clicks       int      `json:"clicks,omitempty"`
+	// SearchConsolePage is the page Google showed most for it (most impressions, then clicks), from
+	// Search Console's rows by query and page.
+	SearchConsolePage string `json:"search_console_page,omitempty"`
 }

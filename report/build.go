@@ -61,6 +61,7 @@ func Build(in Input) *Report {
 	}
 	briefs(rep)
 	rep.Questions = questionGroups(rep)
+	rep.Summary.SearchConsole, rep.Disagreements = searchConsole(b.pageByURL, rep.Answered, rep.Gaps, rep.ServiceIssues, rep.Dismissed)
 	rep.Summary.Topics, rep.Summary.Cannibalised, rep.Summary.Replies = len(rep.Topics), len(rep.Cannibalised), len(rep.Replies)
 	b.pages()
 	for _, s := range in.Sources {
@@ -85,7 +86,7 @@ func newReport(in Input) *Report {
 		Gaps: []Request{}, Answered: []Request{}, Pages: []Page{}, Disappeared: []string{},
 		Topics: []Topic{}, ServiceIssues: []Request{}, Cannibalised: []Request{},
 		Replies: []Reply{}, Dismissed: []Request{}, NewGaps: []string{}, ClosedGaps: []string{},
-		Sources: []Source{}, History: []History{}, Questions: []QuestionGroup{},
+		Sources: []Source{}, History: []History{}, Questions: []QuestionGroup{}, Disagreements: []Disagreement{},
 	}
 	for _, k := range heed.GapKinds[1:] {
 		rep.Summary.GapsByKind[string(k)] = 0

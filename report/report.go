@@ -59,6 +59,9 @@ type Report struct {
 	ClosedGaps []string  `json:"closed_gaps"`
 	Sources    []Source  `json:"sources"`
 	History    []History `json:"history"`
+	// Disagreements are the requests for which the page Google shows most is not the page heed
+	// matches, most impressions first (with Search Console rows only).
+	Disagreements []Disagreement `json:"search_console_disagreements"`
 	// Questions group the requests by seed and by question word, comparison, preposition or modifier, as
 	// AnswerThePublic does, with the answered part of each group.
 	Questions []QuestionGroup `json:"questions"`
@@ -126,6 +129,8 @@ type Summary struct {
 	// CalibrationNote is set when the gap thresholds were heed's defaults (the pages gave too little to
 	// learn them from), and says why.
 	CalibrationNote string `json:"calibration_note,omitempty"`
+	// SearchConsole compares Google's pages with heed's, when Search Console rows were imported.
+	SearchConsole *SearchConsoleSummary `json:"search_console,omitempty"`
 }
 
 // Coverage of one group of requests.

@@ -285,6 +285,8 @@ func TestJSONIsStreamedAsTheEncoderWouldWriteIt(t *testing.T) {
 	full.Topics = []Topic{{Topic: heed.Topic{Key: "a b", Terms: []string{"a", "b"}, Label: hostile, Requests: []string{"k"}, Texts: []string{"t"}}}}
 	full.NewGaps, full.ClosedGaps = []string{"x & y"}, []string{"\u2028 line separator"}
 	full.Replies = []Reply{{Text: "q", URL: "https://help.example/charge", Questions: []string{"https://forum.example/1"}}}
+	full.Summary.SearchConsole = &SearchConsoleSummary{Queries: 2, Same: 1, Agreement: 0.5}
+	full.Disagreements = []Disagreement{{Key: "k", Text: hostile, GooglePage: "https://help.example/a", Gap: true, Impressions: 9}}
 	empty := &Report{Schema: Schema, Gaps: []Request{}}
 	for name, r := range map[string]*Report{"sample": sample(), "full": full, "empty": empty} {
 		t.Run(name, func(t *testing.T) {
@@ -293,7 +295,7 @@ func TestJSONIsStreamedAsTheEncoderWouldWriteIt(t *testing.T) {
 			c.Gaps, c.Answered, c.Pages, c.Disappeared = orEmpty(c.Gaps), orEmpty(c.Answered), orEmpty(c.Pages), orEmpty(c.Disappeared)
 			c.Topics, c.ServiceIssues, c.Cannibalised = orEmpty(c.Topics), orEmpty(c.ServiceIssues), orEmpty(c.Cannibalised)
 			c.Replies, c.Dismissed, c.Sources, c.History = orEmpty(c.Replies), orEmpty(c.Dismissed), orEmpty(c.Sources), orEmpty(c.History)
-			c.NewGaps, c.ClosedGaps, c.Questions = orEmpty(c.NewGaps), orEmpty(c.ClosedGaps), orEmpty(c.Questions)
+			c.NewGaps, c.ClosedGaps, c.Questions, c.Disagreements = orEmpty(c.NewGaps), orEmpty(c.ClosedGaps), orEmpty(c.Questions), orEmpty(c.Disagreements)
 			enc := json.NewEncoder(&want)
 			enc.SetIndent("", "  ")
 			if err := enc.Encode(&c); err != nil {

@@ -14,6 +14,7 @@ func Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence {
 	loc := map[string]bool{}
 	seenQ := map[string]bool{}
 	kinds := map[heed.SightingKind]bool{}
+	var shown map[string][2]int // Search Console: impressions and clicks by page
 	for _, s := range sightings {
 		kinds[s.Kind()] = true
 		if s.Impressions != nil {
@@ -71,6 +72,19 @@ func Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence {
 				e.Channels = append(e.Channels, s.Channel)
 			}
 		case heed.SightingSearchConsole:
+			if s.Page != "" {
+				if shown == nil {
+					shown = map[string][2]int{}
+				}
+				f := shown[s.Page]
+				if s.Impressions != nil {
+					f[0] += *s.Impressions
+				}
+				if s.Clicks != nil {
+					f[1] += *s.Clicks
+				}
+				shown[s.Page] = f
+			}
 		default:
 			e.Suggestions++
 			if s.Position > 0 && (e.BestPosition == 0 || s.Position < e.BestPosition) {
@@ -84,6 +98,7 @@ func Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence {
 	slices.Sort(e.Sources)
 	slices.Sort(e.Seeds)
 	slices.Sort(e.Channels)
+	e.SearchConsolePage = mostShown(shown)
 	e.Kinds = []heed.SightingKind{}
 	for _, k := range heed.HeardKinds {
 		if kinds[k] {
@@ -91,6 +106,17 @@ func Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence {
 		}
 	}
 	return e
+}
+
+// mostShown is the page with the most impressions, then clicks, then the first by address.
+func mostShown(shown map[string][2]int) string {
+	best, bf := "", [2]int{-1, -1}
+	for page, f := range shown {
+		if f[0] > bf[0] || f[0] == bf[0] && (f[1] > bf[1] || f[1] == bf[1] && page < best) {
+			best, bf = page, f
+		}
+	}
+	return best
 }
 
 // closedTicket reports whether a help desk's ticket status means the customer was answered.

@@ -19,13 +19,16 @@ func TestCollectFirstPartyEvidence(t *testing.T) {
 		{Text: "refund", Source: "helpdesk", SourceName: "zendesk", Channel: "email", Status: "open"},
 		{Text: "refund", Source: "helpdesk", SourceName: "zendesk", Channel: "chat", Status: "solved"},
 		{Text: "refund", Source: "searchconsole", Impressions: intp(900), Clicks: intp(12), Page: "https://x.example/refunds"},
+		{Text: "refund", Source: "searchconsole", Impressions: intp(300), Clicks: intp(40), Page: "https://x.example/returns"},
+		{Text: "refund", Source: "searchconsole", Impressions: intp(700), Clicks: intp(1), Page: "https://x.example/refunds"},
 		{Text: "refund", Source: "google", Position: 2},
 	}
 	got := Collect(sightings, 1)
-	want := heed.Evidence{Sightings: 6, RunsSeen: 1, Sources: []string{"google", "searchconsole", "site", "zendesk"}, Seeds: []string{},
+	want := heed.Evidence{Sightings: 8, RunsSeen: 1, Sources: []string{"google", "searchconsole", "site", "zendesk"}, Seeds: []string{},
 		Expansions: 1, Suggestions: 1, BestPosition: 2,
 		Kinds:        []heed.SightingKind{heed.SightingSuggestion, heed.SightingSiteSearch, heed.SightingHelpDesk, heed.SightingSearchConsole},
-		SiteSearches: 50, NoResults: 40, Tickets: 2, OpenTickets: 1, Channels: []string{"chat", "email"}, Impressions: 900, Clicks: 12}
+		SiteSearches: 50, NoResults: 40, Tickets: 2, OpenTickets: 1, Channels: []string{"chat", "email"}, Impressions: 1900, Clicks: 53,
+		SearchConsolePage: "https://x.example/refunds"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("evidence (-want +got):\n%s", diff)
 	}

@@ -80,3 +80,39 @@ func TestRunWithSiteSearch(t *testing.T) {
 	}
 	noPersonalData(t, stdout+errs, data, out)
 }
+
+// TestRunWithSearchConsole: Search Console rows beside a keyword list give summary.search_console in
+// gaps.json (Google's page against heed's) and the disagreements in the report.
+func TestRunWithSearchConsole(t *testing.T) {
+	dir := t.TempDir()
+	rows := writeFile(t, dir, "rows.json", `{"rows":[
+ {"keys":["how long to charge a lark battery","https://h.example/charge"],"clicks":40,"impressions":900},
+ {"keys":["how long to charge a lark battery","https://h.example/brakes"],"clicks":1,"impressions":20},
+ {"keys":["lark child seat","https://h.example/pricing"],"clicks":3,"impressions":300}]}`)
+	out := filepath.Join(dir, "out")
+	code, _, errs := heedRun(t, "", "run", "--data", filepath.Join(dir, "data"), "--out", out, "--log-level", "warn",
+		"--pages", writeFile(t, dir, "pages.jsonl", pagesJSONL), "--source", "searchconsole="+rows,
+		"--source", "requests="+writeFile(t, dir, "kw.txt", "lark child seat\n"))
+	if code != 0 {
+		t.Fatalf("run: %d %s", code, errs)
+	}
+	r := readReport(t, out)
+	sc := r.Summary.SearchConsole
+	if sc == nil || sc.Queries != 2 || sc.Same != 1 || sc.Agreement != 0.5 {
+		t.Fatalf("summary.search_console = %+v, want 2 queries, agreeing on the charging one", sc)
+	}
+	if len(r.Disagreements) != 1 || r.Disagreements[0].Text != "lark child seat" || r.Disagreements[0].GooglePage != "https://h.example/pricing" {
+		t.Errorf("disagreements %+v", r.Disagreements)
+	}
+	kinds := map[string]bool{}
+	for _, s := range r.Sources {
+		kinds[s.Kind] = true
+	}
+	if !kinds["searchconsole"] || !kinds["requests"] {
+		t.Errorf("sources %+v: want searchconsole and requests", r.Sources)
+	}
+	html, _ := os.ReadFile(filepath.Join(out, "report.html"))
+	if !strings.Contains(string(html), `<section id="search-console">`) {
+		t.Error("report.html has no Search Console section")
+	}
+}
