@@ -96,6 +96,10 @@ func statsOf(rep *report.Report, st store.RunStats) store.RunStats {
 		st.BySource[k] = store.Coverage{Requests: c.Requests, Answered: c.Answered, Gaps: c.Gaps}
 	}
 	st.ServiceIssues, st.Dismissed, st.Topics, st.Cannibalised, st.Replies = s.ServiceIssues, s.Dismissed, s.Topics, s.Cannibalised, s.Replies
+	st.ByKind, st.Confirmed = map[string]store.KindStats{}, s.Confirmed
+	for k, d := range s.ByKind {
+		st.ByKind[k] = store.KindStats(d)
+	}
 	st.GapsByIntentKind = map[string]map[string]int{}
 	st.GapDemand = map[string]float64{}
 	for _, list := range [][]report.Request{rep.Answered, rep.Gaps, rep.ServiceIssues, rep.Dismissed} {

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,6 +42,9 @@ type Metrics struct {
 	topics      *prometheus.GaugeVec
 	topicDemand *prometheus.GaugeVec
 	pages       *prometheus.GaugeVec
+	kindReqs    *prometheus.GaugeVec
+	kindDemand  *prometheus.GaugeVec
+	confirmed   *prometheus.GaugeVec
 	sightings   *prometheus.GaugeVec
 	vecs        *prometheus.CounterVec
 	// refreshFailures counts the scrapes that could not read the run history from the store.
@@ -92,7 +96,11 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 		topics:      gauge("heed_gap_topics", "Topics the open gaps of the last run group into, by job.", "heed_job"),
 		topicDemand: gauge("heed_gap_topic_demand", "Demand of the ten gap topics with most demand in the last run, by job, rank (1 to 10), topic (its key: three stemmed words) and label (its most representative request, at most 80 characters). At most ten series per job; they are replaced each run.", "heed_job", "rank", "topic", "label"),
 		pages:       gauge("heed_pages", "Pages matched against in the last run, by job.", "heed_job"),
-		sightings:   gauge("heed_sightings", "Sightings stored in the last run, by job.", "heed_job"),
+		kindReqs: gauge("heed_source_kind_requests", "Requests heard from each kind of source in the last run (suggestion, question, site_search, help_desk, search_console, import), by job, kind and fate (all, answered, gap); a request heard from several kinds counts under each.",
+			"heed_job", "kind", "fate"),
+		kindDemand: gauge("heed_source_kind_demand", "Summed demand of the requests heard from each kind of source in the last run, by job and kind.", "heed_job", "kind"),
+		confirmed:  gauge("heed_requests_confirmed", "Requests of the last run heard from more than one kind of source (imports aside), by job: demand that confirms itself.", "heed_job"),
+		sightings:  gauge("heed_sightings", "Sightings stored in the last run, by job.", "heed_job"),
 		vecs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "heed_vectors_total", Help: "Texts (requests and page texts) given a vector by the sentence encoder, by where it came from: store (kept from an earlier run) or encoded.",
 		}, []string{"from"}),
@@ -109,6 +117,7 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 	build.WithLabelValues(version, runtime.Version()).Set(1)
 	reg.MustRegister(m.runs, m.locked, m.duration, m.lastSuccess, m.lastRun, m.lastStatus, m.nextRun, m.running, m.requests,
 		m.answered, m.gaps, m.gapDemand, m.coverage, m.srcCoverage, m.srcRequests, m.srcUnits, m.change, m.sorted, m.topics, m.topicDemand, m.pages,
+		m.kindReqs, m.kindDemand, m.confirmed,
 		m.sightings, m.vecs, m.refreshFailures, m.HTTP, build)
 	return m
 }
@@ -254,6 +263,14 @@ func (m *Metrics) restore(r store.Run) {
 		m.topicDemand.WithLabelValues(r.Job, strconv.Itoa(i+1), key, label).Set(t.Demand)
 	}
 	m.pages.WithLabelValues(r.Job).Set(float64(st.Pages))
+	for _, k := range append(slices.Clone(heed.HeardKinds), heed.SightingImport) {
+		d := st.ByKind[string(k)]
+		m.kindReqs.WithLabelValues(r.Job, string(k), "all").Set(float64(d.Requests))
+		m.kindReqs.WithLabelValues(r.Job, string(k), "answered").Set(float64(d.Answered))
+		m.kindReqs.WithLabelValues(r.Job, string(k), "gap").Set(float64(d.Gaps))
+		m.kindDemand.WithLabelValues(r.Job, string(k)).Set(d.Demand)
+	}
+	m.confirmed.WithLabelValues(r.Job).Set(float64(st.Confirmed))
 	m.sightings.WithLabelValues(r.Job).Set(float64(st.Sightings))
 }
 

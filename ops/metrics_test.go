@@ -132,3 +132,43 @@ func TestTopicDemandSeries(t *testing.T) {
 		t.Errorf("a long label has %d characters, want %d", n, maxTopicLabel)
 	}
 }
+
+// TestDemandByKindOfSource: the last run's requests and demand by kind of source, and the requests
+// heard from more than one kind, are gauges (every kind has its series, 0 when none was heard).
+func TestDemandByKindOfSource(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg, "test")
+	m.Restore(store.Run{ID: 1, Job: "nightly", Status: store.StatusOK, Finished: t0, Stats: store.RunStats{Confirmed: 3, ByKind: map[string]store.KindStats{
+		"site_search": {Requests: 40, Answered: 10, Gaps: 25, Demand: 88.5},
+		"help_desk":   {Requests: 7, Gaps: 7, Demand: 21},
+	}}})
+	tests := []struct {
+		metric string
+		labels []string
+		want   float64
+	}{
+		{"heed_source_kind_requests", []string{"nightly", "site_search", "all"}, 40},
+		{"heed_source_kind_requests", []string{"nightly", "site_search", "gap"}, 25},
+		{"heed_source_kind_requests", []string{"nightly", "help_desk", "answered"}, 0},
+		{"heed_source_kind_requests", []string{"nightly", "suggestion", "all"}, 0},
+		{"heed_source_kind_demand", []string{"nightly", "site_search"}, 88.5},
+		{"heed_requests_confirmed", []string{"nightly"}, 3},
+	}
+	for _, tt := range tests {
+		var g *prometheus.GaugeVec
+		switch tt.metric {
+		case "heed_source_kind_requests":
+			g = m.kindReqs
+		case "heed_source_kind_demand":
+			g = m.kindDemand
+		default:
+			g = m.confirmed
+		}
+		if got := testutil.ToFloat64(g.WithLabelValues(tt.labels...)); got != tt.want {
+			t.Errorf("%s%v = %v, want %v", tt.metric, tt.labels, got, tt.want)
+		}
+	}
+	if n := testutil.CollectAndCount(m.kindDemand); n != 6 {
+		t.Errorf("heed_source_kind_demand has %d series, want one per kind (6)", n)
+	}
+}

@@ -81,7 +81,7 @@ func newReport(in Input) *Report {
 		Schema: Schema, Organisation: in.Organisation, Generated: in.Now.UTC(),
 		Run: Run{ID: in.Run.ID, Job: in.Run.Job, Started: in.Run.Started, Finished: in.Now.UTC(), Previous: in.Run.Previous},
 		Summary: Summary{GapsByKind: map[string]int{}, ByIntent: map[string]Coverage{},
-			BySource: map[string]Coverage{}, Pages: len(in.Pages), SiteError: in.SiteError, PagesSkipped: in.PagesSkipped,
+			BySource: map[string]Coverage{}, ByKind: map[string]KindDemand{}, Pages: len(in.Pages), SiteError: in.SiteError, PagesSkipped: in.PagesSkipped,
 			CalibrationNote: in.CalibrationNote},
 		Gaps: []Request{}, Answered: []Request{}, Pages: []Page{}, Disappeared: []string{},
 		Topics: []Topic{}, ServiceIssues: []Request{}, Cannibalised: []Request{},
@@ -120,6 +120,30 @@ func (b *builder) size() {
 	}
 	b.rep.Gaps, b.rep.Answered = make([]Request, 0, nGaps), make([]Request, 0, nAnswered)
 	b.rep.Cannibalised = make([]Request, 0, nCannibalised)
+}
+
+// byKind counts a request under each kind of source it was heard from.
+func (b *builder) byKind(fate heed.Fate, e heed.Evidence, demand float64) {
+	s := &b.rep.Summary
+	kinds := e.Kinds
+	if e.Imported > 0 {
+		kinds = append(slices.Clip(kinds), heed.SightingImport)
+	}
+	if len(e.Kinds) > 1 {
+		s.Confirmed++
+	}
+	for _, k := range kinds {
+		d := s.ByKind[string(k)]
+		d.Requests++
+		d.Demand = heed.Round(d.Demand+demand, 2)
+		switch fate {
+		case heed.FateGap:
+			d.Gaps++
+		case heed.FateAnswered:
+			d.Answered++
+		}
+		s.ByKind[string(k)] = d
+	}
 }
 
 // row is the i-th request as the report lists it.
@@ -175,6 +199,7 @@ func (b *builder) add(i int) {
 			b.srcCov[src].Answered++
 		}
 	}
+	b.byKind(c.Fate, h.Evidence, h.Demand)
 	switch c.Fate {
 	case heed.FateService:
 		row.Service = c.Service

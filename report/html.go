@@ -39,16 +39,17 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		return map[heed.GapKind]string{heed.GapNoContent: "no content", heed.GapWeakMatch: "weak match",
 			heed.GapWrongPageType: "wrong page type", heed.GapNone: "answered"}[k]
 	},
-	"script":  func() template.JS { return template.JS(reportJS) },
-	"style":   func() template.CSS { return template.CSS(reportCSS) },
-	"csp":     csp,
-	"charts":  chartsOf,
-	"top":     top,
-	"more":    more,
-	"maxRows": func() int { return MaxHTMLRows },
-	"anchor":  Anchor,
-	"links":   links,
-	"qtLabel": func(q heed.QuestionType) string { return strings.ReplaceAll(string(q), "_", " ") },
+	"script":   func() template.JS { return template.JS(reportJS) },
+	"style":    func() template.CSS { return template.CSS(reportCSS) },
+	"csp":      csp,
+	"charts":   chartsOf,
+	"top":      top,
+	"kindName": kindName,
+	"more":     more,
+	"maxRows":  func() int { return MaxHTMLRows },
+	"anchor":   Anchor,
+	"links":    links,
+	"qtLabel":  func(q heed.QuestionType) string { return strings.ReplaceAll(string(q), "_", " ") },
 }).Parse(htmlTemplate))
 
 // htmlView is what report.html's template reads: the report, and which of its gaps and topics the
@@ -179,4 +180,23 @@ func more(xs any) int {
 		return 0
 	}
 	return max(v.Len()-MaxHTMLRows, 0)
+}
+
+// kindName names a kind of source for people.
+func kindName(kind string) string {
+	switch heed.SightingKind(kind) {
+	case heed.SightingSuggestion:
+		return "search suggestions"
+	case heed.SightingQuestion:
+		return "forum questions"
+	case heed.SightingSiteSearch:
+		return "your site search"
+	case heed.SightingHelpDesk:
+		return "your help desk"
+	case heed.SightingSearchConsole:
+		return "Search Console"
+	case heed.SightingImport:
+		return "imported lists"
+	}
+	return kind
 }

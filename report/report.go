@@ -129,8 +129,22 @@ type Summary struct {
 	// CalibrationNote is set when the gap thresholds were heed's defaults (the pages gave too little to
 	// learn them from), and says why.
 	CalibrationNote string `json:"calibration_note,omitempty"`
+	// ByKind is the demand heard from each kind of source (suggestion, question, site_search,
+	// help_desk, search_console, import): a request heard from several kinds counts under each;
+	// Confirmed counts the requests heard from more than one (imports aside).
+	ByKind    map[string]KindDemand `json:"by_kind"`
+	Confirmed int                   `json:"confirmed"`
 	// SearchConsole compares Google's pages with heed's, when Search Console rows were imported.
 	SearchConsole *SearchConsoleSummary `json:"search_console,omitempty"`
+}
+
+// KindDemand is what one kind of source was heard asking: its requests, how many a page answers and
+// how many are open gaps, and their demand summed.
+type KindDemand struct {
+	Requests int     `json:"requests"`
+	Answered int     `json:"answered"`
+	Gaps     int     `json:"gaps"`
+	Demand   float64 `json:"demand"`
 }
 
 // Coverage of one group of requests.

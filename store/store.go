@@ -61,8 +61,20 @@ type RunStats struct {
 	Topics           int                       `json:"topics"`
 	Cannibalised     int                       `json:"cannibalised"`
 	Replies          int                       `json:"replies"`
+	// ByKind is the demand heard from each kind of source; Confirmed the requests heard from more than
+	// one kind.
+	ByKind    map[string]KindStats `json:"by_kind,omitempty"`
+	Confirmed int                  `json:"confirmed,omitempty"`
 	// TopTopics are the gap topics with most demand, at most ten, highest first.
 	TopTopics []TopicStat `json:"top_topics,omitempty"`
+}
+
+// KindStats are one kind of source's requests in a run, answered and open gaps, and their demand.
+type KindStats struct {
+	Requests int     `json:"requests"`
+	Answered int     `json:"answered"`
+	Gaps     int     `json:"gaps"`
+	Demand   float64 `json:"demand"`
 }
 
 // TopicStat is one gap topic's figures in a run.

@@ -78,6 +78,12 @@ func TestRunWithSiteSearch(t *testing.T) {
 	if ev := refund.Evidence; !slices.Contains(ev.Kinds, heed.SightingSiteSearch) || !slices.Contains(ev.Kinds, heed.SightingSuggestion) && ev.Imported == 0 || ev.SiteSearches != 830+830 || ev.NoResults != 830+830 {
 		t.Errorf("refund's evidence %+v: want site searches counted from both exports", ev)
 	}
+	if k := r.Summary.ByKind; k["site_search"].Requests != 9 || k["import"].Requests != 2 || k["site_search"].Demand <= 0 {
+		t.Errorf("summary.by_kind %+v: want the 9 distinct searches (refund is in two exports) and the 2 listed requests", k)
+	}
+	if html, _ := os.ReadFile(filepath.Join(out, "report.html")); !strings.Contains(string(html), "your site search") {
+		t.Error("report.html does not show the demand heard from the site search")
+	}
 	noPersonalData(t, stdout+errs, data, out)
 }
 
