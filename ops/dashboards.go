@@ -118,6 +118,15 @@ var Dashboards = []Dashboard{
 				Targets: []Target{{`heed_requests_change{heed_job=~"$job"}`, "{{heed_job}} {{change}}"}}},
 			{Title: "Set aside: service issues and won't answer", Type: "timeseries", Unit: "short", W: 12, H: 8,
 				Targets: []Target{{`heed_requests_set_aside{heed_job=~"$job"}`, "{{heed_job}} {{kind}}"}}},
+			{Title: "Gaps closed per day", Description: "Gaps a page answers now that the run before called gaps: a new page, or a pin.", Type: "timeseries", Unit: "short", W: 8, H: 8,
+				Targets: []Target{{`sum by (heed_job) (increase(heed_gaps_closed_total{heed_job=~"$job"}[1d]))`, "{{heed_job}}"}}},
+			{Title: "Time to close a gap (median, 90th percentile)", Description: "From a gap's first sighting to the run that found it answered, over the last 30 days.", Type: "timeseries", Unit: "s", W: 8, H: 8,
+				Targets: []Target{
+					{`histogram_quantile(0.5, sum by (le, heed_job) (increase(heed_gap_time_to_close_seconds_bucket{heed_job=~"$job"}[30d])))`, "median {{heed_job}}"},
+					{`histogram_quantile(0.9, sum by (le, heed_job) (increase(heed_gap_time_to_close_seconds_bucket{heed_job=~"$job"}[30d])))`, "p90 {{heed_job}}"},
+				}},
+			{Title: "Demand by kind of source", Description: "Summed demand of the last run's requests by the kind of source they were heard from; a request heard from several counts under each.", Type: "bargauge", Unit: "short", W: 8, H: 8,
+				Targets: []Target{{`sum by (kind) (heed_source_kind_demand{heed_job=~"$job"})`, "{{kind}}"}}},
 		},
 	},
 	{

@@ -97,6 +97,7 @@ func statsOf(rep *report.Report, st store.RunStats) store.RunStats {
 	}
 	st.ServiceIssues, st.Dismissed, st.Topics, st.Cannibalised, st.Replies = s.ServiceIssues, s.Dismissed, s.Topics, s.Cannibalised, s.Replies
 	st.ByKind, st.Confirmed = map[string]store.KindStats{}, s.Confirmed
+	st.ClosedGaps, st.CloseSeconds = s.ClosedGaps, closeSeconds(rep)
 	for k, d := range s.ByKind {
 		st.ByKind[k] = store.KindStats(d)
 	}
@@ -140,6 +141,25 @@ func historyOf(runs []store.Run, current int64) []report.History {
 			hi.ByIntent[k] = report.Coverage{Requests: c.Requests, Answered: c.Answered, Gaps: c.Gaps, Coverage: c.Ratio()}
 		}
 		out = append(out, hi)
+	}
+	return out
+}
+
+// closeSeconds is how long each gap the run closed had been heard: from its first sighting to the
+// report (store.MaxCloseSeconds of them at most). A closed gap is answered now, by a page or a pin.
+func closeSeconds(rep *report.Report) []float64 {
+	if len(rep.ClosedGaps) == 0 {
+		return nil
+	}
+	closed := make(map[string]bool, len(rep.ClosedGaps))
+	for _, text := range rep.ClosedGaps {
+		closed[text] = true
+	}
+	var out []float64
+	for _, r := range rep.Answered {
+		if closed[r.Text] && !r.FirstSeen.IsZero() && len(out) < store.MaxCloseSeconds {
+			out = append(out, max(rep.Generated.Sub(r.FirstSeen).Seconds(), 0))
+		}
 	}
 	return out
 }

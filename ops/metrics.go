@@ -42,6 +42,8 @@ type Metrics struct {
 	topics      *prometheus.GaugeVec
 	topicDemand *prometheus.GaugeVec
 	pages       *prometheus.GaugeVec
+	gapsClosed  *prometheus.CounterVec
+	timeToClose *prometheus.HistogramVec
 	kindReqs    *prometheus.GaugeVec
 	kindDemand  *prometheus.GaugeVec
 	confirmed   *prometheus.GaugeVec
@@ -96,6 +98,11 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 		topics:      gauge("heed_gap_topics", "Topics the open gaps of the last run group into, by job.", "heed_job"),
 		topicDemand: gauge("heed_gap_topic_demand", "Demand of the ten gap topics with most demand in the last run, by job, rank (1 to 10), topic (its key: three stemmed words) and label (its most representative request, at most 80 characters). At most ten series per job; they are replaced each run.", "heed_job", "rank", "topic", "label"),
 		pages:       gauge("heed_pages", "Pages matched against in the last run, by job.", "heed_job"),
+		gapsClosed: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "heed_gaps_closed_total",
+			Help: "Gaps a page answers now that the run before called gaps (a new page, or a pin), by job: counted once for each run this process finished or followed in the store."}, []string{"heed_job"}),
+		timeToClose: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "heed_gap_time_to_close_seconds",
+			Help:    "How long each closed gap had been heard, from its first sighting to the run that found it answered, by job.",
+			Buckets: []float64{86400, 3 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 60 * 86400, 90 * 86400, 180 * 86400, 365 * 86400}}, []string{"heed_job"}),
 		kindReqs: gauge("heed_source_kind_requests", "Requests heard from each kind of source in the last run (suggestion, question, site_search, help_desk, search_console, import), by job, kind and fate (all, answered, gap); a request heard from several kinds counts under each.",
 			"heed_job", "kind", "fate"),
 		kindDemand: gauge("heed_source_kind_demand", "Summed demand of the requests heard from each kind of source in the last run, by job and kind.", "heed_job", "kind"),
@@ -117,7 +124,7 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 	build.WithLabelValues(version, runtime.Version()).Set(1)
 	reg.MustRegister(m.runs, m.locked, m.duration, m.lastSuccess, m.lastRun, m.lastStatus, m.nextRun, m.running, m.requests,
 		m.answered, m.gaps, m.gapDemand, m.coverage, m.srcCoverage, m.srcRequests, m.srcUnits, m.change, m.sorted, m.topics, m.topicDemand, m.pages,
-		m.kindReqs, m.kindDemand, m.confirmed,
+		m.kindReqs, m.kindDemand, m.confirmed, m.gapsClosed, m.timeToClose,
 		m.sightings, m.vecs, m.refreshFailures, m.HTTP, build)
 	return m
 }
@@ -202,6 +209,13 @@ func (m *Metrics) RefreshFailed() {
 
 // restore sets the gauges from r; m.mu is held.
 func (m *Metrics) restore(r store.Run) {
+	if prev, ok := m.shown[r.Job]; !ok || prev.id != r.ID {
+		// A run shown for the first time: its closed gaps are counted once.
+		m.gapsClosed.WithLabelValues(r.Job).Add(float64(r.Stats.ClosedGaps))
+		for _, s := range r.Stats.CloseSeconds {
+			m.timeToClose.WithLabelValues(r.Job).Observe(s)
+		}
+	}
 	m.shown[r.Job] = shownRun{id: r.ID, finished: r.Finished}
 	m.running.WithLabelValues(r.Job).Set(0)
 	m.duration.WithLabelValues(r.Job).Set(r.Stats.DurationSec)

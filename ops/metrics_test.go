@@ -172,3 +172,42 @@ func TestDemandByKindOfSource(t *testing.T) {
 		t.Errorf("heed_source_kind_demand has %d series, want one per kind (6)", n)
 	}
 }
+
+// TestGapsClosedCountedOnce: a run's closed gaps and their time to close are counted the first time the
+// run is shown (finished here, or followed in the store), never again for the same run.
+func TestGapsClosedCountedOnce(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg, "test")
+	day := 86400.0
+	run1 := store.Run{ID: 1, Job: "nightly", Status: store.StatusOK, Finished: t0, Stats: store.RunStats{ClosedGaps: 3, CloseSeconds: []float64{2 * day, 10 * day, 40 * day}}}
+	run2 := store.Run{ID: 2, Job: "nightly", Status: store.StatusOK, Finished: t0.Add(24 * time.Hour), Stats: store.RunStats{ClosedGaps: 1, CloseSeconds: []float64{0.5 * day}}}
+	steps := []struct {
+		name   string
+		do     func()
+		closed float64
+		timed  int
+	}{
+		{"first run", func() { m.Restore(run1) }, 3, 3},
+		{"the same run followed again", func() { m.Follow(run1) }, 3, 3},
+		{"the next run", func() { m.Follow(run2) }, 4, 4},
+		{"an older run is never shown again", func() { m.Follow(run1) }, 4, 4},
+	}
+	for _, s := range steps {
+		s.do()
+		if got := testutil.ToFloat64(m.gapsClosed.WithLabelValues("nightly")); got != s.closed {
+			t.Errorf("%s: heed_gaps_closed_total %v, want %v", s.name, got, s.closed)
+		}
+		if got := testutil.CollectAndCount(m.timeToClose); got != 1 {
+			t.Errorf("%s: %d time-to-close series, want 1", s.name, got)
+		}
+	}
+	mfs, _ := reg.Gather()
+	for _, mf := range mfs {
+		if mf.GetName() == "heed_gap_time_to_close_seconds" {
+			h := mf.GetMetric()[0].GetHistogram()
+			if h.GetSampleCount() != 4 || h.GetBucket()[0].GetCumulativeCount() != 1 || h.GetBucket()[1].GetCumulativeCount() != 2 {
+				t.Errorf("histogram: %d closed, %d within a day, %d within three", h.GetSampleCount(), h.GetBucket()[0].GetCumulativeCount(), h.GetBucket()[1].GetCumulativeCount())
+			}
+		}
+	}
+}

@@ -65,9 +65,17 @@ type RunStats struct {
 	// one kind.
 	ByKind    map[string]KindStats `json:"by_kind,omitempty"`
 	Confirmed int                  `json:"confirmed,omitempty"`
+	// ClosedGaps are the previous run's gaps a page answers now (a new page, or a pin);
+	// CloseSeconds how long each had been heard when it closed (from first sighting to this run),
+	// MaxCloseSeconds of them at most.
+	ClosedGaps   int       `json:"closed_gaps,omitempty"`
+	CloseSeconds []float64 `json:"close_seconds,omitempty"`
 	// TopTopics are the gap topics with most demand, at most ten, highest first.
 	TopTopics []TopicStat `json:"top_topics,omitempty"`
 }
+
+// MaxCloseSeconds bounds the close times a run keeps.
+const MaxCloseSeconds = 10000
 
 // KindStats are one kind of source's requests in a run, answered and open gaps, and their demand.
 type KindStats struct {
