@@ -24,6 +24,8 @@ type Case struct {
 
 	Fate    Fate
 	Service string // why it is a service issue
+	// ServiceKind is what failed, for a service issue: one of ServiceKinds.
+	ServiceKind string
 	Topic   string // the key of its gap topic
 	// Vector is what the request means, for a gap's topic (with an encoder; empty otherwise), kept in a
 	// byte a component.
@@ -68,3 +70,8 @@ func (c Coverage) Ratio() float64 {
 	}
 	return float64(c.Answered) / float64(c.Requests)
 }
+
+// ServiceKinds are what a service issue says failed: billing (charges, refunds, cards), delivery
+// (orders, shipping), defect (the product broke or does not work), account access (logging in,
+// passwords), support (no answer from the organisation), and other (grouped into topics by meaning).
+var ServiceKinds = []string{"billing", "delivery", "defect", "account_access", "support", "other"}

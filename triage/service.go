@@ -95,3 +95,55 @@ func containsWords(s, p string) bool {
 func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80
 }
+
+// serviceWords are the words that say what failed, by kind (heed.ServiceKinds), checked in this order:
+// "charged twice for a broken battery" is billing before it is a defect.
+var serviceWords = []struct {
+	kind  string
+	words []string
+}{
+	{"billing", []string{"charged twice", "charged me", "was charged", "been charged", "double charged", "overcharged",
+		"refund", "refunded", "refunds", "invoice", "bill", "billed", "billing", "payment", "paid", "card", "declined",
+		"subscription", "money back", "direct debit",
+		"rückerstattung", "remboursement", "reembolso", "rimborso", "terugbetaling", "reembolso"}},
+	{"account_access", []string{"login", "log in", "logged out", "sign in", "signin", "password", "locked out", "account",
+		"2fa", "two factor", "verification code", "reset link", "otp", "anmelden", "passwort", "connexion", "mot de passe",
+		"contraseña", "iniciar sesión", "accesso", "wachtwoord", "senha"}},
+	{"delivery", []string{"delivery", "delivered", "deliver", "shipping", "shipped", "shipment", "arrived", "arrive", "parcel",
+		"package", "order", "courier", "tracking", "dispatch", "dispatched", "lieferung", "livraison", "colis", "envío",
+		"pedido", "consegna", "bezorging", "entrega"}},
+	{"support", []string{"never answered", "never replied", "never responded", "no reply", "no response", "no answer",
+		"on hold", "hung up", "support", "customer service", "ticket", "agent", "ignored", "keine antwort", "aucune réponse",
+		"sin respuesta", "nessuna risposta", "geen antwoord", "sem resposta"}},
+	{"defect", []string{"broken", "broke", "not working", "doesn't work", "does not work", "isn't working", "stopped working",
+		"won't turn on", "won't charge", "defect", "defective", "faulty", "crash", "crashes", "error", "dead", "died",
+		"leaking", "cracked", "funktioniert nicht", "ne marche pas", "ne fonctionne pas", "no funciona", "non funziona",
+		"werkt niet", "não funciona", "kaputt", "cassé", "roto"}},
+}
+
+// ServiceKind says what a service issue reports failed: one of heed.ServiceKinds ("other" when no
+// kind's words are in it).
+func ServiceKind(text string) string {
+	s := " " + strings.ToLower(strings.Join(strings.Fields(text), " ")) + " "
+	for _, k := range serviceWords {
+		for _, w := range k.words {
+			if containsWords(s, w) {
+				return k.kind
+			}
+		}
+	}
+	return "other"
+}
+
+// ServiceTopics groups the service issues no kind's words name ("other", see ServiceKind) into topics
+// by meaning (or by words without vectors), as gaps are grouped: what failed, in the customers' words.
+// Call it after Sort, which sorts the service issues out.
+func (t *Triage) ServiceTopics(cases []heed.Case) []heed.Topic {
+	var items []GapItem
+	for _, c := range cases {
+		if c.Fate == heed.FateService && c.ServiceKind == "other" {
+			items = append(items, GapItem{Key: c.Key, Text: c.Text, Class: c.Class, Kind: c.Match.GapKind, Demand: c.Demand, Vec: c.Vector})
+		}
+	}
+	return Cluster(items, t.an)
+}

@@ -62,7 +62,7 @@ func (t *Triage) Sort(cases []heed.Case, overrides []heed.Override) []heed.Topic
 			c.Match = o.Apply(c.Match)
 		}
 		if ok, why := IsServiceIssue(c.Text, c.Class); ok && c.Match.Override == heed.OverrideNone {
-			c.Service = why
+			c.Service, c.ServiceKind = why, ServiceKind(c.Text)
 			continue
 		}
 		if c.Match.Gap && c.Match.Override == heed.OverrideNone {
