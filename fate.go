@@ -26,7 +26,7 @@ type Case struct {
 	Service string // why it is a service issue
 	// ServiceKind is what failed, for a service issue: one of ServiceKinds.
 	ServiceKind string
-	Topic   string // the key of its gap topic
+	Topic       string // the key of its gap topic
 	// Vector is what the request means, for a gap's topic (with an encoder; empty otherwise), kept in a
 	// byte a component.
 	Vector Vector8
