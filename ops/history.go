@@ -98,6 +98,10 @@ func statsOf(rep *report.Report, st store.RunStats) store.RunStats {
 	st.ServiceIssues, st.Dismissed, st.Topics, st.Cannibalised, st.Replies = s.ServiceIssues, s.Dismissed, s.Topics, s.Cannibalised, s.Replies
 	st.ByKind, st.Confirmed = map[string]store.KindStats{}, s.Confirmed
 	st.ClosedGaps, st.CloseSeconds = s.ClosedGaps, closeSeconds(rep)
+	st.ServiceByKind = map[string]map[string]int{}
+	for _, g := range rep.ServiceKinds {
+		st.ServiceByKind[g.Kind] = g.BySource
+	}
 	for k, d := range s.ByKind {
 		st.ByKind[k] = store.KindStats(d)
 	}

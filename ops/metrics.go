@@ -44,6 +44,7 @@ type Metrics struct {
 	pages       *prometheus.GaugeVec
 	gapsClosed  *prometheus.CounterVec
 	timeToClose *prometheus.HistogramVec
+	service     *prometheus.GaugeVec
 	kindReqs    *prometheus.GaugeVec
 	kindDemand  *prometheus.GaugeVec
 	confirmed   *prometheus.GaugeVec
@@ -103,6 +104,8 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 		timeToClose: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "heed_gap_time_to_close_seconds",
 			Help:    "How long each closed gap had been heard, from its first sighting to the run that found it answered, by job.",
 			Buckets: []float64{86400, 3 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 60 * 86400, 90 * 86400, 180 * 86400, 365 * 86400}}, []string{"heed_job"}),
+		service: gauge("heed_service_issues", "Service issues of the last run by what failed (billing, delivery, defect, account_access, support, other) and by the source that brought them, by job; an issue several sources brought counts under each.",
+			"heed_job", "kind", "source"),
 		kindReqs: gauge("heed_source_kind_requests", "Requests heard from each kind of source in the last run (suggestion, question, site_search, help_desk, search_console, import), by job, kind and fate (all, answered, gap); a request heard from several kinds counts under each.",
 			"heed_job", "kind", "fate"),
 		kindDemand: gauge("heed_source_kind_demand", "Summed demand of the requests heard from each kind of source in the last run, by job and kind.", "heed_job", "kind"),
@@ -124,7 +127,7 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 	build.WithLabelValues(version, runtime.Version()).Set(1)
 	reg.MustRegister(m.runs, m.locked, m.duration, m.lastSuccess, m.lastRun, m.lastStatus, m.nextRun, m.running, m.requests,
 		m.answered, m.gaps, m.gapDemand, m.coverage, m.srcCoverage, m.srcRequests, m.srcUnits, m.change, m.sorted, m.topics, m.topicDemand, m.pages,
-		m.kindReqs, m.kindDemand, m.confirmed, m.gapsClosed, m.timeToClose,
+		m.kindReqs, m.kindDemand, m.confirmed, m.gapsClosed, m.timeToClose, m.service,
 		m.sightings, m.vecs, m.refreshFailures, m.HTTP, build)
 	return m
 }
@@ -285,6 +288,12 @@ func (m *Metrics) restore(r store.Run) {
 		m.kindDemand.WithLabelValues(r.Job, string(k)).Set(d.Demand)
 	}
 	m.confirmed.WithLabelValues(r.Job).Set(float64(st.Confirmed))
+	m.service.DeletePartialMatch(prometheus.Labels{"heed_job": r.Job})
+	for kind, bySource := range st.ServiceByKind {
+		for src, n := range bySource {
+			m.service.WithLabelValues(r.Job, kind, src).Set(float64(n))
+		}
+	}
 	m.sightings.WithLabelValues(r.Job).Set(float64(st.Sightings))
 }
 

@@ -211,3 +211,18 @@ func TestGapsClosedCountedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestServiceIssuesByKind: the last run's service issues by what failed and source replace the run
+// before's series.
+func TestServiceIssuesByKind(t *testing.T) {
+	m := NewMetrics(prometheus.NewRegistry(), "test")
+	m.Restore(store.Run{ID: 1, Job: "nightly", Finished: t0, Stats: store.RunStats{ServiceByKind: map[string]map[string]int{"delivery": {"forum": 2}}}})
+	m.Restore(store.Run{ID: 2, Job: "nightly", Finished: t0.Add(time.Hour), Stats: store.RunStats{ServiceByKind: map[string]map[string]int{
+		"billing": {"zendesk": 5, "forum": 1}, "support": {"zendesk": 2}}}})
+	if n := testutil.CollectAndCount(m.service); n != 3 {
+		t.Errorf("%d series, want the last run's 3", n)
+	}
+	if got := testutil.ToFloat64(m.service.WithLabelValues("nightly", "billing", "zendesk")); got != 5 {
+		t.Errorf("billing from zendesk = %v, want 5", got)
+	}
+}

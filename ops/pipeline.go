@@ -56,6 +56,8 @@ type PageSource interface {
 type Triage interface {
 	Hear(sightings []heed.Sighting, runsSeen int) heed.Heard
 	Sort(cases []heed.Case, overrides []heed.Override) []heed.Topic
+	// ServiceTopics groups the sorted service issues that no kind names into topics.
+	ServiceTopics(cases []heed.Case) []heed.Topic
 }
 
 // Job is one configured job: what to crawl and where to write.
@@ -201,6 +203,8 @@ type night struct {
 	calibration string
 	cases       []heed.Case // each request of the run
 	topics      []heed.Topic
+	// serviceTopics group the service issues of no known kind
+	serviceTopics []heed.Topic
 }
 
 // begin opens the job's run, or resumes its interrupted one.
@@ -460,6 +464,7 @@ func (p *Pipeline) triage(ctx context.Context, n *night) error {
 		return err
 	}
 	n.topics = p.Triage.Sort(n.cases, overrides)
+	n.serviceTopics = p.Triage.ServiceTopics(n.cases)
 	return nil
 }
 
@@ -480,7 +485,7 @@ func (p *Pipeline) storeResults(ctx context.Context, n *night) error {
 func (p *Pipeline) report(ctx context.Context, n *night) error {
 	rep := report.Build(n.reportInput())
 	// The report holds what is written from here on: the night's requests can go before it is encoded.
-	n.cases, n.heard, n.seen, n.topics, n.pages = nil, nil, nil, nil, nil
+	n.cases, n.heard, n.seen, n.topics, n.pages, n.serviceTopics = nil, nil, nil, nil, nil, nil
 	n.stage.done("report")
 	n.run.Stats = statsOf(rep, n.run.Stats)
 	n.run.Status = store.StatusOK
@@ -505,7 +510,7 @@ func (n *night) reportInput() report.Input {
 	in := report.Input{Organisation: n.job.Organisation, Run: report.Run{ID: n.run.ID, Job: n.run.Job, Started: n.run.Started},
 		Now: n.now(), Cases: n.cases, Heard: n.heard, Seen: n.seen, Topics: n.topics, Pages: n.pages,
 		PrevGap: n.before.gap, Disappeared: n.before.disappeared, History: historyOf(n.before.history, n.run.ID),
-		PagesSkipped: n.run.Stats.PagesSkipped, SiteError: n.run.Stats.SiteError, CalibrationNote: n.calibration}
+		PagesSkipped: n.run.Stats.PagesSkipped, SiteError: n.run.Stats.SiteError, CalibrationNote: n.calibration, ServiceTopics: n.serviceTopics}
 	if n.before.run != nil {
 		in.Run.Previous = n.before.run.ID
 	}

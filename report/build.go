@@ -32,6 +32,8 @@ type Input struct {
 	SiteError    string
 	// CalibrationNote says why the gap thresholds were heed's defaults, when they were.
 	CalibrationNote string
+	// ServiceTopics group the service issues of no known kind ("other").
+	ServiceTopics []heed.Topic
 }
 
 // Seen is when a request was first heard, and in how many runs.
@@ -61,6 +63,7 @@ func Build(in Input) *Report {
 	}
 	briefs(rep)
 	rep.Questions = questionGroups(rep)
+	rep.ServiceKinds = serviceKinds(rep.ServiceIssues, in.ServiceTopics)
 	rep.Summary.SearchConsole, rep.Disagreements = searchConsole(b.pageByURL, rep.Answered, rep.Gaps, rep.ServiceIssues, rep.Dismissed)
 	rep.Summary.Topics, rep.Summary.Cannibalised, rep.Summary.Replies = len(rep.Topics), len(rep.Cannibalised), len(rep.Replies)
 	b.pages()
@@ -86,7 +89,7 @@ func newReport(in Input) *Report {
 		Gaps: []Request{}, Answered: []Request{}, Pages: []Page{}, Disappeared: []string{},
 		Topics: []Topic{}, ServiceIssues: []Request{}, Cannibalised: []Request{},
 		Replies: []Reply{}, Dismissed: []Request{}, NewGaps: []string{}, ClosedGaps: []string{},
-		Sources: []Source{}, History: []History{}, Questions: []QuestionGroup{}, Disagreements: []Disagreement{},
+		Sources: []Source{}, History: []History{}, Questions: []QuestionGroup{}, Disagreements: []Disagreement{}, ServiceKinds: []ServiceKindGroup{},
 	}
 	for _, k := range heed.GapKinds[1:] {
 		rep.Summary.GapsByKind[string(k)] = 0
@@ -202,7 +205,7 @@ func (b *builder) add(i int) {
 	b.byKind(c.Fate, h.Evidence, h.Demand)
 	switch c.Fate {
 	case heed.FateService:
-		row.Service = c.Service
+		row.Service, row.ServiceKind = c.Service, c.ServiceKind
 		s.ServiceIssues++
 		rep.ServiceIssues = append(rep.ServiceIssues, row)
 	case heed.FateDismissed:

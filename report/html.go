@@ -39,17 +39,18 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		return map[heed.GapKind]string{heed.GapNoContent: "no content", heed.GapWeakMatch: "weak match",
 			heed.GapWrongPageType: "wrong page type", heed.GapNone: "answered"}[k]
 	},
-	"script":   func() template.JS { return template.JS(reportJS) },
-	"style":    func() template.CSS { return template.CSS(reportCSS) },
-	"csp":      csp,
-	"charts":   chartsOf,
-	"top":      top,
-	"kindName": kindName,
-	"more":     more,
-	"maxRows":  func() int { return MaxHTMLRows },
-	"anchor":   Anchor,
-	"links":    links,
-	"qtLabel":  func(q heed.QuestionType) string { return strings.ReplaceAll(string(q), "_", " ") },
+	"script":          func() template.JS { return template.JS(reportJS) },
+	"style":           func() template.CSS { return template.CSS(reportCSS) },
+	"csp":             csp,
+	"charts":          chartsOf,
+	"top":             top,
+	"kindName":        kindName,
+	"serviceKindName": serviceKindName,
+	"more":            more,
+	"maxRows":         func() int { return MaxHTMLRows },
+	"anchor":          Anchor,
+	"links":           links,
+	"qtLabel":         func(q heed.QuestionType) string { return strings.ReplaceAll(string(q), "_", " ") },
 }).Parse(htmlTemplate))
 
 // htmlView is what report.html's template reads: the report, and which of its gaps and topics the
@@ -197,6 +198,19 @@ func kindName(kind string) string {
 		return "Search Console"
 	case heed.SightingImport:
 		return "imported lists"
+	}
+	return kind
+}
+
+// serviceKindName names what a service issue says failed, for people.
+func serviceKindName(kind string) string {
+	switch kind {
+	case "account_access":
+		return "account access"
+	case "support":
+		return "support (no answer)"
+	case "other":
+		return "other (grouped by topic)"
 	}
 	return kind
 }

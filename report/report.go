@@ -41,6 +41,8 @@ type Report struct {
 	Topics []Topic `json:"topics"`
 	// ServiceIssues are complaints and reports of a failing service: no page fixes them.
 	ServiceIssues []Request `json:"service_issues"`
+	// ServiceKinds group the service issues by what failed, for the teams that run the service.
+	ServiceKinds []ServiceKindGroup `json:"service_kinds"`
 	// Cannibalised are answered requests for which several pages compete closely.
 	Cannibalised []Request `json:"cannibalised"`
 	// Replies are forum questions an existing page answers: the community team can reply with the page.
@@ -180,9 +182,11 @@ type Request struct {
 	Competing []string `json:"competing,omitempty"`
 	// Override is the content team's decision that replaced heed's: "pin" or "wont_answer".
 	Override heed.OverrideAction `json:"override,omitempty"`
-	// Topic is the key of the gap topic it belongs to; Service says why it is a service issue.
-	Topic   string `json:"topic,omitempty"`
-	Service string `json:"service,omitempty"`
+	// Topic is the key of the gap topic it belongs to; Service says why it is a service issue, and
+	// ServiceKind what failed (heed.ServiceKinds).
+	Topic       string `json:"topic,omitempty"`
+	Service     string `json:"service,omitempty"`
+	ServiceKind string `json:"service_kind,omitempty"`
 	// Demand is the evidence score; Evidence is what it was built from.
 	Demand   float64       `json:"demand"`
 	Evidence heed.Evidence `json:"evidence"`

@@ -296,6 +296,7 @@ func TestJSONIsStreamedAsTheEncoderWouldWriteIt(t *testing.T) {
 			c.Topics, c.ServiceIssues, c.Cannibalised = orEmpty(c.Topics), orEmpty(c.ServiceIssues), orEmpty(c.Cannibalised)
 			c.Replies, c.Dismissed, c.Sources, c.History = orEmpty(c.Replies), orEmpty(c.Dismissed), orEmpty(c.Sources), orEmpty(c.History)
 			c.NewGaps, c.ClosedGaps, c.Questions, c.Disagreements = orEmpty(c.NewGaps), orEmpty(c.ClosedGaps), orEmpty(c.Questions), orEmpty(c.Disagreements)
+			c.ServiceKinds = orEmpty(c.ServiceKinds)
 			enc := json.NewEncoder(&want)
 			enc.SetIndent("", "  ")
 			if err := enc.Encode(&c); err != nil {

@@ -68,8 +68,10 @@ type RunStats struct {
 	// ClosedGaps are the previous run's gaps a page answers now (a new page, or a pin);
 	// CloseSeconds how long each had been heard when it closed (from first sighting to this run),
 	// MaxCloseSeconds of them at most.
-	ClosedGaps   int       `json:"closed_gaps,omitempty"`
-	CloseSeconds []float64 `json:"close_seconds,omitempty"`
+	// ServiceByKind counts the service issues by what failed, then by source.
+	ServiceByKind map[string]map[string]int `json:"service_by_kind,omitempty"`
+	ClosedGaps    int                       `json:"closed_gaps,omitempty"`
+	CloseSeconds  []float64                 `json:"close_seconds,omitempty"`
 	// TopTopics are the gap topics with most demand, at most ten, highest first.
 	TopTopics []TopicStat `json:"top_topics,omitempty"`
 }
