@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"time"
@@ -332,6 +333,7 @@ func (b *builder) pages() {
 			rep.Pages = append(rep.Pages, Page{URL: pg.URL, Title: pg.Title, Type: pg.Type, Requests: []string{}})
 		}
 	}
+	conversations(rep)
 	slices.SortStableFunc(rep.Pages, func(a, b Page) int {
 		switch {
 		case a.Demand > b.Demand:
@@ -349,4 +351,23 @@ func Ratio(a, b int) float64 {
 		return 0
 	}
 	return heed.Round(float64(a)/float64(b), 4)
+}
+
+// conversations keeps the reply opportunities by page: each page's public questions and threads,
+// unanswered first, then by demand, MaxConversations at most.
+func conversations(rep *Report) {
+	byPage := map[string][]Conversation{}
+	for _, r := range rep.Replies {
+		byPage[r.URL] = append(byPage[r.URL], Conversation{Text: r.Text, Threads: r.Questions, Unanswered: r.Unanswered, Views: r.Views, Demand: r.Demand})
+	}
+	for i := range rep.Pages {
+		cs := byPage[rep.Pages[i].URL]
+		slices.SortStableFunc(cs, func(a, b Conversation) int {
+			return cmp.Or(cmp.Compare(b.Unanswered, a.Unanswered), cmp.Compare(b.Demand, a.Demand), cmp.Compare(a.Text, b.Text))
+		})
+		if cs == nil {
+			cs = []Conversation{}
+		}
+		rep.Pages[i].Conversations = cs[:min(len(cs), MaxConversations)]
+	}
 }

@@ -260,7 +260,23 @@ type Page struct {
 	Type     heed.PageType `json:"type,omitempty"`
 	Requests []string      `json:"requests"` // texts of the requests it answers, highest demand first
 	Demand   float64       `json:"demand"`
+	// Conversations are the public questions and threads the page answers (the reply opportunities,
+	// kept by page), unanswered first, then by demand: what a site can show beside the page.
+	Conversations []Conversation `json:"conversations"`
 }
+
+// Conversation is a public question a page answers: its words, the threads asking it and how they
+// stand.
+type Conversation struct {
+	Text       string   `json:"text"`
+	Threads    []string `json:"threads"`
+	Unanswered int      `json:"unanswered"`
+	Views      int      `json:"views"`
+	Demand     float64  `json:"demand"`
+}
+
+// MaxConversations bounds the conversations a page lists.
+const MaxConversations = 20
 
 // Source is what one source did.
 type Source struct {

@@ -33,3 +33,27 @@ func TestServiceKinds(t *testing.T) {
 		t.Errorf("service kinds (-want +got):\n%s", diff)
 	}
 }
+
+// TestConversationsByPage: each page keeps the forum questions it answers (the reply opportunities),
+// unanswered first, then by demand; a page with none has an empty list.
+func TestConversationsByPage(t *testing.T) {
+	rep := &Report{
+		Pages: []Page{{URL: "https://h.example/charge"}, {URL: "https://h.example/cargo"}},
+		Replies: []Reply{
+			{Text: "answered, high demand", URL: "https://h.example/charge", Demand: 9, Questions: []string{"https://f.example/1"}},
+			{Text: "unanswered, low demand", URL: "https://h.example/charge", Demand: 1, Unanswered: 1, Questions: []string{"https://f.example/2"}},
+			{Text: "answered, low demand", URL: "https://h.example/charge", Demand: 2},
+		},
+	}
+	conversations(rep)
+	var got []string
+	for _, c := range rep.Pages[0].Conversations {
+		got = append(got, c.Text)
+	}
+	if diff := cmp.Diff([]string{"unanswered, low demand", "answered, high demand", "answered, low demand"}, got); diff != "" {
+		t.Errorf("conversations of the charging page (-want +got):\n%s", diff)
+	}
+	if c := rep.Pages[1].Conversations; c == nil || len(c) != 0 {
+		t.Errorf("a page with none: %v, want an empty list", c)
+	}
+}

@@ -83,7 +83,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	srv := &ops.Server{
 		Store: st, Gatherer: ms.reg, Metrics: ms.ops, Jobs: jobs, LockDir: cfg.Storage.Data, Listen: addr, Log: log,
 		AllowedHosts: cfg.Serve.AllowedHosts,
-		Handlers:     map[string]http.Handler{"/api/respond": respond, "/review/": rev, "/review": rev},
+		Handlers: map[string]http.Handler{"/api/respond": respond, "/api/conversations": review.Conversations{Review: rev},
+			"/review/": rev, "/review": rev},
 		RunJob: func(ctx context.Context, name string) (ops.Summary, error) {
 			job, err := cfg.Job(jobOf[name])
 			if err != nil {
