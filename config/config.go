@@ -442,7 +442,8 @@ func (f *File) resolve(dir string) {
 	f.Metrics.Textfile = abs(f.Metrics.Textfile)
 	f.Storage.Elasticsearch.CACert = abs(f.Storage.Elasticsearch.CACert)
 	for i := range f.Sources {
-		if f.Sources[i].Kind == "requests" {
+		switch f.Sources[i].Kind {
+		case "requests", "sitesearch", "helpdesk", "searchconsole": // an export file, unless an API's URL
 			f.Sources[i].Base = abs(f.Sources[i].Base)
 		}
 	}

@@ -30,6 +30,10 @@ type World struct {
 	Suggestions []Suggestion `yaml:"-"`
 	Forum       []json.RawMessage
 	Keywords    []byte
+	// First-party exports: the help centre's own site search (CSV) and Search Console's queries by
+	// query and page (the API's JSON), as a team would export them.
+	SiteSearch    []byte
+	SearchConsole []byte
 }
 
 // Page is one page of the sample site.
@@ -106,6 +110,12 @@ func Load() (*World, error) {
 		return nil, fmt.Errorf("demo forum.json: %w", err)
 	}
 	if w.Keywords, err = files.ReadFile("world/keywords.txt"); err != nil {
+		return nil, err
+	}
+	if w.SiteSearch, err = files.ReadFile("world/site-search.csv"); err != nil {
+		return nil, err
+	}
+	if w.SearchConsole, err = files.ReadFile("world/search-console.json"); err != nil {
 		return nil, err
 	}
 	return w, nil

@@ -38,6 +38,13 @@ sources:
   - name: keyword-export
     kind: requests
     base: keywords.txt
+  - name: site-search
+    kind: sitesearch
+    base: site-search.csv
+    options: {format: csv}
+  - name: search-console
+    kind: searchconsole
+    base: search-console.json
 seeds: ["lark e-bike", "lark battery", "lark app", "lark cargo"]
 expand: [alphabet, questions, prepositions, comparisons]
 crawl:
@@ -80,8 +87,10 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	if err := atomicfile.WriteFile(filepath.Join(*out, "keywords.txt"), world.Keywords); err != nil {
-		return err
+	for name, data := range map[string][]byte{"keywords.txt": world.Keywords, "site-search.csv": world.SiteSearch, "search-console.json": world.SearchConsole} {
+		if err := atomicfile.WriteFile(filepath.Join(*out, name), data); err != nil {
+			return err
+		}
 	}
 	cfgPath := filepath.Join(*out, "heed.yaml")
 	var b strings.Builder
