@@ -487,6 +487,7 @@ func TestEverySourceKindHasASightingKind(t *testing.T) {
 	want := map[string]heed.SightingKind{
 		"stackexchange": heed.SightingQuestion, "reddit": heed.SightingQuestion, "discourse": heed.SightingQuestion,
 		"feed": heed.SightingQuestion, "html": heed.SightingQuestion, "requests": heed.SightingImport,
+		"helpdesk": heed.SightingHelpDesk,
 	}
 	for kind := range suggest.Kinds {
 		want[kind] = heed.SightingSuggestion
