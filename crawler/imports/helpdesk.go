@@ -8,8 +8,10 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -251,10 +253,26 @@ func (h *HelpDesk) sightings(tickets []ticket, bad int, pos *int) []heed.Sightin
 		}
 		out = append(out, s)
 	}
-	for reason, n := range skipped {
-		if n > 0 && h.d.Count != nil {
+	h.countSkipped(skipped)
+	return out
+}
+
+// countSkipped counts and logs the tickets skipped, by reason: items that were not tickets as a warning,
+// tickets without a customer's request (an agent's message, spam, deleted, empty) at debug level. The
+// log names reasons and counts only, never a ticket's text.
+func (h *HelpDesk) countSkipped(skipped map[string]int) {
+	for _, reason := range slices.Sorted(maps.Keys(skipped)) {
+		n := skipped[reason]
+		if n == 0 {
+			continue
+		}
+		if h.d.Count != nil {
 			h.d.Count.Skipped(h.name, reason, n)
 		}
+		level := slog.LevelDebug
+		if reason == "invalid" {
+			level = slog.LevelWarn
+		}
+		h.d.Log.Log(context.Background(), level, "skipped help-desk tickets", "source", h.name, "reason", reason, "count", n)
 	}
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -108,7 +109,8 @@ func TestHelpDeskFiles(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &skipCounter{}
 			var logs bytes.Buffer
-			got, err := fetchHelpDesk(t, tt.spec, HelpDeskDeps{Count: c, Log: slog.New(slog.NewTextHandler(&logs, nil))})
+			got, err := fetchHelpDesk(t, tt.spec, HelpDeskDeps{Count: c, Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{
+				Level: slog.LevelDebug, ReplaceAttr: dropTime}))})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,8 +126,21 @@ func TestHelpDeskFiles(t *testing.T) {
 			if leak := personalData(logs.String()); leak != "" {
 				t.Errorf("the log holds %q:\n%s", leak, logs.String())
 			}
+			for reason := range tt.skipped {
+				if !strings.Contains(logs.String(), "reason="+reason) {
+					t.Errorf("the log does not name the tickets skipped as %s:\n%s", reason, logs.String())
+				}
+			}
 		})
 	}
+}
+
+// dropTime leaves the time out of a test's log (a date is not a phone number).
+func dropTime(groups []string, a slog.Attr) slog.Attr {
+	if a.Key == slog.TimeKey && len(groups) == 0 {
+		return slog.Attr{}
+	}
+	return a
 }
 
 // fixturePII is every e-mail address and phone number in the fixtures: none may reach a sighting.
@@ -261,7 +276,17 @@ func TestHelpDeskBadInput(t *testing.T) {
 			t.Errorf("%s: err %v, want it to say %q", tt.spec, err, tt.want)
 		}
 	}
-	if _, err := fetchHelpDesk(t, "helpdesk="+notJSON+";format=zendesk", HelpDeskDeps{}); err == nil || !strings.Contains(err.Error(), "x.json") {
-		t.Errorf("a file that is not JSON: %v", err)
+	noColumns := filepath.Join(dir, "x.csv")
+	os.WriteFile(noColumns, []byte("keyword,clicks\nlark,3\n"), 0o644)
+	for _, tt := range []struct{ spec, want string }{
+		{"helpdesk=" + notJSON + ";format=zendesk", "x.json"},
+		{"helpdesk=" + notJSON + ";format=intercom", "x.json"},
+		{"helpdesk=" + fixture("intercom.json") + ";format=freshdesk", "freshdesk"},
+		{"helpdesk=" + noColumns + ";format=csv", "no subject or description/body/message column"},
+	} {
+		_, err := fetchHelpDesk(t, tt.spec, HelpDeskDeps{})
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !errors.Is(err, crawler.ErrBadInput) {
+			t.Errorf("%s: err %v, want a bad-input error that says %q", tt.spec, err, tt.want)
+		}
 	}
 }

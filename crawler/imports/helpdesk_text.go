@@ -120,7 +120,7 @@ func plainText(s string, isHTML bool) string {
 	if !isHTML {
 		return strings.TrimSpace(unescape(strings.ToValidUTF8(s, "\ufffd")))
 	}
-	return strings.TrimSpace(unescape(htmlText(s)))
+	return strings.TrimSpace(unescape(htmlText(strings.ToValidUTF8(s, "\ufffd"))))
 }
 
 // htmlSkip are the elements whose content is not the customer's message.
