@@ -290,3 +290,38 @@ func TestHelpDeskBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpDeskRequest: the request of a ticket is its subject, or when the subject says nothing, the
+// first question of the customer's own words (quoted replies, signatures and greetings left out).
+func TestHelpDeskRequest(t *testing.T) {
+	tests := []struct {
+		name          string
+		subject, body string
+		html          bool
+		want          string
+	}{
+		{"a subject that asks", "Lark brake pads", "Which pads? Thanks", false, "Lark brake pads"},
+		{"a reply's subject", "Re: Lark order 55", "Hi,\nwhen does it ship? Regards", false, "when does it ship?"},
+		{"a reply's subject, no message", "RE: Fwd: Lark order", "", false, "Lark order"},
+		{"a placeholder subject", "(no subject)", "Hello team,\n\nCan I ride the Lark in the rain?\n\nThanks", false, "Can I ride the Lark in the rain?"},
+		{"a help desk's chat subject", "Chat with Visitor 4711", "is the shop open on Sunday?", false, "is the shop open on Sunday?"},
+		{"a call subject", "Missed call from 0044 20 7946 0958", "", false, ""},
+		{"no question: the first sentence", "Help", "Thanks for your help. The app crashes at start. It is v2.", false, "The app crashes at start."},
+		{"quoted reply under a two-line header", "Help", "Why is it late?\n\nOn Tue, 2 Dec 2026, Jane <j@x.io>\nwrote:\n> Where is it?", false, "Why is it late?"},
+		{"quoted reply only", "Help", "On Tue, 2 Dec 2026 Jane wrote:\n> Where is my Lark?", false, ""},
+		{"an Outlook reply", "Help", "It broke.\nFrom: Lark Support\nSent: Monday\nCan we help?", false, "It broke."},
+		{"a signature", "Help", "My Lark squeaks\n-- \nCan I call you? 0800 123 4567", false, "My Lark squeaks"},
+		{"sent from a phone", "Help", "My Lark squeaks\nSent from my iPhone", false, "My Lark squeaks"},
+		{"HTML with a quoted reply", "", `<div dir="ltr">Does it fit a child seat?</div><div class="gmail_quote"><div>Can we help?</div></div>`, true, "Does it fit a child seat?"},
+		{"entities encoded twice", "Help", "Is a&amp;#64;b.co the right address?", false, "Is [email] the right address?"},
+		{"a sentence over many lines", "Help", "Can I order\na spare\nbattery?", false, "Can I order a spare battery?"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := request(ticket{subject: tt.subject, body: tt.body, html: tt.html}, nil)
+			if got != tt.want {
+				t.Errorf("request = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -217,8 +217,10 @@ func stripQuoted(s string) string {
 var (
 	paragraphRe = regexp.MustCompile(`\n[ \t\r\f\v\x{a0}]*\n`)
 	greetingRe  = regexp.MustCompile(`(?i)^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|greetings|hallo|bonjour)\b[^.!?,:\n]{0,40}(?:[,!:.]\s*|$)`)
-	sentenceRe  = regexp.MustCompile(`[^.!?]*(?:[.!?]+(?:["')\]]*)(?:\s|$)|$)`)
-	thanksRe    = regexp.MustCompile(`(?i)^(?:many |thank you|thanks|cheers|regards|best|kind regards|br)\b`)
+	// a sentence ends at . ! or ? (and closing quotes or brackets) before a space or the end: "b.co" and
+	// "v2.1" go on.
+	sentenceRe = regexp.MustCompile(`.+?(?:[.!?]+["')\]]*(?:\s|$)|$)`)
+	thanksRe   = regexp.MustCompile(`(?i)^(?:many |thank you|thanks|cheers|regards|best|kind regards|br)\b`)
 )
 
 // question is the first question of a message (a sentence ending in "?"), else its first sentence
