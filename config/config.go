@@ -442,7 +442,7 @@ func (f *File) resolve(dir string) {
 	f.Metrics.Textfile = abs(f.Metrics.Textfile)
 	f.Storage.Elasticsearch.CACert = abs(f.Storage.Elasticsearch.CACert)
 	for i := range f.Sources {
-		if f.Sources[i].Kind == "requests" {
+		if k := f.Sources[i].Kind; k == "requests" || k == "helpdesk" { // files (a help desk may be a URL: abs leaves it)
 			f.Sources[i].Base = abs(f.Sources[i].Base)
 		}
 	}
