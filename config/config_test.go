@@ -267,3 +267,25 @@ func TestReadmeConfigLoads(t *testing.T) {
 		t.Errorf("the README's configuration reference does not load:\n%v", err)
 	}
 }
+
+// TestHelpDeskFileIsRelativeToTheConfig: a help-desk export, like a requests file, is found next to the
+// config; a help desk's URL is left as it is.
+func TestHelpDeskFileIsRelativeToTheConfig(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "heed.yaml")
+	yaml := "sources:\n  - kind: helpdesk\n    base: exports/tickets.csv\n    options: {format: csv}\n" +
+		"  - kind: helpdesk\n    name: zendesk\n    base: https://lark.zendesk.com\n    options: {format: zendesk, email: agent@lark.example}\n"
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := f.Sources[0].Base, filepath.Join(dir, "exports", "tickets.csv"); got != want {
+		t.Errorf("export file = %q, want %q", got, want)
+	}
+	if got := f.Sources[1].Base; got != "https://lark.zendesk.com" {
+		t.Errorf("a URL base was changed: %q", got)
+	}
+}

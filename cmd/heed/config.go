@@ -98,6 +98,7 @@ var sourceNumbers = map[string]map[string]optionRange{
 	"reddit":        {"pages": {min: 1, max: 10}, "limit": {min: 1, max: 100}},
 	"discourse":     {"pages": {min: 1, max: 50}},
 	"html":          {"pages": {min: 1, max: 100}},
+	"helpdesk":      {"pages": {min: 1, max: 1000}, "since": {min: 1, max: 3650}},
 	"amazon":        {"limit": {min: 1, max: 100, onlyHere: true}},
 	"wikipedia":     {"limit": {min: 1, max: 500, onlyHere: true}}, // the most the MediaWiki API allows
 }

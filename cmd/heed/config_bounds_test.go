@@ -139,6 +139,7 @@ func TestSourceNumbersMatchBuilders(t *testing.T) {
 		"stackexchange": {Options: map[string]string{"site": "superuser"}},
 		"discourse":     {Base: "https://forum.example.com/"},
 		"html":          {Base: "https://forum.example.com/list", Options: map[string]string{"item": ".question"}},
+		"helpdesk":      {Base: filepath.Join("..", "..", "crawler", "imports", "testdata", "helpdesk", "zendesk.json"), Options: map[string]string{"format": "zendesk"}},
 	}
 	kinds := sourceKinds()
 	for kind, opts := range sourceNumbers {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"compress/gzip"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -59,6 +60,7 @@ func (l *loopback) asked(prefix string) int {
 // every item is collected, every kind of paging followed, robots.txt obeyed, a 429 with Retry-After
 // waited out, and malformed bodies and block pages counted and skipped without losing the rest.
 func TestCrawlEveryKind(t *testing.T) {
+	t.Setenv("HEED_ZENDESK_TOKEN", "zd-token")
 	s := serveEveryKind(t)
 	kw := writeFile(t, t.TempDir(), "kw.txt", "lark login\nlark fold weight\n")
 	start := time.Now()
@@ -72,6 +74,7 @@ func TestCrawlEveryKind(t *testing.T) {
 		"google": 2, "google-chrome": 3 * 2, "google-toolbar": 2 * 4, "youtube": 3 * 4, "bing": 3 * 4, "duckduckgo": 2 * 4,
 		"amazon": 2 * 4, "wikipedia": 3 * 4,
 		"stackexchange": 3, "reddit": 3, "discourse": 3, "feed": 2, "html": 3, "requests": 2,
+		"helpdesk": 6,
 	}
 	if fmt.Sprint(want) != fmt.Sprint(bySource) {
 		t.Errorf("sightings by source:\n got %v\nwant %v", bySource, want)
@@ -83,13 +86,13 @@ func TestCrawlEveryKind(t *testing.T) {
 		t.Errorf("google was asked %d times", s.google.asked("/complete/search"))
 	}
 	if s.se.asked("/2.3/search/advanced") != 2 || s.reddit.asked("/r/ebikes/search.json") != 2 || s.discourse.asked("/latest.json") != 2 ||
-		s.forumSite.asked("/questions") != 2 {
-		t.Errorf("paging: stackexchange %v, reddit %v, discourse %v, html %v", s.se.asks, s.reddit.asks, s.discourse.asks, s.forumSite.asks)
+		s.forumSite.asked("/questions") != 2 || s.zendesk.asked("/api/v2/incremental/tickets/cursor.json") != 2 {
+		t.Errorf("paging: stackexchange %v, reddit %v, discourse %v, html %v, zendesk %v", s.se.asks, s.reddit.asks, s.discourse.asks, s.forumSite.asks, s.zendesk.asks)
 	}
 	if s.forumSite.asked("/members/") != 0 {
 		t.Error("robots.txt was not obeyed")
 	}
-	for _, want := range []string{"reason=blocked", "reason=parse", "reason=robots", "units 39, 34 ok, 5 failed"} {
+	for _, want := range []string{"reason=blocked", "reason=parse", "reason=robots", "units 40, 35 ok, 5 failed"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr does not mention %q:\n%s", want, errs)
 		}
@@ -100,13 +103,32 @@ func TestCrawlEveryKind(t *testing.T) {
 type everyKind struct {
 	google, youtube, bing, ddg, amazon, wiki, toolbar *loopback // suggestions
 	se, reddit, discourse, forumSite                  *loopback // forums
+	zendesk                                           *loopback // help desks
 }
 
 func serveEveryKind(t *testing.T) *everyKind {
 	s := &everyKind{}
 	s.serveSuggestions(t)
 	s.serveForums(t)
+	s.serveHelpDesk(t)
 	return s
+}
+
+// serveHelpDesk serves Zendesk's incremental ticket export in two pages (the fixture, then a cursor
+// page), to the agent's token only.
+func (s *everyKind) serveHelpDesk(t *testing.T) {
+	s.zendesk = serve(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Basic "+base64.StdEncoding.EncodeToString([]byte("agent@lark.example/token:zd-token")) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		if r.URL.Query().Get("cursor") == "c2" {
+			fmt.Fprint(w, `{"tickets":[{"id":9,"subject":"Lark helmet sizes","status":"open","via":{"channel":"web"}}],"after_cursor":null,"end_of_stream":true}`)
+			return
+		}
+		page := strings.Replace(string(fixtureOf(t, "imports", "helpdesk/zendesk.json")), `"after_cursor": null`, `"after_cursor": "c2"`, 1)
+		fmt.Fprint(w, strings.Replace(page, `"end_of_stream": true`, `"end_of_stream": false`, 1))
+	})
 }
 
 // serveSuggestions serves the suggestion sources. Google answers its first call with a 429 and
@@ -200,6 +222,7 @@ func (s *everyKind) crawlArgs(kw string) []string {
 		"--source", "feed=" + s.forumSite.srv.URL + "/members/feed.xml;name=private-feed",
 		"--source", "html=" + s.forumSite.srv.URL + "/questions;item=li.question;title=a.title;votes=.votes;answers=.answers;next=a.next",
 		"--source", "requests=" + kw,
+		"--source", "helpdesk=" + s.zendesk.srv.URL + ";format=zendesk;email=agent@lark.example",
 	}
 }
 

@@ -488,6 +488,7 @@ func TestEverySourceKindHasASightingKind(t *testing.T) {
 		"stackexchange": heed.SightingQuestion, "reddit": heed.SightingQuestion, "discourse": heed.SightingQuestion,
 		"feed": heed.SightingQuestion, "html": heed.SightingQuestion, "requests": heed.SightingImport,
 		"sitesearch": heed.SightingSiteSearch, "searchconsole": heed.SightingSearchConsole,
+		"helpdesk": heed.SightingHelpDesk,
 	}
 	for kind := range suggest.Kinds {
 		want[kind] = heed.SightingSuggestion

@@ -45,11 +45,25 @@ func sourceKinds() map[string]builder {
 		"searchconsole": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) {
 			return imports.NewSearchConsole(s, d.fetch, d.redact, d.log, nil)
 		},
+		"helpdesk": buildHelpDesk,
 	}
 	for kind, build := range suggest.Kinds {
 		kinds[kind] = func(s crawler.Spec, d sourceDeps) (crawler.Source, error) { return build(s, d.fetch) }
 	}
 	return kinds
+}
+
+// buildHelpDesk builds a helpdesk source: an export file, or a help desk's API through the fetcher, its
+// tickets redacted with the config's privacy patterns.
+func buildHelpDesk(s crawler.Spec, d sourceDeps) (crawler.Source, error) {
+	hd := imports.HelpDeskDeps{Redact: d.redact, Log: d.log}
+	if d.fetch != nil {
+		hd.Fetch = d.fetch
+	}
+	if d.metrics != nil {
+		hd.Count = d.metrics
+	}
+	return imports.NewHelpDesk(s, hd)
 }
 
 func knownKinds() string {

@@ -1,6 +1,8 @@
 // Package imports reads requests from files instead of crawling them: JSONL as `heed crawl` writes it
 // (keeping every sighting's source, seed and evidence), keyword exports with a header row (CSV or TSV, as
-// keyword tools and Search Console give them), or plain lists with one request a line.
+// keyword tools and Search Console give them), or plain lists with one request a line (requests.go); and
+// what the organisation's own customers asked it: help-desk tickets, from an export or the help desk's
+// API (helpdesk.go), every text redacted (redact.go) before it is kept.
 package imports
 
 import (
