@@ -30,10 +30,11 @@ type World struct {
 	Suggestions []Suggestion `yaml:"-"`
 	Forum       []json.RawMessage
 	Keywords    []byte
-	// First-party exports: the help centre's own site search (CSV) and Search Console's queries by
-	// query and page (the API's JSON), as a team would export them.
+	// First-party exports: the help centre's own site search (CSV), Search Console's queries by query
+	// and page (the API's JSON) and the help desk's tickets, as a team would export them.
 	SiteSearch    []byte
 	SearchConsole []byte
+	HelpDesk      []byte // Zendesk's incremental ticket export
 }
 
 // Page is one page of the sample site.
@@ -116,6 +117,9 @@ func Load() (*World, error) {
 		return nil, err
 	}
 	if w.SearchConsole, err = files.ReadFile("world/search-console.json"); err != nil {
+		return nil, err
+	}
+	if w.HelpDesk, err = files.ReadFile("world/helpdesk-zendesk.json"); err != nil {
 		return nil, err
 	}
 	return w, nil

@@ -45,6 +45,10 @@ sources:
   - name: search-console
     kind: searchconsole
     base: search-console.json
+  - name: help-desk
+    kind: helpdesk
+    base: helpdesk-zendesk.json
+    options: {format: zendesk}
 seeds: ["lark e-bike", "lark battery", "lark app", "lark cargo"]
 expand: [alphabet, questions, prepositions, comparisons]
 crawl:
@@ -87,7 +91,8 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	for name, data := range map[string][]byte{"keywords.txt": world.Keywords, "site-search.csv": world.SiteSearch, "search-console.json": world.SearchConsole} {
+	for name, data := range map[string][]byte{"keywords.txt": world.Keywords, "site-search.csv": world.SiteSearch, "search-console.json": world.SearchConsole,
+		"helpdesk-zendesk.json": world.HelpDesk} {
 		if err := atomicfile.WriteFile(filepath.Join(*out, name), data); err != nil {
 			return err
 		}

@@ -15,10 +15,10 @@ import (
 // store, the report or the log.
 var personal = []string{"ana.lopez@example.com", "0151 496 0123", "bob@example.org", "token=abc123"}
 
-// noPersonalData fails when any file under dirs, or text, holds one of personal.
-func noPersonalData(t *testing.T, text string, dirs ...string) {
+// noPersonalData fails when any file under dirs, or text, holds one of secrets.
+func noPersonalData(t *testing.T, secrets []string, text string, dirs ...string) {
 	t.Helper()
-	for _, p := range personal {
+	for _, p := range secrets {
 		if strings.Contains(text, p) {
 			t.Errorf("the output holds %q", p)
 		}
@@ -32,7 +32,7 @@ func noPersonalData(t *testing.T, text string, dirs ...string) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, p := range personal {
+			for _, p := range secrets {
 				if strings.Contains(string(b), p) {
 					t.Errorf("%s holds %q", path, p)
 				}
@@ -84,7 +84,7 @@ func TestRunWithSiteSearch(t *testing.T) {
 	if html, _ := os.ReadFile(filepath.Join(out, "report.html")); !strings.Contains(string(html), "your site search") {
 		t.Error("report.html does not show the demand heard from the site search")
 	}
-	noPersonalData(t, stdout+errs, data, out)
+	noPersonalData(t, personal, stdout+errs, data, out)
 }
 
 // TestRunWithSearchConsole: Search Console rows beside a keyword list give summary.search_console in
@@ -121,4 +121,42 @@ func TestRunWithSearchConsole(t *testing.T) {
 	if !strings.Contains(string(html), `<section id="search-console">`) {
 		t.Error("report.html has no Search Console section")
 	}
+}
+
+// TestDemoHearsFirstPartySources: the demo's one run takes a site-search export, a help-desk export and
+// Search Console rows beside its public sources; each is counted under its own kind, the report gives
+// the Search Console agreement, and no e-mail address, phone or card number from the exports reaches
+// the store, the report or the log.
+func TestDemoHearsFirstPartySources(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the demo")
+	}
+	dir := filepath.Join(t.TempDir(), "demo")
+	code, stdout, errs := heedRun(t, "", "demo", "--out", dir)
+	if code != 0 {
+		t.Fatalf("demo: %d %s", code, errs)
+	}
+	r := readReport(t, dir)
+	kinds := map[string]int{}
+	for _, s := range r.Sources {
+		kinds[s.Kind] += s.Requests
+	}
+	for _, k := range []string{"opensearch", "stackexchange", "requests", "sitesearch", "helpdesk", "searchconsole"} {
+		if kinds[k] == 0 {
+			t.Errorf("no requests counted under source kind %s: %v", k, kinds)
+		}
+	}
+	for _, k := range []heed.SightingKind{heed.SightingSiteSearch, heed.SightingHelpDesk, heed.SightingSearchConsole} {
+		if r.Summary.ByKind[string(k)].Requests == 0 {
+			t.Errorf("summary.by_kind has no %s: %v", k, r.Summary.ByKind)
+		}
+	}
+	if sc := r.Summary.SearchConsole; sc == nil || sc.Queries != 12 || sc.Agreement <= 0 || sc.Agreement >= 1 {
+		t.Errorf("summary.search_console = %+v", sc)
+	}
+	exports := []string{"helpdesk-zendesk.json", "site-search.csv"} // heed's input, written by the demo
+	for _, name := range exports {
+		os.Rename(filepath.Join(dir, name), filepath.Join(t.TempDir(), name))
+	}
+	noPersonalData(t, []string{"jane.doe@example.net", "sam.smith@example.org", "7946 0018", "900461", "4111 1111 1111 1111"}, stdout+errs, dir)
 }
