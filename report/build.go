@@ -129,14 +129,16 @@ func (b *builder) size() {
 // byKind counts a request under each kind of source it was heard from.
 func (b *builder) byKind(fate heed.Fate, e heed.Evidence, demand float64) {
 	s := &b.rep.Summary
-	kinds := e.Kinds
-	if e.Imported > 0 {
-		kinds = append(slices.Clip(kinds), heed.SightingImport)
-	}
 	if len(e.Kinds) > 1 {
 		s.Confirmed++
 	}
-	for _, k := range kinds {
+	for i := range len(e.Kinds) + 1 {
+		k := heed.SightingImport
+		if i < len(e.Kinds) {
+			k = e.Kinds[i]
+		} else if e.Imported == 0 {
+			break
+		}
 		d := s.ByKind[string(k)]
 		d.Requests++
 		d.Demand = heed.Round(d.Demand+demand, 2)

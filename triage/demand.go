@@ -13,10 +13,12 @@ func Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence {
 	exp := map[string]bool{}
 	loc := map[string]bool{}
 	seenQ := map[string]bool{}
-	kinds := map[heed.SightingKind]bool{}
+	var kinds uint8 // a bit per heed.HeardKinds
 	var shown map[string][2]int // Search Console: impressions and clicks by page
 	for _, s := range sightings {
-		kinds[s.Kind()] = true
+		if i := slices.Index(heed.HeardKinds, s.Kind()); i >= 0 {
+			kinds |= 1 << i
+		}
 		if s.Impressions != nil {
 			e.Impressions += *s.Impressions
 		}
@@ -99,14 +101,26 @@ func Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence {
 	slices.Sort(e.Seeds)
 	slices.Sort(e.Channels)
 	e.SearchConsolePage = mostShown(shown)
-	e.Kinds = []heed.SightingKind{}
-	for _, k := range heed.HeardKinds {
-		if kinds[k] {
-			e.Kinds = append(e.Kinds, k)
-		}
-	}
+	e.Kinds = kindSets[kinds]
 	return e
 }
+
+// kindSets are the lists of heard kinds for each set of them (a bit per heed.HeardKinds), made once:
+// a million requests share these few lists instead of each allocating its own. They are read, never
+// changed.
+var kindSets = func() [][]heed.SightingKind {
+	sets := make([][]heed.SightingKind, 1<<len(heed.HeardKinds)) // a uint8 of bits: eight kinds at most
+	for mask := range sets {
+		sets[mask] = []heed.SightingKind{}
+		for i, k := range heed.HeardKinds {
+			if mask&(1<<i) != 0 {
+				sets[mask] = append(sets[mask], k)
+			}
+		}
+		sets[mask] = slices.Clip(sets[mask])
+	}
+	return sets
+}()
 
 // mostShown is the page with the most impressions, then clicks, then the first by address.
 func mostShown(shown map[string][2]int) string {
