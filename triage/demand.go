@@ -13,7 +13,7 @@ func Collect(sightings []heed.Sighting, runsSeen int) heed.Evidence {
 	exp := map[string]bool{}
 	loc := map[string]bool{}
 	seenQ := map[string]bool{}
-	var kinds uint8 // a bit per heed.HeardKinds
+	var kinds uint8             // a bit per heed.HeardKinds
 	var shown map[string][2]int // Search Console: impressions and clicks by page
 	for _, s := range sightings {
 		if i := slices.Index(heed.HeardKinds, s.Kind()); i >= 0 {
