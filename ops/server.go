@@ -86,7 +86,7 @@ func (s *Server) Handler() http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		plain(w, http.StatusOK, "heed: /metrics /healthz /readyz /api/respond?q=... /review/\n")
+		plain(w, http.StatusOK, "heed: /metrics /healthz /readyz /api/respond?q=... /api/conversations?url=PAGE /review/\n")
 	}))
 	return s.checkHost(mux)
 }

@@ -24,7 +24,7 @@ func helpOf(name string) helpText {
 	return map[string]helpText{
 		"run": {"The nightly job once: refresh the pages, crawl the sources, classify, match, compare with the last run on the same data directory, and write report.html, gaps.json and gaps.csv. Prints a one-line summary. Exit 0 done (some sources may have failed: see the summary), 1 the job could not be done, 2 a usage, config or input-file error.",
 			[]string{"heed run -c heed.yaml  # the config's first job", "heed run --source requests=keywords.txt --pages https://help.example.com/ --out ./out  # a keyword list against a site, no config", "heed run -c heed.yaml --job weekly --shard 0/4  # one job, the first of four shares of its seeds and sources"}},
-		"serve": {"Runs the config's jobs on their schedules and serves /metrics, /healthz, /readyz, /api/respond?q=... and the review pages (/review/) until SIGINT or SIGTERM.",
+		"serve": {"Runs the config's jobs on their schedules and serves /metrics, /healthz, /readyz, /api/respond?q=..., /api/conversations?url=PAGE and the review pages (/review/) until SIGINT or SIGTERM.",
 			[]string{"heed serve -c heed.yaml  # on the config's serve.listen", "heed serve -c heed.yaml --listen 127.0.0.1:9464"}},
 		"crawl": {"Crawls sources and prints one JSONL line per sighting. Sources that ask per seed (suggestions, forum searches) need --seed.",
 			[]string{"heed crawl --source google --seed 'e-bike battery' --expand questions  # Google's suggestions for the questions about a seed", "heed crawl --source 'stackexchange;site=bicycles' --seed 'chain' --out sightings.jsonl"}},

@@ -69,7 +69,7 @@ type env struct {
 func commands() map[string]command {
 	return map[string]command{
 		"run":      {"run the nightly job once: crawl, classify, match, report", cmdRun},
-		"serve":    {"run the config's schedules and serve /metrics, /healthz, /readyz and /api/respond", cmdServe},
+		"serve":    {"run the config's schedules and serve /metrics, /healthz, /readyz, /api/respond, /api/conversations and /review/", cmdServe},
 		"crawl":    {"crawl sources and print every sighting as JSONL", cmdCrawl},
 		"classify": {"label requests with intent, question type and modifiers (JSONL)", cmdClassify},
 		"match":    {"match requests to pages and decide gaps (JSONL)", cmdMatch},
