@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/heed-dev/heed"
@@ -25,6 +26,51 @@ type decisionFollower struct {
 	set  func(*responder.Decisions)
 	log  *slog.Logger
 	seen string // what the decisions were built from: the overrides and the newest runs
+	// reload, when set, rebuilds /api/respond's matcher over the stored pages: called when another
+	// process (cron's heed run) finished a run, whose pages this process has not indexed. own knows
+	// this process's runs, whose matcher /api/respond already answers with.
+	reload   func(context.Context)
+	own      *ownRuns
+	runs     []int64 // the newest runs the matcher follows
+	followed bool    // runs holds what the matcher was built after
+}
+
+// ownRuns are the runs this process makes: while one is going, or once it is done, a new run in the
+// store is not another process's.
+type ownRuns struct {
+	mu      sync.Mutex
+	running int
+	ids     map[int64]bool
+}
+
+func (o *ownRuns) start() {
+	o.mu.Lock()
+	o.running++
+	o.mu.Unlock()
+}
+
+func (o *ownRuns) done(id int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.running--
+	if o.ids == nil {
+		o.ids = map[int64]bool{}
+	}
+	o.ids[id] = true
+}
+
+// foreign reports whether a run of ids is another process's; unknown (false, false) while a run of
+// this process is going.
+func (o *ownRuns) foreign(ids []int64) (foreign, known bool) {
+	if o == nil {
+		return true, true
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.running > 0 {
+		return false, false
+	}
+	return slices.ContainsFunc(ids, func(id int64) bool { return !o.ids[id] }), true
 }
 
 // Run loads the decisions, then again whenever the overrides or the newest runs change, until ctx ends.
@@ -59,6 +105,7 @@ func (f *decisionFollower) refresh(ctx context.Context) error {
 			runs = append(runs, r.ID)
 		}
 	}
+	f.followRuns(ctx, runs)
 	seen := fmt.Sprint(overrides, runs)
 	if seen == f.seen {
 		return nil
@@ -72,6 +119,33 @@ func (f *decisionFollower) refresh(ctx context.Context) error {
 	f.seen = seen
 	f.log.Info("content-team decisions loaded for /api/respond", "overrides", len(overrides), "requests", d.Len())
 	return nil
+}
+
+// followRuns reloads the matcher when the newest runs changed and one of the new ones is another
+// process's. The first runs seen are those the matcher was built after.
+func (f *decisionFollower) followRuns(ctx context.Context, runs []int64) {
+	if f.reload == nil || f.followed && slices.Equal(runs, f.runs) {
+		return
+	}
+	if !f.followed {
+		f.runs, f.followed = runs, true
+		return
+	}
+	var fresh []int64
+	for _, id := range runs {
+		if !slices.Contains(f.runs, id) {
+			fresh = append(fresh, id)
+		}
+	}
+	foreign, known := f.own.foreign(fresh)
+	if !known {
+		return // this process is running a job: look again when it is done
+	}
+	f.runs = runs
+	if foreign {
+		f.log.Info("a run of another process stored pages: /api/respond reloads them", "runs", fresh)
+		f.reload(ctx)
+	}
 }
 
 // topicReach finds the requests each stored topic decision reached in the given runs: those whose

@@ -92,3 +92,55 @@ func TestDecisionFollowerFollowsTheStore(t *testing.T) {
 		{"lark saddle height", other, heed.OverridePin},
 	})
 }
+
+// TestFollowerReloadsThePagesOfAnotherProcessesRuns: /api/respond's matcher is rebuilt when a run this
+// process did not make (cron's heed run) finishes, and not for the runs serve makes itself, whose matcher
+// it already answers with.
+func TestFollowerReloadsThePagesOfAnotherProcessesRuns(t *testing.T) {
+	ctx := context.Background()
+	st, err := embedded.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	finish := func() int64 {
+		t.Helper()
+		run, _, err := st.BeginRun(ctx, "nightly", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		run.Finished, run.Status = time.Now(), store.StatusOK
+		if err := st.FinishRun(ctx, run); err != nil {
+			t.Fatal(err)
+		}
+		return run.ID
+	}
+	reloads := 0
+	own := &ownRuns{}
+	f := &decisionFollower{st: st, jobs: []string{"nightly"}, log: slog.New(slog.DiscardHandler), set: func(*responder.Decisions) {},
+		reload: func(context.Context) { reloads++ }, own: own}
+	steps := []struct {
+		name string
+		do   func()
+		want int
+	}{
+		{"serve starts on an empty store", func() {}, 0},
+		{"cron's run stores pages", func() { finish() }, 1},
+		{"nothing new", func() {}, 1},
+		{"serve's own run, still going", func() { own.start(); finish() }, 1},
+		{"serve's own run, done", func() {
+			runs, _ := st.Runs(ctx, "nightly", 1)
+			own.done(runs[0].ID)
+		}, 1},
+		{"cron again", func() { finish() }, 2},
+	}
+	for _, s := range steps {
+		s.do()
+		if err := f.refresh(ctx); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if reloads != s.want {
+			t.Errorf("%s: %d reloads, want %d", s.name, reloads, s.want)
+		}
+	}
+}

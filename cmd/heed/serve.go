@@ -70,7 +70,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	for _, j := range jobs {
 		names = append(names, j.Name)
 	}
-	follower := &decisionFollower{st: st, jobs: names, set: respond.SetDecisions, log: log}
+	own := &ownRuns{}
+	follower := &decisionFollower{st: st, jobs: names, set: respond.SetDecisions, log: log, reload: refresh, own: own}
 	go follower.Run(ctx)
 	auth := review.Auth{Token: cfg.Serve.ReviewToken, Username: cfg.Serve.ReviewUser, Password: cfg.Serve.ReviewPassword}
 	if auth.Token == "" {
@@ -105,7 +106,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 				}
 				return m
 			}
-			return p.Run(ctx, j)
+			own.start()
+			sum, err := p.Run(ctx, j)
+			own.done(sum.Run.ID)
+			return sum, err
 		},
 		Ready: func(a string) {
 			fmt.Fprintf(e.stderr, "heed serve: listening on http://%s (%d jobs scheduled)\n", a, len(jobs))
