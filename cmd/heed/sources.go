@@ -40,12 +40,14 @@ func sourceKinds() map[string]builder {
 			return imports.NewRequests(s, d.log, d.metrics)
 		},
 		"sitesearch": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) {
-			return imports.NewSiteSearch(s, d.fetch, d.redact, d.log, nil)
+			return imports.NewSiteSearch(s, firstParty(d))
 		},
 		"searchconsole": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) {
-			return imports.NewSearchConsole(s, d.fetch, d.redact, d.log, nil)
+			return imports.NewSearchConsole(s, firstParty(d))
 		},
-		"helpdesk": buildHelpDesk,
+		"helpdesk": func(s crawler.Spec, d sourceDeps) (crawler.Source, error) {
+			return imports.NewHelpDesk(s, firstParty(d))
+		},
 	}
 	for kind, build := range suggest.Kinds {
 		kinds[kind] = func(s crawler.Spec, d sourceDeps) (crawler.Source, error) { return build(s, d.fetch) }
@@ -53,17 +55,18 @@ func sourceKinds() map[string]builder {
 	return kinds
 }
 
-// buildHelpDesk builds a helpdesk source: an export file, or a help desk's API through the fetcher, its
-// tickets redacted with the config's privacy patterns.
-func buildHelpDesk(s crawler.Spec, d sourceDeps) (crawler.Source, error) {
-	hd := imports.HelpDeskDeps{Redact: d.redact, Log: d.log}
+// firstParty is what the first-party sources (helpdesk, sitesearch, searchconsole) are built with: the
+// fetcher for their APIs, the config's redaction, the log and the crawl's metrics (left out when nil, so
+// that no nil pointer hides in an interface).
+func firstParty(d sourceDeps) imports.Deps {
+	fd := imports.Deps{Redact: d.redact, Log: d.log}
 	if d.fetch != nil {
-		hd.Fetch = d.fetch
+		fd.Fetch = d.fetch
 	}
 	if d.metrics != nil {
-		hd.Count = d.metrics
+		fd.Count = d.metrics
 	}
-	return imports.NewHelpDesk(s, hd)
+	return fd
 }
 
 func knownKinds() string {

@@ -3,10 +3,8 @@ package imports
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"maps"
 	"net/url"
@@ -19,18 +17,19 @@ import (
 	"github.com/heed-dev/heed/crawler"
 )
 
-// Getter is what the helpdesk source needs of the crawler's fetcher (crawler.Fetcher) to call a help
-// desk's API.
+// Getter is what the first-party sources need of the crawler's fetcher (crawler.Fetcher) to call a
+// vendor's API: a fetch with the crawler's politeness, retries and Retry-After, and the count of a
+// later page that failed.
 type Getter interface {
 	Get(ctx context.Context, rawURL string, opt crawler.GetOptions) (*crawler.Response, error)
 	// PageFailed counts a later page of a listing that failed.
 	PageFailed(source string, page int, err error)
 }
 
-// HelpDeskDeps is what a helpdesk source is built with. Every field may be left out: a source without
-// Fetch reads files only; without Redact it redacts with the built-in patterns; Getenv defaults to
-// os.Getenv and Now to time.Now.
-type HelpDeskDeps struct {
+// Deps is what a first-party source (helpdesk, sitesearch, searchconsole) is built with. Every field
+// may be left out: a source without Fetch reads files only; without Redact it redacts with the built-in
+// patterns; Getenv defaults to os.Getenv and Now to time.Now.
+type Deps struct {
 	Fetch  Getter
 	Redact *Redactor
 	Log    *slog.Logger
@@ -38,6 +37,23 @@ type HelpDeskDeps struct {
 	Count  counter
 	Getenv func(string) string
 	Now    func() time.Time
+}
+
+// withDefaults fills in what d leaves out.
+func (d Deps) withDefaults() Deps {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Redact == nil {
+		d.Redact = &Redactor{} // the built-in patterns always apply
+	}
+	if d.Getenv == nil {
+		d.Getenv = os.Getenv
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return d
 }
 
 // HelpDesk is the `helpdesk` source: the requests customers sent the organisation's help desk, read
@@ -51,7 +67,7 @@ type HelpDesk struct {
 	auth         string // the Authorization header for the API
 	email        string
 	pages, since int
-	d            HelpDeskDeps
+	d            Deps
 }
 
 // helpDeskFormats are the formats of the format option, and the variable each API's token is read from
@@ -64,20 +80,8 @@ var helpDeskFormats = map[string]string{
 // (https://SUBDOMAIN.zendesk.com, https://DOMAIN.freshdesk.com, https://api.intercom.io). Options: format
 // (zendesk, freshdesk, intercom or csv; required), pages (most API pages, default 10), since (days back,
 // default 30, for the API), email (Zendesk), token_env (the environment variable holding the API token).
-func NewHelpDesk(spec crawler.Spec, d HelpDeskDeps) (*HelpDesk, error) {
-	h := &HelpDesk{name: spec.SourceName(), format: strings.ToLower(spec.Option("format", "")), email: spec.Option("email", ""), d: d}
-	if h.d.Log == nil {
-		h.d.Log = slog.New(slog.DiscardHandler)
-	}
-	if h.d.Redact == nil {
-		h.d.Redact = &Redactor{}
-	}
-	if h.d.Getenv == nil {
-		h.d.Getenv = os.Getenv
-	}
-	if h.d.Now == nil {
-		h.d.Now = time.Now
-	}
+func NewHelpDesk(spec crawler.Spec, d Deps) (*HelpDesk, error) {
+	h := &HelpDesk{name: spec.SourceName(), format: strings.ToLower(spec.Option("format", "")), email: spec.Option("email", ""), d: d.withDefaults()}
 	if spec.Base == "" {
 		return nil, fmt.Errorf("source %s: helpdesk needs an export file or the help desk's URL, as helpdesk=PATH;format=zendesk", h.name)
 	}
@@ -99,14 +103,8 @@ func NewHelpDesk(spec crawler.Spec, d HelpDeskDeps) (*HelpDesk, error) {
 
 // file checks the export file.
 func (h *HelpDesk) file(path string) error {
-	fi, err := os.Stat(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("source %s: helpdesk file %s does not exist (%w: %w)", h.name, path, crawler.ErrBadInput, fs.ErrNotExist)
-	case err != nil:
-		return fmt.Errorf("source %s: helpdesk file %s: %w: %w", h.name, path, crawler.ErrBadInput, err)
-	case fi.IsDir():
-		return fmt.Errorf("source %s: helpdesk file %s: %w: it is a directory, want a file", h.name, path, crawler.ErrBadInput)
+	if err := checkFile(h.name, "helpdesk", path); err != nil {
+		return err
 	}
 	h.path = path
 	return nil

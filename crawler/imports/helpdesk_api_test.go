@@ -43,7 +43,7 @@ func (b *lockedBuffer) String() string {
 
 // apiDeps are the deps of a source that calls a loopback stand-in: a real fetcher (retries, Retry-After),
 // its log, the tokens given in env, and the clock at now.
-func apiDeps(t *testing.T, env map[string]string, now time.Time) (HelpDeskDeps, *lockedBuffer) {
+func apiDeps(t *testing.T, env map[string]string, now time.Time) (Deps, *lockedBuffer) {
 	t.Helper()
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -52,7 +52,7 @@ func apiDeps(t *testing.T, env map[string]string, now time.Time) (HelpDeskDeps, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return HelpDeskDeps{Fetch: f, Log: log, Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return now }}, logs
+	return Deps{Fetch: f, Log: log, Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return now }}, logs
 }
 
 func basic(user, pass string) string {

@@ -54,7 +54,7 @@ func unix(sec int64) *time.Time {
 func fixture(name string) string { return filepath.Join("testdata", "helpdesk", name) }
 
 // fetchHelpDesk builds a helpdesk source from spec and fetches its one unit.
-func fetchHelpDesk(t *testing.T, raw string, d HelpDeskDeps) ([]heed.Sighting, error) {
+func fetchHelpDesk(t *testing.T, raw string, d Deps) ([]heed.Sighting, error) {
 	t.Helper()
 	spec, err := crawler.ParseSpec(raw)
 	if err != nil {
@@ -109,7 +109,7 @@ func TestHelpDeskFiles(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &skipCounter{}
 			var logs bytes.Buffer
-			got, err := fetchHelpDesk(t, tt.spec, HelpDeskDeps{Count: c, Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{
+			got, err := fetchHelpDesk(t, tt.spec, Deps{Count: c, Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{
 				Level: slog.LevelDebug, ReplaceAttr: dropTime}))})
 			if err != nil {
 				t.Fatal(err)
@@ -188,7 +188,7 @@ func TestHelpDeskRedactsPersonalData(t *testing.T) {
 		if format == "tickets" {
 			format = "csv"
 		}
-		got, err := fetchHelpDesk(t, "helpdesk="+fixture(f)+";format="+format, HelpDeskDeps{})
+		got, err := fetchHelpDesk(t, "helpdesk="+fixture(f)+";format="+format, Deps{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,7 +208,7 @@ func TestHelpDeskRedactsConfiguredPatterns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := fetchHelpDesk(t, "helpdesk="+fixture("zendesk.json")+";format=zendesk", HelpDeskDeps{Redact: r})
+	got, err := fetchHelpDesk(t, "helpdesk="+fixture("zendesk.json")+";format=zendesk", Deps{Redact: r})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestHelpDeskHugeTicket(t *testing.T) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got, err := fetchHelpDesk(t, "helpdesk="+path+";format=zendesk", HelpDeskDeps{})
+	got, err := fetchHelpDesk(t, "helpdesk="+path+";format=zendesk", Deps{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +272,7 @@ func TestHelpDeskBadInput(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := NewHelpDesk(spec, HelpDeskDeps{}); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, err := NewHelpDesk(spec, Deps{}); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err %v, want it to say %q", tt.spec, err, tt.want)
 		}
 	}
@@ -284,7 +284,7 @@ func TestHelpDeskBadInput(t *testing.T) {
 		{"helpdesk=" + fixture("intercom.json") + ";format=freshdesk", "freshdesk"},
 		{"helpdesk=" + noColumns + ";format=csv", "no subject or description/body/message column"},
 	} {
-		_, err := fetchHelpDesk(t, tt.spec, HelpDeskDeps{})
+		_, err := fetchHelpDesk(t, tt.spec, Deps{})
 		if err == nil || !strings.Contains(err.Error(), tt.want) || !errors.Is(err, crawler.ErrBadInput) {
 			t.Errorf("%s: err %v, want a bad-input error that says %q", tt.spec, err, tt.want)
 		}

@@ -11,10 +11,8 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"slices"
@@ -52,12 +50,8 @@ func NewRequests(spec crawler.Spec, log *slog.Logger, c counter) (*Requests, err
 	if spec.Base == "" {
 		return nil, fmt.Errorf("source %s: requests needs a file, as requests=PATH", name)
 	}
-	if fi, err := os.Stat(spec.Base); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("source %s: requests file %s does not exist (%w: %w)", name, spec.Base, crawler.ErrBadInput, fs.ErrNotExist)
-	} else if err != nil {
-		return nil, fmt.Errorf("source %s: requests file %s: %w: %w", name, spec.Base, crawler.ErrBadInput, err)
-	} else if fi.IsDir() {
-		return nil, fmt.Errorf("source %s: requests file %s: %w: it is a directory, want a file", name, spec.Base, crawler.ErrBadInput)
+	if err := checkFile(name, "requests", spec.Base); err != nil {
+		return nil, err
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

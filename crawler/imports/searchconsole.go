@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -30,26 +29,13 @@ type SearchConsole struct {
 	name, base, site, tokenEnv string
 	api                        bool
 	days, pages, rowLimit      int
-	f                          fetcher
-	red                        *Redactor
-	log                        *slog.Logger
-	getenv                     func(string) string
-	now                        func() time.Time
+	d                          Deps
 }
 
 // NewSearchConsole returns the source for spec.
-func NewSearchConsole(spec crawler.Spec, f fetcher, red *Redactor, log *slog.Logger, getenv func(string) string) (*SearchConsole, error) {
+func NewSearchConsole(spec crawler.Spec, d Deps) (*SearchConsole, error) {
 	s := &SearchConsole{name: spec.SourceName(), base: spec.Base, site: spec.Option("site", ""), tokenEnv: spec.Option("token_env", "HEED_SEARCH_CONSOLE_TOKEN"),
-		f: f, red: red, log: log, getenv: getenv, now: time.Now}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.getenv == nil {
-		s.getenv = os.Getenv
-	}
-	if s.red == nil {
-		s.red = &Redactor{}
-	}
+		d: d.withDefaults()}
 	if s.base == "" {
 		return nil, fmt.Errorf("source %s: searchconsole needs an export file or the API's URL, as searchconsole=rows.json or searchconsole=https://www.googleapis.com;site=sc-domain:example.com", s.name)
 	}
@@ -112,7 +98,7 @@ func (s *SearchConsole) Fetch(ctx context.Context, _ crawler.Unit) ([]heed.Sight
 	}
 	out := make([]heed.Sighting, 0, len(rows))
 	for _, r := range rows {
-		text, cut := heed.CleanText(s.red.Text(r.query), heed.DefaultMaxText)
+		text, cut := heed.CleanText(s.d.Redact.Text(r.query), heed.DefaultMaxText)
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
@@ -137,7 +123,7 @@ func (s *SearchConsole) readFile() ([]consoleRow, error) {
 		rows, err = parseConsoleJSON(io.LimitReader(br, maxExport+1))
 	} else {
 		rows, err = parseConsoleCSV(br, func(line int, why string) {
-			s.log.Warn("skipped a line of a Search Console export", "source", s.name, "line", line, "err", why)
+			s.d.Log.Warn("skipped a line of a Search Console export", "source", s.name, "line", line, "err", why)
 		})
 	}
 	if err != nil {
@@ -151,15 +137,15 @@ func (s *SearchConsole) readFile() ([]consoleRow, error) {
 
 // query pages through searchAnalytics.query by query and page over the last days.
 func (s *SearchConsole) query(ctx context.Context) ([]consoleRow, error) {
-	end := s.now().UTC().AddDate(0, 0, -2) // the last two days are not final yet
+	end := s.d.Now().UTC().AddDate(0, 0, -2) // the last two days are not final yet
 	start := end.AddDate(0, 0, -s.days+1)
 	endpoint := strings.TrimSuffix(s.base, "/") + "/webmasters/v3/sites/" + url.QueryEscape(s.site) + "/searchAnalytics/query"
-	header := http.Header{"Authorization": {"Bearer " + s.getenv(s.tokenEnv)}, "Accept": {"application/json"}}
+	header := http.Header{"Authorization": {"Bearer " + s.d.Getenv(s.tokenEnv)}, "Accept": {"application/json"}}
 	var rows []consoleRow
-	_, err := crawler.ReadPages(ctx, s.f, s.name, s.pages, func(page int) ([]heed.Sighting, bool, error) {
+	_, err := crawler.ReadPages(ctx, s.d.Fetch, s.name, s.pages, func(page int) ([]heed.Sighting, bool, error) {
 		body, _ := json.Marshal(map[string]any{"startDate": start.Format(time.DateOnly), "endDate": end.Format(time.DateOnly),
 			"dimensions": []string{"query", "page"}, "rowLimit": s.rowLimit, "startRow": (page - 1) * s.rowLimit, "dataState": "final"})
-		resp, err := s.f.Get(ctx, endpoint, crawler.GetOptions{Source: s.name, Method: http.MethodPost, Body: body, Header: header})
+		resp, err := s.d.Fetch.Get(ctx, endpoint, crawler.GetOptions{Source: s.name, Method: http.MethodPost, Body: body, Header: header})
 		if err == nil {
 			err = crawler.CheckStatus(resp)
 		}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/crawler"
@@ -56,7 +54,7 @@ func TestSearchConsoleExports(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			spec, _ := crawler.ParseSpec("searchconsole=testdata/searchconsole/" + tt.file)
-			src, err := NewSearchConsole(spec, nil, nil, nil, nil)
+			src, err := NewSearchConsole(spec, Deps{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,17 +102,12 @@ func TestSearchConsoleAPI(t *testing.T) {
 		fmt.Fprintf(w, `{"rows":[%s],"responseAggregationType":"byPage"}`, strings.Join(rows, ","))
 	}))
 	defer srv.Close()
-	f, err := crawler.NewFetcher(crawler.FetchConfig{Retries: 2, Delay: time.Millisecond, RetryWaitMin: time.Millisecond, Trusted: []string{"127.0.0.1"}},
-		slog.New(slog.DiscardHandler), crawler.NewMetrics(prometheus.NewRegistry()))
-	if err != nil {
-		t.Fatal(err)
-	}
 	spec, _ := crawler.ParseSpec("searchconsole=" + srv.URL + ";site=sc-domain:larkcycles.example;row_limit=2;days=7")
-	src, err := NewSearchConsole(spec, f, nil, nil, func(k string) string { return map[string]string{"HEED_SEARCH_CONSOLE_TOKEN": "ya29.token"}[k] })
+	d, _ := apiDeps(t, map[string]string{"HEED_SEARCH_CONSOLE_TOKEN": "ya29.token"}, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	src, err := NewSearchConsole(spec, d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	src.now = func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) }
 	got := shownOf(fetchAll(t, src))
 	if len(got) != 5 || got[4] != (shown{"query 4", "https://help.larkcycles.example/p4", 4, 40}) {
 		t.Errorf("rows %v, want the 5 rows of three pages", got)

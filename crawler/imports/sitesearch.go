@@ -3,10 +3,8 @@ package imports
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,13 +13,6 @@ import (
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/crawler"
 )
-
-// fetcher is what the first-party sources need of the crawler's fetcher to call vendors' APIs: a GET
-// with the crawler's politeness, retries and Retry-After, and the count of a later page that failed.
-type fetcher interface {
-	Get(ctx context.Context, rawURL string, opt crawler.GetOptions) (*crawler.Response, error)
-	crawler.PageFailer
-}
 
 // SiteSearch is the `sitesearch` source: what people searched for on the organisation's own site, how
 // often, and whether the search found anything. Its BASE is an export file, or a vendor's API (an
@@ -43,10 +34,7 @@ type SiteSearch struct {
 	name, base, format string
 	api                bool
 	opt                siteSearchOptions
-	f                  fetcher
-	red                *Redactor
-	log                *slog.Logger
-	getenv             func(string) string
+	d                  Deps
 }
 
 type siteSearchOptions struct {
@@ -55,18 +43,10 @@ type siteSearchOptions struct {
 	pages, limit                     int
 }
 
-// NewSiteSearch returns the source for spec; f is used for the API formats, red redacts every query.
-func NewSiteSearch(spec crawler.Spec, f fetcher, red *Redactor, log *slog.Logger, getenv func(string) string) (*SiteSearch, error) {
-	s := &SiteSearch{name: spec.SourceName(), base: spec.Base, format: spec.Option("format", ""), f: f, red: red, log: log, getenv: getenv}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.getenv == nil {
-		s.getenv = os.Getenv
-	}
-	if s.red == nil {
-		s.red = &Redactor{} // the built-in patterns always apply
-	}
+// NewSiteSearch returns the source for spec; d.Fetch is used for the API formats, d.Redact redacts every
+// query.
+func NewSiteSearch(spec crawler.Spec, d Deps) (*SiteSearch, error) {
+	s := &SiteSearch{name: spec.SourceName(), base: spec.Base, format: spec.Option("format", ""), d: d.withDefaults()}
 	if s.base == "" {
 		return nil, fmt.Errorf("source %s: sitesearch needs an export file or an API URL, as sitesearch=PATH;format=csv", s.name)
 	}
@@ -105,20 +85,6 @@ func NewSiteSearch(spec crawler.Spec, f fetcher, red *Redactor, log *slog.Logger
 		}
 	}
 	return s, nil
-}
-
-// checkFile fails for an export file that does not exist or is a directory (an input-file error).
-func checkFile(source, what, path string) error {
-	fi, err := os.Stat(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return fmt.Errorf("source %s: %s file %s does not exist (%w: %w)", source, what, path, crawler.ErrBadInput, os.ErrNotExist)
-	case err != nil:
-		return fmt.Errorf("source %s: %s file %s: %w: %w", source, what, path, crawler.ErrBadInput, err)
-	case fi.IsDir():
-		return fmt.Errorf("source %s: %s file %s: %w: it is a directory, want a file", source, what, path, crawler.ErrBadInput)
-	}
-	return nil
 }
 
 // Name is the configured source name.
@@ -174,7 +140,7 @@ func (s *SiteSearch) sightings(rows []searchRow) []heed.Sighting {
 		where = crawler.Redact(s.base)
 	}
 	for _, r := range rows {
-		text, cut := heed.CleanText(s.red.Text(r.query), heed.DefaultMaxText)
+		text, cut := heed.CleanText(s.d.Redact.Text(r.query), heed.DefaultMaxText)
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
@@ -217,7 +183,7 @@ func (s *SiteSearch) readFile() ([]searchRow, error) {
 
 // skipped logs a line of an export that could not be read (never its text: it may be personal).
 func (s *SiteSearch) skipped(line int, why string) {
-	s.log.Warn("skipped a line of a site-search export", "source", s.name, "line", line, "err", why)
+	s.d.Log.Warn("skipped a line of a site-search export", "source", s.name, "line", line, "err", why)
 }
 
 // algoliaAPI pages through the Analytics API's top searches, or its searches with no results.
@@ -226,11 +192,11 @@ func (s *SiteSearch) algoliaAPI(ctx context.Context, noResults bool) ([]searchRo
 	if noResults {
 		path = "/2/searches/noResults"
 	}
-	header := http.Header{"X-Algolia-Application-Id": {s.opt.appID}, "X-Algolia-API-Key": {s.getenv(s.opt.keyEnv)}, "Accept": {"application/json"}}
+	header := http.Header{"X-Algolia-Application-Id": {s.opt.appID}, "X-Algolia-API-Key": {s.d.Getenv(s.opt.keyEnv)}, "Accept": {"application/json"}}
 	var rows []searchRow
-	_, err := crawler.ReadPages(ctx, s.f, s.name, s.opt.pages, func(page int) ([]heed.Sighting, bool, error) {
+	_, err := crawler.ReadPages(ctx, s.d.Fetch, s.name, s.opt.pages, func(page int) ([]heed.Sighting, bool, error) {
 		q := url.Values{"index": {s.opt.index}, "limit": {fmt.Sprint(s.opt.limit)}, "offset": {fmt.Sprint((page - 1) * s.opt.limit)}}
-		resp, err := s.f.Get(ctx, strings.TrimSuffix(s.base, "/")+path+"?"+q.Encode(), crawler.GetOptions{Source: s.name, Header: header})
+		resp, err := s.d.Fetch.Get(ctx, strings.TrimSuffix(s.base, "/")+path+"?"+q.Encode(), crawler.GetOptions{Source: s.name, Header: header})
 		if err == nil {
 			err = crawler.CheckStatus(resp)
 		}
@@ -256,7 +222,7 @@ func (s *SiteSearch) algoliaAPI(ctx context.Context, noResults bool) ([]searchRo
 // typesenseAPI reads the analytics collection's export.
 func (s *SiteSearch) typesenseAPI(ctx context.Context) ([]searchRow, error) {
 	u := strings.TrimSuffix(s.base, "/") + "/collections/" + url.PathEscape(s.opt.collection) + "/documents/export"
-	resp, err := s.f.Get(ctx, u, crawler.GetOptions{Source: s.name, Header: http.Header{"X-TYPESENSE-API-KEY": {s.getenv(s.opt.keyEnv)}}})
+	resp, err := s.d.Fetch.Get(ctx, u, crawler.GetOptions{Source: s.name, Header: http.Header{"X-TYPESENSE-API-KEY": {s.d.Getenv(s.opt.keyEnv)}}})
 	if err == nil {
 		err = crawler.CheckStatus(resp)
 	}

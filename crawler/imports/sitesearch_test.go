@@ -3,7 +3,6 @@ package imports
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/crawler"
@@ -77,7 +75,7 @@ func TestSiteSearchExports(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			src, err := NewSiteSearch(spec, nil, nil, nil, nil)
+			src, err := NewSiteSearch(spec, Deps{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,7 +98,7 @@ func TestSiteSearchBadSpecs(t *testing.T) {
 	} {
 		spec, err := crawler.ParseSpec(tt.spec)
 		if err == nil {
-			_, err = NewSiteSearch(spec, nil, nil, nil, nil)
+			_, err = NewSiteSearch(spec, Deps{})
 		}
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: %v, want %q", tt.spec, err, tt.want)
@@ -159,14 +157,10 @@ func TestSiteSearchAlgoliaAPI(t *testing.T) {
 	top := []string{"battery range", "none refund", "charger warranty", "brake pads", "lark app", "saddle height", "gears", "mudguards", "lights"}
 	noRes := []string{"refund", "order of ana@example.com", "roof rack"}
 	srv, limited := algoliaStandIn(t, top, noRes)
-	f, err := crawler.NewFetcher(crawler.FetchConfig{Retries: 2, Delay: time.Millisecond, RetryWaitMin: 10 * time.Millisecond, MaxRetryAfter: 5 * time.Second, Trusted: []string{"127.0.0.1"}},
-		slog.New(slog.DiscardHandler), crawler.NewMetrics(prometheus.NewRegistry()))
-	if err != nil {
-		t.Fatal(err)
-	}
 	spec, _ := crawler.ParseSpec("sitesearch=" + srv.URL + ";format=algolia;index=help_en;app_id=APPID;limit=2")
 	env := map[string]string{"HEED_ALGOLIA_API_KEY": "secret-key"}
-	src, err := NewSiteSearch(spec, f, nil, nil, func(k string) string { return env[k] })
+	d, _ := apiDeps(t, env, time.Now())
+	src, err := NewSiteSearch(spec, d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,12 +198,9 @@ func TestSiteSearchTypesenseAPI(t *testing.T) {
 		fmt.Fprint(w, "{\"q\":\"lark roof rack\",\"count\":41}\n{\"q\":\"tyre pressure\",\"count\":17}\n")
 	}))
 	defer srv.Close()
-	f, err := crawler.NewFetcher(crawler.FetchConfig{Retries: 0, Delay: time.Millisecond, Trusted: []string{"127.0.0.1"}}, slog.New(slog.DiscardHandler), crawler.NewMetrics(prometheus.NewRegistry()))
-	if err != nil {
-		t.Fatal(err)
-	}
 	spec, _ := crawler.ParseSpec("sitesearch=" + srv.URL + ";format=typesense;collection=product_queries")
-	src, err := NewSiteSearch(spec, f, nil, nil, func(k string) string { return map[string]string{"HEED_TYPESENSE_API_KEY": "ts-key"}[k] })
+	d, _ := apiDeps(t, map[string]string{"HEED_TYPESENSE_API_KEY": "ts-key"}, time.Now())
+	src, err := NewSiteSearch(spec, d)
 	if err != nil {
 		t.Fatal(err)
 	}
