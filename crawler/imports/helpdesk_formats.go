@@ -432,18 +432,10 @@ func csvSeparator(head []byte) rune {
 
 // csvHeader finds the columns of a header row: each name's index, -1 when there is none.
 func csvHeader(header []string) map[string]int {
-	col := map[string]int{}
+	col := namedColumns(header, csvColumns)
 	for name := range csvColumns {
-		col[name] = -1
-	}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		for name, words := range csvColumns {
-			for _, w := range words {
-				if h == w && col[name] < 0 {
-					col[name] = i
-				}
-			}
+		if _, ok := col[name]; !ok {
+			col[name] = -1
 		}
 	}
 	return col

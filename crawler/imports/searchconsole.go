@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
@@ -216,69 +215,15 @@ var consoleColumns = map[string][]string{
 // parseConsoleCSV reads a CSV export with a header row naming the query and page columns (clicks and
 // impressions when present).
 func parseConsoleCSV(r io.Reader, skip func(line int, why string)) ([]consoleRow, error) {
-	var (
-		rows []consoleRow
-		sep  rune
-		col  map[string]int
-	)
-	err := heed.ReadLines(r, heed.DefaultMaxLine, func(n int, line []byte, cut bool) error {
-		text := strings.TrimSpace(string(line))
-		switch {
-		case text == "":
-			return nil
-		case sep == 0:
-			if sep, col = consoleHeader(text); sep == 0 {
-				return fmt.Errorf("%w: line %d: no header row naming a query and a page column", crawler.ErrBadInput, n)
-			}
-			return nil
-		case cut:
-			skip(n, fmt.Sprintf("line longer than %d bytes", heed.DefaultMaxLine))
-			return nil
-		}
-		cells, err := splitRow(string(line), sep)
-		if err != nil || col["query"] >= len(cells) {
-			skip(n, fmt.Sprintf("%d cells, the query is cell %d", len(cells), col["query"]+1))
-			return nil
-		}
-		cell := func(name string) string {
-			if i, ok := col[name]; ok && i < len(cells) {
-				return strings.TrimSpace(cells[i])
-			}
-			return ""
-		}
+	var rows []consoleRow
+	header := func(line string) (rune, map[string]int, bool) {
+		return tableHeader(line, consoleColumns, "query", "page")
+	}
+	err := readTable(r, header, "a query and a page column", "query", skip, func(cell func(string) string) {
 		row := consoleRow{query: cell("query"), page: webPage(cell("page")), clicks: max(number(cell("clicks")), 0), impressions: max(number(cell("impressions")), 0)}
 		if row.query != "" {
 			rows = append(rows, row)
 		}
-		return nil
 	})
-	if err != nil {
-		return rows, fmt.Errorf("read: %w", err)
-	}
-	return rows, nil
-}
-
-// consoleHeader finds the separator and the columns of a header row that names a query and a page.
-func consoleHeader(line string) (rune, map[string]int) {
-	for _, sep := range []rune{'\t', ',', ';'} {
-		cells, err := splitRow(line, sep)
-		if err != nil || len(cells) < 2 {
-			continue
-		}
-		col := map[string]int{}
-		for i, c := range cells {
-			c = strings.ToLower(strings.Trim(strings.TrimSpace(strings.TrimPrefix(c, "\ufeff")), `"`))
-			for name, names := range consoleColumns {
-				if _, taken := col[name]; !taken && slices.Contains(names, c) {
-					col[name] = i
-				}
-			}
-		}
-		_, q := col["query"]
-		_, p := col["page"]
-		if q && p {
-			return sep, col
-		}
-	}
-	return 0, nil
+	return rows, err
 }
