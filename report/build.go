@@ -132,13 +132,7 @@ func (b *builder) byKind(fate heed.Fate, e heed.Evidence, demand float64) {
 	if len(e.Kinds) > 1 {
 		s.Confirmed++
 	}
-	for i := range len(e.Kinds) + 1 {
-		k := heed.SightingImport
-		if i < len(e.Kinds) {
-			k = e.Kinds[i]
-		} else if e.Imported == 0 {
-			break
-		}
+	count := func(k heed.SightingKind) {
 		d := s.ByKind[string(k)]
 		d.Requests++
 		d.Demand = heed.Round(d.Demand+demand, 2)
@@ -149,6 +143,12 @@ func (b *builder) byKind(fate heed.Fate, e heed.Evidence, demand float64) {
 			d.Answered++
 		}
 		s.ByKind[string(k)] = d
+	}
+	for _, k := range e.Kinds {
+		count(k)
+	}
+	if e.Imported > 0 {
+		count(heed.SightingImport)
 	}
 }
 
