@@ -30,6 +30,10 @@ type Calibration struct {
 	// chosen from meaningWeights (0 without an encoder, or when words alone separate the site's
 	// simulated requests best).
 	Meaning float64
+	// GapShare is the share of gaps estimated among the requests the thresholds were learnt again for
+	// (see Matcher.Adapt), from a sample of Requests of them; 0 when the simulation's own mix stands.
+	GapShare float64
+	Requests int
 	// Default is set when the pages gave too little to learn from (fewer than minPages pages, or fewer
 	// than minPages simulated requests of either kind): the thresholds are heed's defaults, not the
 	// site's, and gap decisions are rougher.
@@ -54,6 +58,9 @@ func (c Calibration) String() string {
 		c.Answer, c.NoContent, c.Answerable, c.Gaps, 100*c.FalseGaps, 100*c.GapRecall)
 	if c.Meaning > 0 {
 		s += fmt.Sprintf("; meaning weighs %.2g against words", c.Meaning)
+	}
+	if c.GapShare > 0 {
+		s += fmt.Sprintf("; for requests of which about %.0f%% are gaps (estimated from %d of them)", 100*c.GapShare, c.Requests)
 	}
 	return s
 }
@@ -108,8 +115,21 @@ func Calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, enc Enc
 // calibrate learns the thresholds for each weight of meaning (only 0 without sem), and returns those of
 // the weight that separates the simulated requests best.
 func calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, sem *semantic, weights []float64, cost float64) Calibration {
+	c, _ := calibrateScores(pages, an, p, sem, weights, cost)
+	return c
+}
+
+// simScores are the sorted gap scores of a site's simulated answerable requests and gaps, under the
+// weight of meaning the calibration chose: what the thresholds are learnt again from when the share of
+// gaps among the requests is known (see Matcher.Adapt).
+type simScores struct {
+	answerable, gaps []float64
+}
+
+// calibrateScores is calibrate, with the simulated scores of the chosen weight.
+func calibrateScores(pages []heed.Page, an *analysis.Analyzer, p index.Params, sem *semantic, weights []float64, cost float64) (Calibration, simScores) {
 	if len(pages) < minPages {
-		return Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent, Default: true}
+		return Calibration{Answer: fallbackAnswer, NoContent: fallbackNoContent, Default: true}, simScores{}
 	}
 	if len(pages) > maxCalibrationPages {
 		pages = samplePages(pages, maxCalibrationPages)
@@ -119,6 +139,7 @@ func calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, sem *se
 	}
 	sims := simulate(pages, an, p, sem, weights)
 	var best Calibration
+	var bestScores simScores
 	bestValue := math.Inf(-1)
 	for k, w := range weights {
 		answerable, gaps := sims[k].answerable, sims[k].gaps
@@ -128,17 +149,18 @@ func calibrate(pages []heed.Page, an *analysis.Analyzer, p index.Params, sem *se
 			}
 			continue
 		}
-		c := thresholds(scoresOf(answerable, gapScore), scoresOf(gaps, gapScore), cost)
+		scores := simScores{scoresOf(answerable, gapScore), scoresOf(gaps, gapScore)}
+		c := thresholds(scores.answerable, scores.gaps, cost)
 		c.Meaning = w
 		// The value of a weight: the simulated gaps caught and answerable requests answered right, less
 		// cost times the answerable requests called gaps, at its best threshold.
 		nA, nG := float64(len(answerable)), float64(len(gaps))
 		value := nG*c.GapRecall + nA*(1-c.FalseGaps) - cost*nA*c.FalseGaps
 		if value > bestValue+1e-9 {
-			best, bestValue = c, value
+			best, bestScores, bestValue = c, scores, value
 		}
 	}
-	return best
+	return best, bestScores
 }
 
 // scoresOf are the gap scores of rankings.

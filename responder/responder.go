@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/index"
@@ -19,9 +20,12 @@ import (
 
 // Matcher answers requests from one index. It is safe for concurrent use.
 type Matcher struct {
-	sc     *scorer
-	enc    Encoder
-	cal    Calibration
+	sc  *scorer
+	enc Encoder
+	// cal is the calibration gaps are decided with: learnt from the pages, then again for the share of
+	// gaps among the requests (Adapt).
+	cal    atomic.Pointer[Calibration]
+	sim    simScores
 	titles func() map[string]string // by url, built on first use: only answers show titles
 }
 
@@ -34,8 +38,10 @@ func New(ix *index.Index, enc Encoder) *Matcher {
 	if enc != nil {
 		m.sc.sem = newSemantic(pages, enc)
 	}
-	m.cal = calibrate(pages, ix.Analyzer(), ix.Params(), m.sc.sem, meaningWeights, falseGapCost)
-	m.sc.meaning = m.cal.Meaning
+	cal, sim := calibrateScores(pages, ix.Analyzer(), ix.Params(), m.sc.sem, meaningWeights, falseGapCost)
+	m.cal.Store(&cal)
+	m.sim = sim
+	m.sc.meaning = cal.Meaning
 	m.titles = sync.OnceValue(func() map[string]string {
 		t := make(map[string]string, len(pages))
 		for _, p := range pages {
@@ -50,7 +56,7 @@ func New(ix *index.Index, enc Encoder) *Matcher {
 
 // CalibrationNote says why the gap thresholds are heed's defaults rather than learnt from the pages
 // ("" when they were learnt): the run logs it and the report shows it.
-func (m *Matcher) CalibrationNote() string { return m.cal.DefaultNote() }
+func (m *Matcher) CalibrationNote() string { return m.Calibration().DefaultNote() }
 
 // Title is the title of the page at url: "" when it has none, or no page is at url.
 func (m *Matcher) Title(url string) string { return m.titles()[url] }
@@ -59,7 +65,50 @@ func (m *Matcher) Title(url string) string { return m.titles()[url] }
 func (m *Matcher) Encoder() Encoder { return m.enc }
 
 // Calibration returns the thresholds the matcher decides gaps with.
-func (m *Matcher) Calibration() Calibration { return m.cal }
+func (m *Matcher) Calibration() Calibration { return *m.cal.Load() }
+
+// Adapt learns the gap thresholds again for the share of gaps among requests (texts), estimated from an
+// even sample of them (see share.go); Calibration then returns what gaps are decided with. vectors, when
+// not nil, gives the sampled texts' vectors (as Vectors does): it is called only when the matcher adapts
+// and reads meaning. Where the pages gave the simulation too few requests of either kind to estimate
+// from (Calibration.Default, or fewer than minShareProbes), or the requests are too few, the calibration
+// stays as it is. Call it before matching those requests: it is safe beside Match, but a request
+// matched before it is decided by the thresholds before it.
+func (m *Matcher) Adapt(texts []string, vectors func([]string) [][]float32) {
+	cal := m.Calibration()
+	sample := sampleEvenly(len(texts), maxShareSample)
+	if cal.Default || len(m.sim.answerable) < minShareProbes || len(m.sim.gaps) < minShareProbes || len(sample) < minShareRequests {
+		return
+	}
+	sampled := make([]string, len(sample))
+	for k, i := range sample {
+		sampled[k] = texts[i]
+	}
+	var vecs [][]float32
+	if vectors != nil && m.sc.sem != nil {
+		vecs = vectors(sampled)
+	}
+	scores := make([]float64, len(sampled))
+	for k, text := range sampled {
+		var vec []float32
+		if vecs != nil {
+			vec = m.sc.sem.prepare(vecs[k])
+		}
+		_, cands := m.sc.rank(text, vec)
+		scores[k] = gapScore(cands)
+	}
+	share := gapShare(m.sim.answerable, m.sim.gaps, scores)
+	c := thresholdsForShare(m.sim.answerable, m.sim.gaps, falseGapCost, share)
+	c.Meaning, c.GapShare, c.Requests = cal.Meaning, share, len(sample)
+	m.cal.Store(&c)
+}
+
+// GapShare is the share of gaps Adapt estimated among the requests, and how many of them it sampled; 0
+// and 0 when the simulation's own mix stands.
+func (m *Matcher) GapShare() (share float64, requests int) {
+	c := m.cal.Load()
+	return c.GapShare, c.Requests
+}
 
 // Index is the index the matcher searches.
 func (m *Matcher) Index() *index.Index { return m.sc.ix }
@@ -122,11 +171,12 @@ func (m *Matcher) MatchVector(text string, vec []float32, c heed.Classification)
 		out.Alternatives = append(out.Alternatives, heed.Alternative{URL: pages[alt.page].URL, Score: heed.Round(alt.score, 3)})
 	}
 	why := explain(q, best, cands, m.sc.sem)
+	cal := m.cal.Load()
 	switch g := gapScore(cands); {
-	case g < m.cal.NoContent:
+	case g < cal.NoContent:
 		out.Gap, out.GapKind = true, heed.GapNoContent
 		out.Reason = fmt.Sprintf("no page covers it: the closest, %q, only %s", titleOr(page), why)
-	case g < m.cal.Answer:
+	case g < cal.Answer:
 		out.Gap, out.GapKind = true, heed.GapWeakMatch
 		out.Reason = fmt.Sprintf("weak match: %q %s", titleOr(page), why)
 	default:
@@ -140,7 +190,7 @@ func (m *Matcher) MatchVector(text string, vec []float32, c heed.Classification)
 			if best.score-alt.score > cannibalMargin {
 				break
 			}
-			if alt.score*(1+marginWeight) >= m.cal.Answer {
+			if alt.score*(1+marginWeight) >= cal.Answer {
 				out.Competing = append(out.Competing, pages[alt.page].URL)
 			}
 		}

@@ -34,8 +34,9 @@ func TestMeaningFindsThePageWordsMiss(t *testing.T) {
 	words, meaning := newTestMatcher(t, pages), newMeaningMatcher(t, pages)
 	// Fourteen pages are too few for the simulation to trust meaning (TestCalibrationTrustsMeaningThatSeparates
 	// has a site where it does): weigh it as a larger site would, and calibrate for that weight.
-	meaning.cal = calibrate(pages, meaning.sc.ix.Analyzer(), meaning.sc.ix.Params(), meaning.sc.sem, []float64{1}, falseGapCost)
-	meaning.sc.meaning = meaning.cal.Meaning
+	cal := calibrate(pages, meaning.sc.ix.Analyzer(), meaning.sc.ix.Params(), meaning.sc.sem, []float64{1}, falseGapCost)
+	meaning.cal.Store(&cal)
+	meaning.sc.meaning = cal.Meaning
 	tests := []struct{ text, url string }{
 		{"my password does not work anymore", "/help/reset-password"},
 		{"how many kilometres before i need to plug it in", "/help/battery-range"},

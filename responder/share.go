@@ -1,0 +1,174 @@
+package responder
+
+import (
+	"math"
+	"slices"
+)
+
+// The share of gaps among the requests a site hears decides how strict its gap decision should be. The
+// simulation tells how answerable requests and gaps score on the site, but it mixes them in its own
+// proportion (a fifth of the pages left out), while one site's requests are mostly answered and another's
+// mostly not. A borderline score is more likely a gap where gaps are common. So, once the night's
+// requests are known, heed estimates their share of gaps from their scores (the mixture of the two
+// simulated distributions that best explains them, by expectation-maximisation: Saerens, Latinne and
+// Decaestecker, "Adjusting the outputs of a classifier to new a priori probabilities", 2002) and moves
+// the threshold to where the cost of the wrong decisions is lowest for that share, with the same
+// falseGapCost.
+
+const (
+	// maxShareSample bounds the requests the share is estimated from: they are ranked once more.
+	maxShareSample = 2000
+	// minShareRequests is how many requests an estimate needs; with fewer, the simulation's own mix
+	// stands.
+	minShareRequests = 100
+	// minShareProbes is how many simulated requests of each kind the two score distributions need to be
+	// told apart: from fewer, their estimated densities follow single requests, and so would the share.
+	minShareProbes = 100
+	// Bounds of the estimated share: a night of requests is never taken to be all gaps or none.
+	minShare, maxShare = 0.01, 0.99
+)
+
+// density is a kernel density estimate of a sample of scores, tabulated on a grid.
+type density struct {
+	lo, step float64
+	at       []float64
+}
+
+// densityGrid is how many points a density is tabulated on.
+const densityGrid = 512
+
+// newDensity estimates the density of xs over [lo, hi] with a Gaussian kernel of Silverman's
+// bandwidth.
+func newDensity(xs []float64, lo, hi float64) density {
+	n := float64(len(xs))
+	mean := 0.0
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= n
+	variance := 0.0
+	for _, x := range xs {
+		variance += (x - mean) * (x - mean)
+	}
+	h := 1.06 * math.Sqrt(variance/n) * math.Pow(n, -0.2)
+	h = max(h, 1e-3)
+	d := density{lo: lo, step: (hi - lo) / (densityGrid - 1), at: make([]float64, densityGrid)}
+	norm := 1 / (n * h * math.Sqrt(2*math.Pi))
+	sorted := slices.Clone(xs)
+	slices.Sort(sorted)
+	for g := range d.at {
+		t := lo + float64(g)*d.step
+		// Only the sample within 6 bandwidths adds anything.
+		from, _ := slices.BinarySearch(sorted, t-6*h)
+		sum := 0.0
+		for _, x := range sorted[from:] {
+			if x > t+6*h {
+				break
+			}
+			z := (t - x) / h
+			sum += math.Exp(-z * z / 2)
+		}
+		d.at[g] = sum * norm
+	}
+	return d
+}
+
+// value is the density at x, interpolated between grid points (0 outside the grid).
+func (d density) value(x float64) float64 {
+	f := (x - d.lo) / d.step
+	if f < 0 || f > float64(len(d.at)-1) || math.IsNaN(f) {
+		return 0
+	}
+	i := int(f)
+	if i == len(d.at)-1 {
+		return d.at[i]
+	}
+	w := f - float64(i)
+	return d.at[i]*(1-w) + d.at[i+1]*w
+}
+
+// gapShare estimates the share of gaps among requests that scored scores, from the scores of simulated
+// answerable requests and gaps.
+func gapShare(answerable, gaps, scores []float64) float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, xs := range [][]float64{answerable, gaps, scores} {
+		for _, x := range xs {
+			lo, hi = min(lo, x), max(hi, x)
+		}
+	}
+	pad := 0.1 * (hi - lo + 1e-3)
+	lo, hi = lo-pad, hi+pad
+	da, dg := newDensity(answerable, lo, hi), newDensity(gaps, lo, hi)
+	// A floor keeps a score that neither sample came near from deciding alone.
+	const floor = 1e-6
+	pa, pg := make([]float64, len(scores)), make([]float64, len(scores))
+	for i, x := range scores {
+		pa[i], pg[i] = da.value(x)+floor, dg.value(x)+floor
+	}
+	share := 0.5
+	for range 500 {
+		sum := 0.0
+		for i := range scores {
+			g, a := share*pg[i], (1-share)*pa[i]
+			sum += g / (g + a)
+		}
+		next := sum / float64(len(scores))
+		done := math.Abs(next-share) < 1e-6
+		share = next
+		if done {
+			break
+		}
+	}
+	return min(max(share, minShare), maxShare)
+}
+
+// thresholdsForShare learns the thresholds from the simulated scores (sorted) for requests of which
+// share are gaps: Answer where the expected cost of the wrong decisions, share × the gaps missed plus
+// cost × (1 − share) × the answerable requests called gaps, is lowest. The two kinds' scores are
+// smoothed (their densities, as gapShare reads them) so that the threshold moves with the share and the
+// cost rather than jumping between single simulated requests.
+func thresholdsForShare(answerable, gaps []float64, cost, share float64) Calibration {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, xs := range [][]float64{answerable, gaps} {
+		for _, x := range xs {
+			lo, hi = min(lo, x), max(hi, x)
+		}
+	}
+	pad := 0.1 * (hi - lo + 1e-3)
+	lo, hi = lo-pad, hi+pad
+	da, dg := newDensity(answerable, lo, hi), newDensity(gaps, lo, hi)
+	// The cost of calling every request under t a gap, less that of calling none, over the grid.
+	ca, cg := 0.0, 0.0
+	best, bestGain := lo, 0.0
+	for g := range da.at {
+		ca += da.at[g] * da.step
+		cg += dg.at[g] * dg.step
+		if gain := share*cg - cost*(1-share)*ca; gain > bestGain {
+			best, bestGain = lo+float64(g)*da.step, gain
+		}
+	}
+	below := func(xs []float64, t float64) float64 {
+		n, _ := slices.BinarySearch(xs, t)
+		return float64(n) / float64(len(xs))
+	}
+	c := Calibration{Answer: best, Answerable: len(answerable), Gaps: len(gaps)}
+	c.FalseGaps, c.GapRecall = below(answerable, best), below(gaps, best)
+	c.NoContent = min(quantile(gaps, 0.5), c.Answer)
+	return c
+}
+
+// sampleEvenly returns up to n indexes of 0..total-1, evenly spread.
+func sampleEvenly(total, n int) []int {
+	if total <= n {
+		out := make([]int, total)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	}
+	out := make([]int, n)
+	for k := range out {
+		out[k] = k * total / n
+	}
+	return out
+}

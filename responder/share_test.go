@@ -1,0 +1,159 @@
+package responder
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/heed-dev/heed"
+	"github.com/heed-dev/heed/analysis"
+	"github.com/heed-dev/heed/index"
+)
+
+// normals draws n scores around mean.
+func normals(r *rand.Rand, n int, mean, sd float64) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = mean + sd*r.NormFloat64()
+	}
+	return out
+}
+
+// TestGapShareEstimatesTheMix: from two simulated score samples, the share of gaps among requests
+// mixed in a known proportion is found again.
+func TestGapShareEstimatesTheMix(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	answerable, gaps := normals(r, 600, 0.9, 0.15), normals(r, 300, 0.35, 0.15)
+	for _, want := range []float64{0.03, 0.2, 0.5, 0.8} {
+		n := 2000
+		g := int(want * float64(n))
+		scores := append(normals(r, n-g, 0.9, 0.15), normals(r, g, 0.35, 0.15)...)
+		if got := gapShare(answerable, gaps, scores); got < want-0.04 || got > want+0.04 {
+			t.Errorf("gap share %.3f, want %.2f ± 0.04", got, want)
+		}
+	}
+	// Scores nowhere near either sample leave the estimate inside its bounds.
+	if got := gapShare(answerable, gaps, []float64{50, 60, 70}); got < minShare || got > maxShare {
+		t.Errorf("gap share %.3f outside [%.2f, %.2f]", got, minShare, maxShare)
+	}
+}
+
+// TestThresholdsFollowTheShare: where gaps are common a borderline score is called a gap sooner, and a
+// higher cost of false gaps calls fewer.
+func TestThresholdsFollowTheShare(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	answerable, gaps := normals(r, 600, 0.9, 0.2), normals(r, 300, 0.4, 0.2)
+	slices.Sort(answerable)
+	slices.Sort(gaps)
+	prev := -1.0
+	for _, share := range []float64{0.02, 0.1, 0.3, 0.6, 0.9} {
+		c := thresholdsForShare(answerable, gaps, falseGapCost, share)
+		if c.Answer < prev {
+			t.Errorf("share %.2f: threshold %.3f fell under %.3f of a smaller share", share, c.Answer, prev)
+		}
+		if !(c.NoContent <= c.Answer) {
+			t.Errorf("share %.2f: no content %.3f above answer %.3f", share, c.NoContent, c.Answer)
+		}
+		prev = c.Answer
+	}
+	if lo, hi := thresholdsForShare(answerable, gaps, 16, 0.3), thresholdsForShare(answerable, gaps, 1, 0.3); lo.Answer > hi.Answer {
+		t.Errorf("cost 16 threshold %.3f above cost 1 threshold %.3f", lo.Answer, hi.Answer)
+	}
+}
+
+// subjectSite is a site of subjects, each with its own made-up words and two shared with the next
+// subject: the first pages subjects have pages (a title, a text and five declared queries), the rest
+// do not. ask returns a request about subject s.
+func subjectSite(subjects, pages int) (site []heed.Page, ask func(r *rand.Rand, s int) string) {
+	r := rand.New(rand.NewPCG(5, 6))
+	word := func() string {
+		var b strings.Builder
+		for range 3 {
+			b.WriteByte("bdfgklmnprstvz"[r.IntN(14)])
+			b.WriteByte("aeiou"[r.IntN(5)])
+		}
+		return b.String()
+	}
+	words := make([][]string, subjects)
+	for s := range words {
+		for range 6 {
+			words[s] = append(words[s], word())
+		}
+	}
+	for s := range words {
+		next := words[(s+1)%subjects]
+		words[s] = append(words[s], next[0], next[1])
+	}
+	ask = func(r *rand.Rand, s int) string {
+		w := slices.Clone(words[s])
+		r.Shuffle(len(w), func(i, j int) { w[i], w[j] = w[j], w[i] })
+		return "how do i " + strings.Join(w[:3], " ")
+	}
+	for s := range pages {
+		p := heed.Page{
+			URL:   fmt.Sprintf("https://synthetic.example/%d", s),
+			Title: strings.Join(words[s][:3], " "),
+			Body:  strings.Repeat(strings.Join(words[s], " ")+". ", 3),
+		}
+		for range 5 {
+			p.Queries = append(p.Queries, ask(r, s))
+		}
+		site = append(site, p)
+	}
+	return site, ask
+}
+
+// TestAdaptLearnsTheShareOfTheRequests: a night whose requests are mostly gaps is decided with a
+// threshold at least as high as a night of mostly answerable ones, each with its share estimated near
+// the truth; too few requests, or a site too small to simulate on, leave the calibration as it was.
+func TestAdaptLearnsTheShareOfTheRequests(t *testing.T) {
+	const subjects, withPages = 90, 60
+	pages, ask := subjectSite(subjects, withPages)
+	ix := index.Build(pages, analysis.New("en"), index.DefaultParams())
+	learnt := New(ix, nil).Calibration()
+	if learnt.Answerable < minShareProbes || learnt.Gaps < minShareProbes {
+		t.Fatalf("the synthetic site gives %d answerable and %d simulated gaps, want %d of each", learnt.Answerable, learnt.Gaps, minShareProbes)
+	}
+	requests := func(share float64, n int) []string {
+		r := rand.New(rand.NewPCG(7, uint64(1000*share)))
+		out := make([]string, n)
+		for i := range out {
+			if float64(i) < share*float64(n) {
+				out[i] = ask(r, withPages+r.IntN(subjects-withPages))
+			} else {
+				out[i] = ask(r, r.IntN(withPages))
+			}
+		}
+		return out
+	}
+	var answers []float64
+	for _, share := range []float64{0.1, 0.7} {
+		m := New(ix, nil)
+		m.Adapt(requests(share, 1000), nil)
+		c := m.Calibration()
+		t.Logf("requests %.0f%% gaps: %s", 100*share, c)
+		if c.Requests != 1000 || c.GapShare < share-0.15 || c.GapShare > share+0.15 {
+			t.Errorf("requests %.0f%% gaps: estimated %.3f from %d requests", 100*share, c.GapShare, c.Requests)
+		}
+		if !strings.Contains(c.String(), "are gaps (estimated from 1000 of them)") {
+			t.Errorf("the calibration does not say what it adapted to: %s", c)
+		}
+		answers = append(answers, c.Answer)
+	}
+	if answers[1] < answers[0] {
+		t.Errorf("mostly gaps: threshold %.3f, under mostly answerable's %.3f", answers[1], answers[0])
+	}
+	few := New(ix, nil)
+	few.Adapt(requests(0.7, minShareRequests-1), nil)
+	if got := few.Calibration(); got != learnt {
+		t.Errorf("%d requests changed the calibration:\n%s\n%s", minShareRequests-1, learnt, got)
+	}
+	small := newTestMatcher(t, testSite(t))
+	before := small.Calibration()
+	small.Adapt(requests(0.7, 1000), nil)
+	if got := small.Calibration(); got != before {
+		t.Errorf("a site of %d simulated requests changed its calibration:\n%s\n%s", before.Answerable+before.Gaps, before, got)
+	}
+}
