@@ -39,6 +39,12 @@ type VectorMatcher interface {
 	MatchVector(text string, vec []float32, c heed.Classification) heed.Match
 }
 
+// Adapter is a matcher whose gap decision adapts to the share of gaps among the requests it is about to
+// match (responder.Matcher): the evaluation shows it all the requests first, as the nightly job does.
+type Adapter interface {
+	Adapt(texts []string, vectors func([]string) [][]float32)
+}
+
 // NewMatcher builds a matcher over a set of pages.
 type NewMatcher func(pages []heed.Page) Matcher
 
@@ -292,14 +298,32 @@ func EvalMatch(name string, pages []heed.Page, cases []MatchCase, c Classifier, 
 	groupN := map[string]int{}
 	groupOK := map[string]int{}
 	match := func(i int, text string) heed.Match { return m.Match(text, c.Classify(text)) }
+	texts := make([]string, len(cases))
+	for i, mc := range cases {
+		texts[i] = mc.Text
+	}
+	var vecs [][]float32
 	if vm, ok := m.(VectorMatcher); ok {
-		texts := make([]string, len(cases))
-		for i, mc := range cases {
-			texts[i] = mc.Text
-		}
-		if vecs := vm.Vectors(texts); vecs != nil {
+		if vecs = vm.Vectors(texts); vecs != nil {
 			match = func(i int, text string) heed.Match { return vm.MatchVector(text, vecs[i], c.Classify(text)) }
 		}
+	}
+	if a, ok := m.(Adapter); ok {
+		var vectors func([]string) [][]float32
+		if vecs != nil {
+			byText := make(map[string][]float32, len(texts))
+			for i, t := range texts {
+				byText[t] = vecs[i]
+			}
+			vectors = func(ts []string) [][]float32 {
+				out := make([][]float32, len(ts))
+				for i, t := range ts {
+					out[i] = byText[t]
+				}
+				return out
+			}
+		}
+		a.Adapt(texts, vectors)
 	}
 	for i, mc := range cases {
 		res := match(i, mc.Text)

@@ -415,6 +415,7 @@ func (p *Pipeline) match(ctx context.Context, n *night) error {
 		n.pages[i] = heed.Page{URL: pg.URL, Title: pg.Title, Type: pg.Type}
 	}
 	n.stage.done("index")
+	p.adapt(matcher, enc != nil, n)
 	p.Progress.Total(len(n.cases), "requests")
 	if vm, ok := matcher.(VectorMatcher); ok && enc != nil {
 		p.matchWithVectors(vm, n)
@@ -430,6 +431,34 @@ func (p *Pipeline) match(ctx context.Context, n *night) error {
 		p.Metrics.vectors(hits, encoded)
 	}
 	return ctx.Err()
+}
+
+// Adapter is a Matcher whose gap decision adapts to the share of gaps among the night's requests, which
+// it estimates from a sample of them (responder.Matcher): vectors, when not nil, encodes the sample.
+// GapShare says what it estimated.
+type Adapter interface {
+	Adapt(texts []string, vectors func([]string) [][]float32)
+	GapShare() (share float64, requests int)
+}
+
+// adapt shows an Adapter the night's requests before they are matched.
+func (p *Pipeline) adapt(matcher Matcher, withVectors bool, n *night) {
+	a, ok := matcher.(Adapter)
+	if !ok || len(n.cases) == 0 {
+		return
+	}
+	texts := make([]string, len(n.cases))
+	for i, c := range n.cases {
+		texts[i] = c.Text
+	}
+	var vectors func([]string) [][]float32
+	if vm, ok := matcher.(VectorMatcher); ok && withVectors {
+		vectors = vm.Vectors
+	}
+	a.Adapt(texts, vectors)
+	if share, k := a.GapShare(); k > 0 {
+		n.log.Info("gap decision adapted to the night's requests", "gap_share", fmt.Sprintf("%.3f", share), "sampled", k)
+	}
 }
 
 // vectorChunk is how many requests are encoded, then matched, at a time.

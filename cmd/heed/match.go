@@ -83,14 +83,18 @@ func cmdMatch(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "heed match: warning: %s (--show-calibration prints the thresholds)\n", note)
 	}
 	cl := intent.New(intent.Options{Brands: brands})
-	cal := m.Calibration()
 	a := newAnswers(m, maxAnswersKept)
+	a.adapted = func(cal responder.Calibration) {
+		if *showCal && cal.GapShare > 0 {
+			fmt.Fprintf(e.stderr, "heed match: calibration for these requests: %s\n", cal)
+		}
+	}
 	return mapRequests(ctx, in, e.stdout, *maxText, a.prepare, func(r request) responder.Answer {
 		if out, ok := a.known(r); ok {
 			return out
 		}
 		c := cl.Classify(r.text)
-		out := responder.NewAnswer(r.text, c, m.MatchVector(r.text, a.vector(r.text), c), cal, m.Title, *explain)
+		out := responder.NewAnswer(r.text, c, m.MatchVector(r.text, a.vector(r.text), c), m.Calibration(), m.Title, *explain)
 		out.Truncated = r.truncated
 		a.keep(r, out)
 		return out
@@ -110,14 +114,17 @@ type answers struct {
 	mu   sync.Mutex
 	seen map[request]responder.Answer
 	vecs map[string][]float32 // the batch's
+	// adapted, when not nil, hears the calibration the first batch adapted the matcher to.
+	adapted func(responder.Calibration)
+	batches int
 }
 
 func newAnswers(m *responder.Matcher, max int) *answers {
 	return &answers{m: m, max: max, seen: map[request]responder.Answer{}}
 }
 
-// prepare encodes the batch's texts that have no answer yet, each once. It runs between batches, when
-// no request is being answered.
+// prepare encodes the batch's texts that have no answer yet, each once, and shows the first batch to the
+// matcher to adapt its gap decision to. It runs between batches, when no request is being answered.
 func (a *answers) prepare(batch []request) {
 	var texts []string
 	a.vecs = map[string][]float32{}
@@ -130,8 +137,23 @@ func (a *answers) prepare(batch []request) {
 			texts = append(texts, r.text)
 		}
 	}
-	for i, v := range a.m.Vectors(texts) {
+	vecs := a.m.Vectors(texts)
+	for i, v := range vecs {
 		a.vecs[texts[i]] = v
+	}
+	// The first batch (up to batchSize requests) tells the matcher the share of gaps among the
+	// requests: the calibration all of them are decided with.
+	if a.batches++; a.batches == 1 {
+		a.m.Adapt(texts, func(ts []string) [][]float32 {
+			out := make([][]float32, len(ts))
+			for i, t := range ts {
+				out[i] = a.vecs[t]
+			}
+			return out
+		})
+		if a.adapted != nil {
+			a.adapted(a.m.Calibration())
+		}
 	}
 }
 

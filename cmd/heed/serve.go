@@ -64,12 +64,12 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	defer stop()
 	ms := newMetricSet()
 	respond := responder.NewHandler(newClassifier(cfg), nil)
-	refresh := func(ctx context.Context) { loadResponder(ctx, st, cfg, respond, log) }
-	refresh(ctx)
 	names := make([]string, 0, len(jobs))
 	for _, j := range jobs {
 		names = append(names, j.Name)
 	}
+	refresh := func(ctx context.Context) { loadResponder(ctx, st, cfg, names, respond, log) }
+	refresh(ctx)
 	own := &ownRuns{}
 	follower := &decisionFollower{st: st, jobs: names, set: respond.SetDecisions, log: log, reload: refresh, own: own}
 	go follower.Run(ctx)
@@ -119,8 +119,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 }
 
 // loadResponder builds /api/respond's matcher over the stored pages, their vectors read from the store
-// where a run kept them.
-func loadResponder(ctx context.Context, st store.Store, cfg *config.File, respond *responder.Handler, log *slog.Logger) {
+// where a run kept them, with its gap decision adapted to the requests of the newest run of each job.
+func loadResponder(ctx context.Context, st store.Store, cfg *config.File, jobs []string, respond *responder.Handler, log *slog.Logger) {
 	pages, err := st.Pages(ctx)
 	if err != nil {
 		log.Error("pages not loaded for /api/respond", "err", err)
@@ -137,6 +137,34 @@ func loadResponder(ctx context.Context, st store.Store, cfg *config.File, respon
 	}
 	// Without ctx's cancel: the matcher encodes requests for as long as the server runs.
 	cache := vectorcache.New(context.WithoutCancel(ctx), enc, st, enc.Model(), log)
-	respond.SetMatcher(newMatcher(pages, cfg.Organisation.Lang, cache))
-	log.Info("responder ready", "pages", len(pages))
+	m := newMatcher(pages, cfg.Organisation.Lang, cache)
+	texts, err := newestRequests(ctx, st, jobs)
+	if err != nil {
+		log.Warn("the gap decision of /api/respond is not adapted to the newest runs' requests", "err", err)
+	}
+	m.Adapt(texts, m.Vectors)
+	respond.SetMatcher(m)
+	share, sampled := m.GapShare()
+	log.Info("responder ready", "pages", len(pages), "gap_share", fmt.Sprintf("%.3f", share), "sampled", sampled)
+}
+
+// newestRequests are the texts of the requests of the newest run of each job.
+func newestRequests(ctx context.Context, st store.Store, jobs []string) ([]string, error) {
+	var texts []string
+	for _, job := range jobs {
+		runs, err := st.Runs(ctx, job, 1)
+		if err != nil {
+			return nil, fmt.Errorf("read runs of job %s: %w", job, err)
+		}
+		for _, r := range runs {
+			reqs, err := st.RunRequests(ctx, r.ID)
+			if err != nil {
+				return nil, fmt.Errorf("read requests of run %d: %w", r.ID, err)
+			}
+			for _, q := range reqs {
+				texts = append(texts, q.Text)
+			}
+		}
+	}
+	return texts, nil
 }
