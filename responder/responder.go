@@ -98,7 +98,7 @@ func (m *Matcher) Adapt(texts []string, vectors func([]string) [][]float32) {
 		scores[k] = gapScore(cands)
 	}
 	share := gapShare(m.sim.answerable, m.sim.gaps, scores)
-	c := thresholdsForShare(m.sim.answerable, m.sim.gaps, falseGapCost, share)
+	c := bounded(thresholdsForShare(m.sim.answerable, m.sim.gaps, falseGapCost, share), m.sim.answerable, m.sim.gaps, cal.Answer)
 	c.Meaning, c.GapShare, c.Requests = cal.Meaning, share, len(sample)
 	m.cal.Store(&c)
 }

@@ -26,6 +26,11 @@ const (
 	minShareProbes = 100
 	// Bounds of the estimated share: a night of requests is never taken to be all gaps or none.
 	minShare, maxShare = 0.01, 0.99
+	// maxAdaptedFalseGaps bounds what the share may cost: the threshold it moves to never calls more
+	// than this part of the simulated answerable requests gaps (unless the pages' own threshold did).
+	// The estimate leans high where the site's answerable requests score lower than the simulated ones
+	// do; on a night of mostly gaps it would otherwise run away and call every request a gap.
+	maxAdaptedFalseGaps = 0.1
 )
 
 // density is a kernel density estimate of a sample of scores, tabulated on a grid.
@@ -154,6 +159,24 @@ func thresholdsForShare(answerable, gaps []float64, cost, share float64) Calibra
 	c := Calibration{Answer: best, Answerable: len(answerable), Gaps: len(gaps)}
 	c.FalseGaps, c.GapRecall = below(answerable, best), below(gaps, best)
 	c.NoContent = min(quantile(gaps, 0.5), c.Answer)
+	return c
+}
+
+// bounded lowers c's threshold to where it calls maxAdaptedFalseGaps of the simulated answerable
+// requests (sorted) gaps, when it is above both that and the pages' own threshold before.
+func bounded(c Calibration, answerable, gaps []float64, before float64) Calibration {
+	// Under the k-th smallest score lie at most k of them.
+	ceiling := max(answerable[int(maxAdaptedFalseGaps*float64(len(answerable)))], before)
+	if c.Answer <= ceiling {
+		return c
+	}
+	c.Answer = ceiling
+	below := func(xs []float64, t float64) float64 {
+		n, _ := slices.BinarySearch(xs, t)
+		return float64(n) / float64(len(xs))
+	}
+	c.FalseGaps, c.GapRecall = below(answerable, ceiling), below(gaps, ceiling)
+	c.NoContent = min(c.NoContent, c.Answer)
 	return c
 }
 

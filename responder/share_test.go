@@ -145,6 +145,13 @@ func TestAdaptLearnsTheShareOfTheRequests(t *testing.T) {
 	if answers[1] < answers[0] {
 		t.Errorf("mostly gaps: threshold %.3f, under mostly answerable's %.3f", answers[1], answers[0])
 	}
+	// However many of the requests are gaps, the share never costs more than a tenth of the simulated
+	// answerable requests.
+	all := New(ix, nil)
+	all.Adapt(requests(1, 1000), nil)
+	if c := all.Calibration(); c.FalseGaps > maxAdaptedFalseGaps+1e-9 || c.Answer < answers[1] {
+		t.Errorf("requests all gaps: %s; want at most %.0f%% false gaps, and a threshold at least %.3f", c, 100*maxAdaptedFalseGaps, answers[1])
+	}
 	few := New(ix, nil)
 	few.Adapt(requests(0.7, minShareRequests-1), nil)
 	if got := few.Calibration(); got != learnt {
