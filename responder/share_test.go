@@ -1,15 +1,14 @@
 package responder
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/heed-dev/heed"
 	"github.com/heed-dev/heed/analysis"
 	"github.com/heed-dev/heed/index"
+	"github.com/heed-dev/heed/internal/synth"
 )
 
 // normals draws n scores around mean.
@@ -63,71 +62,17 @@ func TestThresholdsFollowTheShare(t *testing.T) {
 	}
 }
 
-// subjectSite is a site of subjects, each with its own made-up words and two shared with the next
-// subject: the first pages subjects have pages (a title, a text and five declared queries), the rest
-// do not. ask returns a request about subject s.
-func subjectSite(subjects, pages int) (site []heed.Page, ask func(r *rand.Rand, s int) string) {
-	r := rand.New(rand.NewPCG(5, 6))
-	word := func() string {
-		var b strings.Builder
-		for range 3 {
-			b.WriteByte("bdfgklmnprstvz"[r.IntN(14)])
-			b.WriteByte("aeiou"[r.IntN(5)])
-		}
-		return b.String()
-	}
-	words := make([][]string, subjects)
-	for s := range words {
-		for range 6 {
-			words[s] = append(words[s], word())
-		}
-	}
-	for s := range words {
-		next := words[(s+1)%subjects]
-		words[s] = append(words[s], next[0], next[1])
-	}
-	ask = func(r *rand.Rand, s int) string {
-		w := slices.Clone(words[s])
-		r.Shuffle(len(w), func(i, j int) { w[i], w[j] = w[j], w[i] })
-		return "how do i " + strings.Join(w[:3], " ")
-	}
-	for s := range pages {
-		p := heed.Page{
-			URL:   fmt.Sprintf("https://synthetic.example/%d", s),
-			Title: strings.Join(words[s][:3], " "),
-			Body:  strings.Repeat(strings.Join(words[s], " ")+". ", 3),
-		}
-		for range 5 {
-			p.Queries = append(p.Queries, ask(r, s))
-		}
-		site = append(site, p)
-	}
-	return site, ask
-}
-
 // TestAdaptLearnsTheShareOfTheRequests: a night whose requests are mostly gaps is decided with a
 // threshold at least as high as a night of mostly answerable ones, each with its share estimated near
 // the truth; too few requests, or a site too small to simulate on, leave the calibration as it was.
 func TestAdaptLearnsTheShareOfTheRequests(t *testing.T) {
-	const subjects, withPages = 90, 60
-	pages, ask := subjectSite(subjects, withPages)
-	ix := index.Build(pages, analysis.New("en"), index.DefaultParams())
+	site := synth.Subjects(90, 60)
+	ix := index.Build(site.Pages, analysis.New("en"), index.DefaultParams())
 	learnt := New(ix, nil).Calibration()
 	if learnt.Answerable < minShareProbes || learnt.Gaps < minShareProbes {
 		t.Fatalf("the synthetic site gives %d answerable and %d simulated gaps, want %d of each", learnt.Answerable, learnt.Gaps, minShareProbes)
 	}
-	requests := func(share float64, n int) []string {
-		r := rand.New(rand.NewPCG(7, uint64(1000*share)))
-		out := make([]string, n)
-		for i := range out {
-			if float64(i) < share*float64(n) {
-				out[i] = ask(r, withPages+r.IntN(subjects-withPages))
-			} else {
-				out[i] = ask(r, r.IntN(withPages))
-			}
-		}
-		return out
-	}
+	requests := func(share float64, n int) []string { return site.Requests(share, n, uint64(1000*share)) }
 	var answers []float64
 	for _, share := range []float64{0.1, 0.7} {
 		m := New(ix, nil)
