@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/heed-dev/heed/crawler"
-	"github.com/heed-dev/heed/internal/synth"
+	"github.com/heed-dev/heed/responder/respondertest"
 )
 
 // TestNightAdaptsItsGapDecision: before matching, the night shows the matcher its requests, which learns
@@ -27,7 +27,7 @@ func TestNightAdaptsItsGapDecision(t *testing.T) {
 	p := newPipeline(t, st, prometheus.NewRegistry(), &clock)
 	var logs bytes.Buffer
 	p.Log = slog.New(slog.NewTextHandler(&logs, nil))
-	site := synth.Subjects(90, 60)
+	site := respondertest.Subjects(90, 60)
 	src := &listSource{name: "s", texts: map[string][]string{"seed": site.Requests(0.7, 600, 1)}}
 	job := Job{Name: "nightly", Sources: []crawler.Source{src}, Seeds: []string{"seed"}, Pages: fixedPages{pages: site.Pages}, OutDir: filepath.Join(dir, "out")}
 	if _, err := p.Run(ctx, job); err != nil {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/heed-dev/heed/analysis"
 	"github.com/heed-dev/heed/index"
-	"github.com/heed-dev/heed/internal/synth"
+	"github.com/heed-dev/heed/responder/respondertest"
 )
 
 // normals draws n scores around mean.
@@ -66,7 +66,7 @@ func TestThresholdsFollowTheShare(t *testing.T) {
 // threshold at least as high as a night of mostly answerable ones, each with its share estimated near
 // the truth; too few requests, or a site too small to simulate on, leave the calibration as it was.
 func TestAdaptLearnsTheShareOfTheRequests(t *testing.T) {
-	site := synth.Subjects(90, 60)
+	site := respondertest.Subjects(90, 60)
 	ix := index.Build(site.Pages, analysis.New("en"), index.DefaultParams())
 	learnt := New(ix, nil).Calibration()
 	if learnt.Answerable < minShareProbes || learnt.Gaps < minShareProbes {

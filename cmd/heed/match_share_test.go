@@ -5,14 +5,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/heed-dev/heed/internal/synth"
+	"github.com/heed-dev/heed/responder/respondertest"
 )
 
 // TestMatchAdaptsToTheShareOfGaps: heed match learns the share of gaps among its requests from the first
 // batch, and --show-calibration says so; a handful of requests leaves the pages' thresholds as they are.
 func TestMatchAdaptsToTheShareOfGaps(t *testing.T) {
 	dir := t.TempDir()
-	site := synth.Subjects(90, 60)
+	site := respondertest.Subjects(90, 60)
 	var pages strings.Builder
 	for _, p := range site.Pages {
 		line, err := json.Marshal(map[string]any{"url": p.URL, "title": p.Title, "body": p.Body, "queries": p.Queries})

@@ -1,6 +1,6 @@
-// Package synth makes synthetic sites for tests: pages and requests over made-up words, whose answers
+// Package respondertest makes synthetic sites for tests of matching: pages and requests over made-up words, whose answers
 // and gaps are known by construction.
-package synth
+package respondertest
 
 import (
 	"fmt"
