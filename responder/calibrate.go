@@ -273,9 +273,6 @@ const maxKeptCandidates = candidates
 func thresholds(answerable, gaps []float64, cost float64) Calibration {
 	slices.Sort(answerable)
 	slices.Sort(gaps)
-	below := func(xs []float64, t float64) float64 {
-		return float64(sort.SearchFloat64s(xs, t)) / float64(len(xs))
-	}
 	// Candidate thresholds: every simulated score.
 	cands := append(append([]float64{}, answerable...), gaps...)
 	slices.Sort(cands)

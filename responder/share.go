@@ -95,14 +95,7 @@ func (d density) value(x float64) float64 {
 // gapShare estimates the share of gaps among requests that scored scores, from the scores of simulated
 // answerable requests and gaps.
 func gapShare(answerable, gaps, scores []float64) float64 {
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, xs := range [][]float64{answerable, gaps, scores} {
-		for _, x := range xs {
-			lo, hi = min(lo, x), max(hi, x)
-		}
-	}
-	pad := 0.1 * (hi - lo + 1e-3)
-	lo, hi = lo-pad, hi+pad
+	lo, hi := span(answerable, gaps, scores)
 	da, dg := newDensity(answerable, lo, hi), newDensity(gaps, lo, hi)
 	// A floor keeps a score that neither sample came near from deciding alone.
 	const floor = 1e-6
@@ -133,14 +126,7 @@ func gapShare(answerable, gaps, scores []float64) float64 {
 // smoothed (their densities, as gapShare reads them) so that the threshold moves with the share and the
 // cost rather than jumping between single simulated requests.
 func thresholdsForShare(answerable, gaps []float64, cost, share float64) Calibration {
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, xs := range [][]float64{answerable, gaps} {
-		for _, x := range xs {
-			lo, hi = min(lo, x), max(hi, x)
-		}
-	}
-	pad := 0.1 * (hi - lo + 1e-3)
-	lo, hi = lo-pad, hi+pad
+	lo, hi := span(answerable, gaps)
 	da, dg := newDensity(answerable, lo, hi), newDensity(gaps, lo, hi)
 	// The cost of calling every request under t a gap, less that of calling none, over the grid.
 	ca, cg := 0.0, 0.0
@@ -151,10 +137,6 @@ func thresholdsForShare(answerable, gaps []float64, cost, share float64) Calibra
 		if gain := share*cg - cost*(1-share)*ca; gain > bestGain {
 			best, bestGain = lo+float64(g)*da.step, gain
 		}
-	}
-	below := func(xs []float64, t float64) float64 {
-		n, _ := slices.BinarySearch(xs, t)
-		return float64(n) / float64(len(xs))
 	}
 	c := Calibration{Answer: best, Answerable: len(answerable), Gaps: len(gaps)}
 	c.FalseGaps, c.GapRecall = below(answerable, best), below(gaps, best)
@@ -171,13 +153,28 @@ func bounded(c Calibration, answerable, gaps []float64, before float64) Calibrat
 		return c
 	}
 	c.Answer = ceiling
-	below := func(xs []float64, t float64) float64 {
-		n, _ := slices.BinarySearch(xs, t)
-		return float64(n) / float64(len(xs))
-	}
 	c.FalseGaps, c.GapRecall = below(answerable, ceiling), below(gaps, ceiling)
 	c.NoContent = min(c.NoContent, c.Answer)
 	return c
+}
+
+// span is the range of the scores of all samples, widened by a tenth on each side: the grid their
+// densities are tabulated on.
+func span(samples ...[]float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, xs := range samples {
+		for _, x := range xs {
+			lo, hi = min(lo, x), max(hi, x)
+		}
+	}
+	pad := 0.1 * (hi - lo + 1e-3)
+	return lo - pad, hi + pad
+}
+
+// below is the share of the sorted scores xs under t.
+func below(xs []float64, t float64) float64 {
+	n, _ := slices.BinarySearch(xs, t)
+	return float64(n) / float64(len(xs))
 }
 
 // sampleEvenly returns up to n indexes of 0..total-1, evenly spread.
