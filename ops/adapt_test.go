@@ -42,6 +42,9 @@ func TestNightAdaptsItsGapDecision(t *testing.T) {
 		t.Errorf("gap share %s from %s requests, want about 0.7", m[1], m[2])
 	}
 	r := readReport(t, job.OutDir)
+	if gs := r.Summary.GapShare; gs == nil || gs.Estimate != share || gs.Sampled == 0 {
+		t.Errorf("gaps.json summary.gap_share %+v, want the logged %s", gs, m[1])
+	}
 	if r.Summary.Requests == 0 || float64(r.Summary.Gaps) < 0.6*float64(r.Summary.Requests) {
 		t.Errorf("%d gaps of %d requests, 70%% of them about subjects without a page", r.Summary.Gaps, r.Summary.Requests)
 	}

@@ -201,8 +201,10 @@ type night struct {
 	pages  []heed.Page // the pages' url, title and type, once they are indexed
 	// calibration says why the gap thresholds are defaults, when they are (the matcher's note)
 	calibration string
-	cases       []heed.Case // each request of the run
-	topics      []heed.Topic
+	// gapShare is the share of gaps the matcher adapted to, when it did
+	gapShare *report.GapShare
+	cases    []heed.Case // each request of the run
+	topics   []heed.Topic
 	// serviceTopics group the service issues of no known kind
 	serviceTopics []heed.Topic
 }
@@ -457,6 +459,7 @@ func (p *Pipeline) adapt(matcher Matcher, withVectors bool, n *night) {
 	}
 	a.Adapt(texts, vectors)
 	if share, k := a.GapShare(); k > 0 {
+		n.gapShare = &report.GapShare{Estimate: heed.Round(share, 3), Sampled: k}
 		n.log.Info("gap decision adapted to the night's requests", "gap_share", fmt.Sprintf("%.3f", share), "sampled", k)
 	}
 }
@@ -539,7 +542,7 @@ func (n *night) reportInput() report.Input {
 	in := report.Input{Organisation: n.job.Organisation, Run: report.Run{ID: n.run.ID, Job: n.run.Job, Started: n.run.Started},
 		Now: n.now(), Cases: n.cases, Heard: n.heard, Seen: n.seen, Topics: n.topics, Pages: n.pages,
 		PrevGap: n.before.gap, Disappeared: n.before.disappeared, History: historyOf(n.before.history, n.run.ID),
-		PagesSkipped: n.run.Stats.PagesSkipped, SiteError: n.run.Stats.SiteError, CalibrationNote: n.calibration, ServiceTopics: n.serviceTopics}
+		PagesSkipped: n.run.Stats.PagesSkipped, SiteError: n.run.Stats.SiteError, CalibrationNote: n.calibration, GapShare: n.gapShare, ServiceTopics: n.serviceTopics}
 	if n.before.run != nil {
 		in.Run.Previous = n.before.run.ID
 	}

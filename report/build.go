@@ -33,6 +33,8 @@ type Input struct {
 	SiteError    string
 	// CalibrationNote says why the gap thresholds were heed's defaults, when they were.
 	CalibrationNote string
+	// GapShare is the share of gaps the gap decision adapted to, when it did.
+	GapShare *GapShare
 	// ServiceTopics group the service issues of no known kind ("other").
 	ServiceTopics []heed.Topic
 }
@@ -86,7 +88,7 @@ func newReport(in Input) *Report {
 		Run: Run{ID: in.Run.ID, Job: in.Run.Job, Started: in.Run.Started, Finished: in.Now.UTC(), Previous: in.Run.Previous},
 		Summary: Summary{GapsByKind: map[string]int{}, ByIntent: map[string]Coverage{},
 			BySource: map[string]Coverage{}, ByKind: map[string]KindDemand{}, Pages: len(in.Pages), SiteError: in.SiteError, PagesSkipped: in.PagesSkipped,
-			CalibrationNote: in.CalibrationNote},
+			CalibrationNote: in.CalibrationNote, GapShare: in.GapShare},
 		Gaps: []Request{}, Answered: []Request{}, Pages: []Page{}, Disappeared: []string{},
 		Topics: []Topic{}, ServiceIssues: []Request{}, Cannibalised: []Request{},
 		Replies: []Reply{}, Dismissed: []Request{}, NewGaps: []string{}, ClosedGaps: []string{},

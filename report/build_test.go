@@ -227,3 +227,24 @@ func TestTopicBriefLinksForumThreadsFirst(t *testing.T) {
 		t.Errorf("links (-want +got):\n%s", diff)
 	}
 }
+
+// TestGapShareIsShown: when the gap decision adapted to the run's requests, gaps.json and the report
+// say to what share of gaps; when it did not, neither mentions it.
+func TestGapShareIsShown(t *testing.T) {
+	for _, share := range []*GapShare{nil, {Estimate: 0.736, Sampled: 2000}} {
+		in := input(0, nil, req{text: "a", fate: heed.FateGap, demand: 1})
+		in.GapShare = share
+		r := Build(in)
+		if diff := cmp.Diff(share, r.Summary.GapShare); diff != "" {
+			t.Errorf("summary.gap_share (-want +got):\n%s", diff)
+		}
+		var b strings.Builder
+		if err := WriteHTML(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		shown := strings.Contains(b.String(), `data-note="gap-share"`)
+		if shown != (share != nil) || share != nil && !strings.Contains(b.String(), "about 74% of them look like gaps (estimated from 2000 of them)") {
+			t.Errorf("gap share %+v: shown %v in\n%s", share, shown, b.String()[:min(2000, b.Len())])
+		}
+	}
+}

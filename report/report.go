@@ -131,6 +131,9 @@ type Summary struct {
 	// CalibrationNote is set when the gap thresholds were heed's defaults (the pages gave too little to
 	// learn them from), and says why.
 	CalibrationNote string `json:"calibration_note,omitempty"`
+	// GapShare is set when the gap decision adapted to the share of gaps it estimated among the run's
+	// requests (from a sample of them).
+	GapShare *GapShare `json:"gap_share,omitempty"`
 	// ByKind is the demand heard from each kind of source (suggestion, question, site_search,
 	// help_desk, search_console, import): a request heard from several kinds counts under each;
 	// Confirmed counts the requests heard from more than one (imports aside).
@@ -469,4 +472,11 @@ func SafeCell(s string) string {
 		}
 	}
 	return s
+}
+
+// GapShare is the share of gaps the gap decision estimated among a run's requests, and how many of them
+// it sampled to estimate it.
+type GapShare struct {
+	Estimate float64 `json:"estimate"`
+	Sampled  int     `json:"sampled"`
 }
