@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/heed-dev/heed/crawler"
 	"github.com/heed-dev/heed/responder/respondertest"
@@ -40,6 +41,13 @@ func TestNightAdaptsItsGapDecision(t *testing.T) {
 	share, _ := strconv.ParseFloat(m[1], 64)
 	if share < 0.55 || share > 0.85 || m[2] == "0" {
 		t.Errorf("gap share %s from %s requests, want about 0.7", m[1], m[2])
+	}
+	if got := testutil.ToFloat64(p.Metrics.gapShare.WithLabelValues("nightly")); got != share {
+		t.Errorf("heed_gap_share = %v, want the logged %s", got, m[1])
+	}
+	runs, err := st.Runs(ctx, "nightly", 1)
+	if err != nil || len(runs) != 1 || runs[0].Stats.GapShare != share {
+		t.Errorf("the stored run keeps gap share %+v (%v), want %s: /metrics of heed serve reads it", runs, err, m[1])
 	}
 	r := readReport(t, job.OutDir)
 	if gs := r.Summary.GapShare; gs == nil || gs.Estimate != share || gs.Sampled == 0 {

@@ -127,6 +127,8 @@ var Dashboards = []Dashboard{
 				}},
 			{Title: "Demand by kind of source", Description: "Summed demand of the last run's requests by the kind of source they were heard from; a request heard from several counts under each.", Type: "bargauge", Unit: "short", W: 8, H: 8,
 				Targets: []Target{{`sum by (kind) (heed_source_kind_demand{heed_job=~"$job"})`, "{{kind}}"}}},
+			{Title: "Estimated share of gaps", Description: "The share of gaps the gap decision estimated among each run's requests and moved its threshold for (0 when the pages gave too little to estimate from): a jump means the requests changed, and the gap counts with them.", Type: "timeseries", Unit: "percentunit", W: 8, H: 8, Min: f64(0), Max: f64(1),
+				Targets: []Target{{`heed_gap_share{heed_job=~"$job"}`, "{{heed_job}}"}}},
 		},
 	},
 	{

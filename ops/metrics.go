@@ -48,6 +48,7 @@ type Metrics struct {
 	kindReqs    *prometheus.GaugeVec
 	kindDemand  *prometheus.GaugeVec
 	confirmed   *prometheus.GaugeVec
+	gapShare    *prometheus.GaugeVec
 	sightings   *prometheus.GaugeVec
 	vecs        *prometheus.CounterVec
 	// refreshFailures counts the scrapes that could not read the run history from the store.
@@ -110,6 +111,7 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 			"heed_job", "kind", "fate"),
 		kindDemand: gauge("heed_source_kind_demand", "Summed demand of the requests heard from each kind of source in the last run, by job and kind.", "heed_job", "kind"),
 		confirmed:  gauge("heed_requests_confirmed", "Requests of the last run heard from more than one kind of source (imports aside), by job: demand that confirms itself.", "heed_job"),
+		gapShare:   gauge("heed_gap_share", "Share of gaps the gap decision estimated among the last run's requests and adapted its threshold to (0 to 1), by job; 0 when the pages' own thresholds stood (too few pages or requests to estimate from).", "heed_job"),
 		sightings:  gauge("heed_sightings", "Sightings stored in the last run, by job.", "heed_job"),
 		vecs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "heed_vectors_total", Help: "Texts (requests and page texts) given a vector by the sentence encoder, by where it came from: store (kept from an earlier run) or encoded.",
@@ -127,7 +129,7 @@ func NewMetrics(reg prometheus.Registerer, version string) *Metrics {
 	build.WithLabelValues(version, runtime.Version()).Set(1)
 	reg.MustRegister(m.runs, m.locked, m.duration, m.lastSuccess, m.lastRun, m.lastStatus, m.nextRun, m.running, m.requests,
 		m.answered, m.gaps, m.gapDemand, m.coverage, m.srcCoverage, m.srcRequests, m.srcUnits, m.change, m.sorted, m.topics, m.topicDemand, m.pages,
-		m.kindReqs, m.kindDemand, m.confirmed, m.gapsClosed, m.timeToClose, m.service,
+		m.kindReqs, m.kindDemand, m.confirmed, m.gapShare, m.gapsClosed, m.timeToClose, m.service,
 		m.sightings, m.vecs, m.refreshFailures, m.HTTP, build)
 	return m
 }
@@ -288,6 +290,7 @@ func (m *Metrics) restore(r store.Run) {
 		m.kindDemand.WithLabelValues(r.Job, string(k)).Set(d.Demand)
 	}
 	m.confirmed.WithLabelValues(r.Job).Set(float64(st.Confirmed))
+	m.gapShare.WithLabelValues(r.Job).Set(st.GapShare)
 	m.service.DeletePartialMatch(prometheus.Labels{"heed_job": r.Job})
 	for kind, bySource := range st.ServiceByKind {
 		for src, n := range bySource {
