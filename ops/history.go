@@ -97,10 +97,6 @@ func statsOf(rep *report.Report, st store.RunStats) store.RunStats {
 	}
 	st.ServiceIssues, st.Dismissed, st.Topics, st.Cannibalised, st.Replies = s.ServiceIssues, s.Dismissed, s.Topics, s.Cannibalised, s.Replies
 	st.ByKind, st.Confirmed = map[string]store.KindStats{}, s.Confirmed
-	st.GapShare = 0
-	if s.GapShare != nil {
-		st.GapShare = s.GapShare.Estimate
-	}
 	st.ClosedGaps, st.CloseSeconds = s.ClosedGaps, closeSeconds(rep)
 	st.ServiceByKind = map[string]map[string]int{}
 	for _, g := range rep.ServiceKinds {

@@ -201,10 +201,13 @@ type night struct {
 	pages  []heed.Page // the pages' url, title and type, once they are indexed
 	// calibration says why the gap thresholds are defaults, when they are (the matcher's note)
 	calibration string
-	// gapShare is the share of gaps the matcher adapted to, when it did
-	gapShare *report.GapShare
-	cases    []heed.Case // each request of the run
-	topics   []heed.Topic
+	// gapShare is the share of gaps the matcher adapted to, when it did (share, as estimated, is kept
+	// with the run: heed serve decides with it)
+	gapShare     *report.GapShare
+	share        float64
+	shareSampled int
+	cases        []heed.Case // each request of the run
+	topics       []heed.Topic
 	// serviceTopics group the service issues of no known kind
 	serviceTopics []heed.Topic
 }
@@ -460,6 +463,7 @@ func (p *Pipeline) adapt(matcher Matcher, withVectors bool, n *night) {
 	a.Adapt(texts, vectors)
 	if share, k := a.GapShare(); k > 0 {
 		n.gapShare = &report.GapShare{Estimate: heed.Round(share, 3), Sampled: k}
+		n.share, n.shareSampled = share, k
 		n.log.Info("gap decision adapted to the night's requests", "gap_share", fmt.Sprintf("%.3f", share), "sampled", k)
 	}
 }
@@ -520,6 +524,7 @@ func (p *Pipeline) report(ctx context.Context, n *night) error {
 	n.cases, n.heard, n.seen, n.topics, n.pages, n.serviceTopics = nil, nil, nil, nil, nil, nil
 	n.stage.done("report")
 	n.run.Stats = statsOf(rep, n.run.Stats)
+	n.run.Stats.GapShare, n.run.Stats.GapShareSampled = n.share, n.shareSampled
 	n.run.Status = store.StatusOK
 	if _, _, failed, _ := n.crawl.Totals(); failed > 0 || n.run.Stats.SiteError != "" {
 		n.run.Status = store.StatusPartial

@@ -24,7 +24,9 @@ type Matcher struct {
 	enc Encoder
 	// cal is the calibration gaps are decided with: learnt from the pages, then again for the share of
 	// gaps among the requests (Adapt).
-	cal    atomic.Pointer[Calibration]
+	cal atomic.Pointer[Calibration]
+	// own is the calibration learnt from the pages alone, sim the simulated scores it was learnt from.
+	own    Calibration
 	sim    simScores
 	titles func() map[string]string // by url, built on first use: only answers show titles
 }
@@ -40,7 +42,7 @@ func New(ix *index.Index, enc Encoder) *Matcher {
 	}
 	cal, sim := calibrateScores(pages, ix.Analyzer(), ix.Params(), m.sc.sem, meaningWeights, falseGapCost)
 	m.cal.Store(&cal)
-	m.sim = sim
+	m.own, m.sim = cal, sim
 	m.sc.meaning = cal.Meaning
 	m.titles = sync.OnceValue(func() map[string]string {
 		t := make(map[string]string, len(pages))
@@ -75,9 +77,8 @@ func (m *Matcher) Calibration() Calibration { return *m.cal.Load() }
 // stays as it is. Call it before matching those requests: it is safe beside Match, but a request
 // matched before it is decided by the thresholds before it.
 func (m *Matcher) Adapt(texts []string, vectors func([]string) [][]float32) {
-	cal := m.Calibration()
 	sample := sampleEvenly(len(texts), maxShareSample)
-	if cal.Default || len(m.sim.answerable) < minShareProbes || len(m.sim.gaps) < minShareProbes || len(sample) < minShareRequests {
+	if !m.adaptable() || len(sample) < minShareRequests {
 		return
 	}
 	sampled := make([]string, len(sample))
@@ -97,9 +98,25 @@ func (m *Matcher) Adapt(texts []string, vectors func([]string) [][]float32) {
 		_, cands := m.sc.rank(text, vec)
 		scores[k] = gapScore(cands)
 	}
-	share := gapShare(m.sim.answerable, m.sim.gaps, scores)
-	c := bounded(thresholdsForShare(m.sim.answerable, m.sim.gaps, falseGapCost, share), m.sim.answerable, m.sim.gaps, cal.Answer)
-	c.Meaning, c.GapShare, c.Requests = cal.Meaning, share, len(sample)
+	m.AdaptToShare(gapShare(m.sim.answerable, m.sim.gaps, scores), len(sample))
+}
+
+// adaptable says whether the simulation gave enough requests of each kind to adapt to a share.
+func (m *Matcher) adaptable() bool {
+	return !m.own.Default && len(m.sim.answerable) >= minShareProbes && len(m.sim.gaps) >= minShareProbes
+}
+
+// AdaptToShare learns the gap thresholds again for requests of which share are gaps, as Adapt estimated
+// it from a sample of that many requests (a run's, kept with the run): heed serve decides as the newest
+// run did without ranking its requests again. A share estimated from fewer than minShareRequests, or a
+// matcher that cannot adapt, leaves the calibration as it is.
+func (m *Matcher) AdaptToShare(share float64, requests int) {
+	if !m.adaptable() || requests < minShareRequests || !(share > 0) {
+		return
+	}
+	share = min(max(share, minShare), maxShare)
+	c := bounded(thresholdsForShare(m.sim.answerable, m.sim.gaps, falseGapCost, share), m.sim.answerable, m.sim.gaps, m.own.Answer)
+	c.Meaning, c.GapShare, c.Requests = m.own.Meaning, share, requests
 	m.cal.Store(&c)
 }
 

@@ -97,6 +97,16 @@ func TestAdaptLearnsTheShareOfTheRequests(t *testing.T) {
 	if c := all.Calibration(); c.FalseGaps > maxAdaptedFalseGaps+1e-9 || c.Answer < answers[1] {
 		t.Errorf("requests all gaps: %s; want at most %.0f%% false gaps, and a threshold at least %.3f", c, 100*maxAdaptedFalseGaps, answers[1])
 	}
+	// A matcher over the same pages told the share a night estimated decides as that night did (heed
+	// serve after a run).
+	night := New(ix, nil)
+	night.Adapt(requests(0.7, 1000), nil)
+	share, n := night.GapShare()
+	later := New(ix, nil)
+	later.AdaptToShare(share, n)
+	if got, want := later.Calibration(), night.Calibration(); got != want {
+		t.Errorf("told the night's share: %s\nthe night: %s", got, want)
+	}
 	few := New(ix, nil)
 	few.Adapt(requests(0.7, minShareRequests-1), nil)
 	if got := few.Calibration(); got != learnt {

@@ -67,7 +67,8 @@ type RunStats struct {
 	Confirmed int                  `json:"confirmed,omitempty"`
 	// GapShare is the share of gaps the gap decision estimated among the run's requests and adapted
 	// to; 0 when the pages' own thresholds stood.
-	GapShare float64 `json:"gap_share,omitempty"`
+	GapShare        float64 `json:"gap_share,omitempty"`
+	GapShareSampled int     `json:"gap_share_sampled,omitempty"`
 	// ClosedGaps are the previous run's gaps a page answers now (a new page, or a pin);
 	// CloseSeconds how long each had been heard when it closed (from first sighting to this run),
 	// MaxCloseSeconds of them at most.

@@ -119,7 +119,8 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 }
 
 // loadResponder builds /api/respond's matcher over the stored pages, their vectors read from the store
-// where a run kept them, with its gap decision adapted to the requests of the newest run of each job.
+// where a run kept them, with its gap decision adapted to the share of gaps of the newest run that
+// estimated one.
 func loadResponder(ctx context.Context, st store.Store, cfg *config.File, jobs []string, respond *responder.Handler, log *slog.Logger) {
 	pages, err := st.Pages(ctx)
 	if err != nil {
@@ -138,33 +139,34 @@ func loadResponder(ctx context.Context, st store.Store, cfg *config.File, jobs [
 	// Without ctx's cancel: the matcher encodes requests for as long as the server runs.
 	cache := vectorcache.New(context.WithoutCancel(ctx), enc, st, enc.Model(), log)
 	m := newMatcher(pages, cfg.Organisation.Lang, cache)
-	texts, err := newestRequests(ctx, st, jobs)
+	run, err := newestAdapted(ctx, st, jobs)
 	if err != nil {
-		log.Warn("the gap decision of /api/respond is not adapted to the newest runs' requests", "err", err)
+		log.Warn("the gap decision of /api/respond is not adapted to the newest run's requests", "err", err)
 	}
-	m.Adapt(texts, m.Vectors)
+	m.AdaptToShare(run.Stats.GapShare, run.Stats.GapShareSampled)
 	respond.SetMatcher(m)
 	share, sampled := m.GapShare()
-	log.Info("responder ready", "pages", len(pages), "gap_share", fmt.Sprintf("%.3f", share), "sampled", sampled)
+	log.Info("responder ready", "pages", len(pages), "gap_share", fmt.Sprintf("%.3f", share), "sampled", sampled, "from_run", run.ID)
 }
 
-// newestRequests are the texts of the requests of the newest run of each job.
-func newestRequests(ctx context.Context, st store.Store, jobs []string) ([]string, error) {
-	var texts []string
+// newestAdapted is the newest finished run of jobs whose gap decision adapted to its requests (a zero
+// Run when none did): /api/respond decides with the share of gaps it estimated.
+func newestAdapted(ctx context.Context, st store.Store, jobs []string) (store.Run, error) {
+	var newest store.Run
 	for _, job := range jobs {
-		runs, err := st.Runs(ctx, job, 1)
+		// The newest few: the newest may be under way, or have ended before it matched.
+		runs, err := st.Runs(ctx, job, 3)
 		if err != nil {
-			return nil, fmt.Errorf("read runs of job %s: %w", job, err)
+			return store.Run{}, fmt.Errorf("read runs of job %s: %w", job, err)
 		}
 		for _, r := range runs {
-			reqs, err := st.RunRequests(ctx, r.ID)
-			if err != nil {
-				return nil, fmt.Errorf("read requests of run %d: %w", r.ID, err)
-			}
-			for _, q := range reqs {
-				texts = append(texts, q.Text)
+			if r.Stats.GapShareSampled > 0 {
+				if r.Finished.After(newest.Finished) {
+					newest = r
+				}
+				break
 			}
 		}
 	}
-	return texts, nil
+	return newest, nil
 }
