@@ -150,6 +150,9 @@ func calibrateScores(pages []heed.Page, an *analysis.Analyzer, p index.Params, s
 			continue
 		}
 		scores := simScores{scoresOf(answerable, gapScore), scoresOf(gaps, gapScore)}
+		// Sorted, as the thresholds and the share read them.
+		slices.Sort(scores.answerable)
+		slices.Sort(scores.gaps)
 		c := thresholds(scores.answerable, scores.gaps, cost)
 		c.Meaning = w
 		// The value of a weight: the simulated gaps caught and answerable requests answered right, less
