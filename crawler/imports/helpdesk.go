@@ -33,7 +33,7 @@ type Deps struct {
 	Fetch  Getter
 	Redact *Redactor
 	Log    *slog.Logger
-	// Count counts the tickets skipped, by reason: invalid, empty, agent, spam, deleted.
+	// Count counts the tickets skipped, by reason: invalid, empty, agent, spam, deleted, duplicate.
 	Count  counter
 	Getenv func(string) string
 	Now    func() time.Time
@@ -159,15 +159,15 @@ func (h *HelpDesk) Fetch(ctx context.Context, _ crawler.Unit) ([]heed.Sighting, 
 	if h.path != "" {
 		return h.readFile(ctx)
 	}
-	var pos int
+	tl := newTally()
 	var read func(page int) ([]heed.Sighting, bool, error)
 	switch h.format {
 	case "zendesk":
-		read = h.zendeskPages(ctx, &pos)
+		read = h.zendeskPages(ctx, tl)
 	case "freshdesk":
-		read = h.freshdeskPages(ctx, &pos)
+		read = h.freshdeskPages(ctx, tl)
 	default:
-		read = h.intercomPages(ctx, &pos)
+		read = h.intercomPages(ctx, tl)
 	}
 	return crawler.ReadPages(ctx, h.d.Fetch, h.name, h.pages, read)
 }
@@ -197,8 +197,7 @@ func (h *HelpDesk) readFile(ctx context.Context) ([]heed.Sighting, error) {
 	if err != nil {
 		return nil, fmt.Errorf("source %s: helpdesk file %s: %w: %w", h.name, h.path, crawler.ErrBadInput, err)
 	}
-	var pos int
-	out := h.sightings(tickets, bad, &pos)
+	out := h.sightings(tickets, bad, newTally())
 	if len(out) == 0 {
 		h.d.Log.Warn("a help-desk export gave no request", "source", h.name, "file", h.path, "tickets", len(tickets), "invalid", bad)
 	}
@@ -226,9 +225,19 @@ func (h *HelpDesk) parseJSON(r io.Reader) ([]ticket, int, error) {
 	}
 }
 
-// sightings are the requests of tickets, redacted, numbered on from *pos. Tickets that hold none are
-// counted by reason (bad of them were not tickets at all).
-func (h *HelpDesk) sightings(tickets []ticket, bad int, pos *int) []heed.Sighting {
+// tally is what one read of a help desk has seen so far: the position of its last request, and the
+// ids of its tickets. An export read page by page gives a ticket updated while it ran again on a later
+// page (Zendesk's incremental export says so); one file may hold a ticket twice too.
+type tally struct {
+	pos  int
+	seen map[string]bool
+}
+
+func newTally() *tally { return &tally{seen: map[string]bool{}} }
+
+// sightings are the requests of tickets, redacted, numbered on from the tally's position. Tickets that
+// hold none, or came before, are counted by reason (bad of them were not tickets at all).
+func (h *HelpDesk) sightings(tickets []ticket, bad int, tl *tally) []heed.Sighting {
 	skipped := map[string]int{"invalid": bad}
 	out := make([]heed.Sighting, 0, len(tickets))
 	for _, t := range tickets {
@@ -236,13 +245,20 @@ func (h *HelpDesk) sightings(tickets []ticket, bad int, pos *int) []heed.Sightin
 			skipped[t.skip]++
 			continue
 		}
+		if t.id != "" {
+			if tl.seen[t.id] {
+				skipped["duplicate"]++
+				continue
+			}
+			tl.seen[t.id] = true
+		}
 		text, cut := request(t, h.d.Redact)
 		if text == "" {
 			skipped["empty"]++
 			continue
 		}
-		*pos++
-		s := heed.Sighting{Text: text, Source: "helpdesk", Position: *pos, Truncated: cut, Channel: t.channel, Status: t.status, Created: t.created}
+		tl.pos++
+		s := heed.Sighting{Text: text, Source: "helpdesk", Position: tl.pos, Truncated: cut, Channel: t.channel, Status: t.status, Created: t.created}
 		if h.name != "helpdesk" {
 			s.SourceName = h.name
 		}

@@ -41,7 +41,7 @@ func (h *HelpDesk) sinceTime() time.Time {
 // zendeskPages reads Zendesk's incremental ticket export, cursor based: GET
 // /api/v2/incremental/tickets/cursor.json?start_time=EPOCH, then its after_url (or ?cursor=after_cursor)
 // until end_of_stream.
-func (h *HelpDesk) zendeskPages(ctx context.Context, pos *int) func(int) ([]heed.Sighting, bool, error) {
+func (h *HelpDesk) zendeskPages(ctx context.Context, tl *tally) func(int) ([]heed.Sighting, bool, error) {
 	endpoint := h.root + "/api/v2/incremental/tickets/cursor.json"
 	next := endpoint + "?start_time=" + strconv.FormatInt(h.sinceTime().Unix(), 10)
 	return func(page int) ([]heed.Sighting, bool, error) {
@@ -53,7 +53,7 @@ func (h *HelpDesk) zendeskPages(ctx context.Context, pos *int) func(int) ([]heed
 		if err != nil {
 			return nil, false, fmt.Errorf("source %s: zendesk page %d: %w: %w", h.name, page, crawler.ErrParse, err)
 		}
-		out := h.sightings(p.tickets, p.bad, pos)
+		out := h.sightings(p.tickets, p.bad, tl)
 		if p.endOfStream {
 			return out, false, nil
 		}
@@ -88,7 +88,7 @@ const freshdeskPerPage = 100
 // freshdeskPages reads Freshdesk's ticket list: GET
 // /api/v2/tickets?per_page=100&page=N&updated_since=ISO&include=description, on while a page is full or
 // its Link header names a next page.
-func (h *HelpDesk) freshdeskPages(ctx context.Context, pos *int) func(int) ([]heed.Sighting, bool, error) {
+func (h *HelpDesk) freshdeskPages(ctx context.Context, tl *tally) func(int) ([]heed.Sighting, bool, error) {
 	since := h.sinceTime().Format(time.RFC3339)
 	return func(page int) ([]heed.Sighting, bool, error) {
 		v := url.Values{"per_page": {strconv.Itoa(freshdeskPerPage)}, "page": {strconv.Itoa(page)},
@@ -102,7 +102,7 @@ func (h *HelpDesk) freshdeskPages(ctx context.Context, pos *int) func(int) ([]he
 			return nil, false, fmt.Errorf("source %s: freshdesk page %d: %w: %w", h.name, page, crawler.ErrParse, err)
 		}
 		more := len(tickets)+bad >= freshdeskPerPage || linkNext(resp.Header.Get("Link"))
-		return h.sightings(tickets, bad, pos), more && len(tickets)+bad > 0, nil
+		return h.sightings(tickets, bad, tl), more && len(tickets)+bad > 0, nil
 	}
 }
 
@@ -125,7 +125,7 @@ const intercomPerPage = 50
 // intercomPages reads Intercom's conversation list: GET /conversations?per_page=N&starting_after=CURSOR,
 // on while pages.next names a cursor. Conversations started before since are left out (the list has no
 // filter by date).
-func (h *HelpDesk) intercomPages(ctx context.Context, pos *int) func(int) ([]heed.Sighting, bool, error) {
+func (h *HelpDesk) intercomPages(ctx context.Context, tl *tally) func(int) ([]heed.Sighting, bool, error) {
 	cursor := ""
 	since := h.sinceTime()
 	return func(page int) ([]heed.Sighting, bool, error) {
@@ -149,6 +149,6 @@ func (h *HelpDesk) intercomPages(ctx context.Context, pos *int) func(int) ([]hee
 		}
 		more := p.next != "" && p.next != cursor
 		cursor = p.next
-		return h.sightings(kept, p.bad, pos), more, nil
+		return h.sightings(kept, p.bad, tl), more, nil
 	}
 }

@@ -76,7 +76,8 @@ func zendeskTicketJSON(id int, subject, description string) map[string]any {
 
 // TestHelpDeskZendeskAPI pages through Zendesk's incremental export from its start_time, following
 // after_url (on the API's own host only) and after_cursor until end_of_stream, waiting out a 429 with
-// Retry-After, with the token in a Basic header that never reaches the log.
+// Retry-After, with the token in a Basic header that never reaches the log; a ticket that comes again on
+// a later page is heard once.
 func TestHelpDeskZendeskAPI(t *testing.T) {
 	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	var limited atomic.Bool
@@ -106,7 +107,8 @@ func TestHelpDeskZendeskAPI(t *testing.T) {
 			page = map[string]any{"tickets": []any{zendeskTicketJSON(3, "Lark battery recall, call 07700 900461", "")},
 				"after_url": "http://other.example/api/v2/incremental/tickets/cursor.json?cursor=c3", "after_cursor": "c3", "end_of_stream": false}
 		case q.Get("cursor") == "c3":
-			page = map[string]any{"tickets": []any{zendeskTicketJSON(4, "Where can I buy a Lark?", "")}, "after_url": nil, "after_cursor": "c4", "end_of_stream": true}
+			// Ticket 2 again: a ticket updated while the export ran comes again on a later page.
+			page = map[string]any{"tickets": []any{zendeskTicketJSON(2, "Help", "Hi,\nIs the Lark waterproof?"), zendeskTicketJSON(4, "Where can I buy a Lark?", "")}, "after_url": nil, "after_cursor": "c4", "end_of_stream": true}
 		default:
 			t.Errorf("unexpected call %s", r.URL)
 			w.WriteHeader(http.StatusBadRequest)
@@ -127,6 +129,9 @@ func TestHelpDeskZendeskAPI(t *testing.T) {
 	}
 	if got[3].Position != 4 || got[3].URL != "zendesk:ticket/4" {
 		t.Errorf("last sighting %+v: want position 4, url zendesk:ticket/4", got[3])
+	}
+	if !strings.Contains(logs.String(), "reason=duplicate count=1") {
+		t.Errorf("the ticket that came twice is not counted as a duplicate:\n%s", logs)
 	}
 	if time.Since(start) < 900*time.Millisecond {
 		t.Error("the 429 with Retry-After: 1 was not waited out")
