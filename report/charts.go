@@ -66,7 +66,7 @@ func drawBars(sb *strings.Builder, l layout, title string, bars []bar, unit stri
 	barW := float64(l.width - labelW - 150)
 	if l.narrow {
 		rowH, labelW, barY, textY, barH = 44, 4, 22, 37, 18
-		barW = float64(l.width - labelW - 150)
+		barW = float64(l.width - labelW - 170)
 	}
 	top := 0.0
 	for _, b := range bars {
@@ -82,7 +82,7 @@ func drawBars(sb *strings.Builder, l layout, title string, bars []bar, unit stri
 		if l.narrow {
 			fmt.Fprintf(sb, `<text x="%d" y="%d" class="lbl">%s</text>`, labelW, y+15, esc(truncate(b.label, 40)))
 		} else {
-			fmt.Fprintf(sb, `<text x="%d" y="%d" class="lbl" text-anchor="end">%s</text>`, labelW-6, y+textY, esc(truncate(b.label, 30)))
+			fmt.Fprintf(sb, `<text x="%d" y="%d" class="lbl" text-anchor="end">%s</text>`, labelW-6, y+textY, esc(truncate(b.label, 28)))
 		}
 		fmt.Fprintf(sb, `<rect x="%d" y="%d" width="%.1f" height="%d" class="cbar"><title>%s: %s%s</title></rect>`, labelW, y+barY, w, barH, esc(b.label), num(b.value), esc(unit))
 		if b.good > 0 {
@@ -128,7 +128,7 @@ func (p plot) y(v float64) float64 { return float64(p.top) + float64(p.h-p.top-p
 // drawLines draws one layout of the trend: grid, run labels, a line and points per series, and the
 // series' last values, at the lines' ends when wide and as a legend below when narrow.
 func drawLines(sb *strings.Builder, l layout, title string, xs, names []string, series map[string][]float64) {
-	p := plot{l: l, n: len(xs), h: 220, left: 40, right: 110, top: 10, bot: 30}
+	p := plot{l: l, n: len(xs), h: 220, left: 40, right: 130, top: 10, bot: 30}
 	legend := 0
 	if l.narrow {
 		p.left, p.right, p.h = 48, 14, 200
@@ -137,6 +137,9 @@ func drawLines(sb *strings.Builder, l layout, title string, xs, names []string, 
 	total := p.h + legend
 	if len(xs) == 1 {
 		total += 20
+		if l.narrow {
+			total += 20 // the note takes two lines
+		}
 	}
 	svgOpen(sb, l, total, title)
 	for _, v := range []float64{0, 0.25, 0.5, 0.75, 1} {
@@ -168,7 +171,11 @@ func drawLines(sb *strings.Builder, l layout, title string, xs, names []string, 
 		}
 	}
 	if len(xs) == 1 {
-		fmt.Fprintf(sb, `<text x="%d" y="%d" class="axis">one run so far: the trend draws from the second run on</text>`, p.left, total-6)
+		if l.narrow {
+			fmt.Fprintf(sb, `<text x="%d" y="%d" class="axis">one run so far: the trend</text><text x="%d" y="%d" class="axis">draws from the second run on</text>`, p.left, total-26, p.left, total-6)
+		} else {
+			fmt.Fprintf(sb, `<text x="%d" y="%d" class="axis">one run so far: the trend draws from the second run on</text>`, p.left, total-6)
+		}
 	}
 	sb.WriteString(`</svg>`)
 }

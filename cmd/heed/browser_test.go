@@ -351,20 +351,7 @@ func TestReportOnAPhoneInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	noSidewaysScroll(t, ctx, "report.html")
-	// The rendered size of the charts' visible text: its font size times the scale its SVG is drawn at.
-	sizes, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`Array.from(document.querySelectorAll('svg.chart text'))
-		.filter(e => e.getBoundingClientRect().height > 0)
-		.map(e => { const svg = e.ownerSVGElement; return parseFloat(getComputedStyle(e).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width; })
-		.sort((a, b) => a - b)`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(sizes) == 0 {
-		t.Fatal("no chart text is shown at a phone's width")
-	}
-	if median := sizes[len(sizes)/2]; median < 10 {
-		t.Errorf("chart text renders %.1f px high (median of %d), want at least 10", median, len(sizes))
-	}
+	chartsReadable(t, ctx, phoneWidth)
 	questions, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#questions .qgroup').length`))
 	if err != nil {
 		t.Fatal(err)
@@ -374,6 +361,59 @@ func TestReportOnAPhoneInChromium(t *testing.T) {
 	}
 	noScriptRan(t, ctx, dialogs)
 	phoneScreenshot(t, ctx, "report-phone.jpg")
+}
+
+// chartsReadable checks the charts' visible text at the viewport's width: rendered (its font size times
+// the scale its SVG is drawn at) at least 10 px high at the median and 9 px at the least, and none of it
+// cut off by the edge of its chart.
+func chartsReadable(t *testing.T, ctx context.Context, width int) {
+	t.Helper()
+	type text struct {
+		Size    float64
+		Outside bool
+		Text    string
+	}
+	texts, err := chromedp.Run(ctx, chromedp.Evaluate[[]text](`Array.from(document.querySelectorAll('svg.chart text'))
+		.filter(e => e.getBoundingClientRect().height > 0)
+		.map(e => { const svg = e.ownerSVGElement, r = e.getBoundingClientRect(), b = svg.getBoundingClientRect();
+			return {Size: parseFloat(getComputedStyle(e).fontSize) * b.width / svg.viewBox.baseVal.width,
+				Outside: r.left < b.left - 1 || r.right > b.right + 1, Text: e.textContent}; })`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(texts) == 0 {
+		t.Fatalf("no chart text is shown at %d px", width)
+	}
+	sizes := make([]float64, len(texts))
+	for i, x := range texts {
+		sizes[i] = x.Size
+		if x.Outside {
+			t.Errorf("at %d px, chart text %q runs past the edge of its chart", width, x.Text)
+		}
+	}
+	slices.Sort(sizes)
+	t.Logf("at %d px, chart text renders %.1f px high at the median of %d, %.1f at the least", width, sizes[len(sizes)/2], len(sizes), sizes[0])
+	if median := sizes[len(sizes)/2]; median < 10 || sizes[0] < 9 {
+		t.Errorf("at %d px, chart text renders %.1f px high at the median of %d, %.1f at the least; want at least 10 and 9", width, median, len(sizes), sizes[0])
+	}
+}
+
+// TestReportChartsOnADesktopInChromium: at a laptop's and a desktop's width, where the charts share a
+// row, their text is as readable as on a phone.
+func TestReportChartsOnADesktopInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	dir, _ := demoReport(t)
+	ctx, _ := browser(t)
+	for _, width := range []int{1024, 1280, 1920} {
+		err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), 900),
+			chromedp.Navigate("file://"+filepath.Join(dir, report.HTMLFile)), chromedp.WaitVisible(chromedp.CSS(`#gaps-table`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		chartsReadable(t, ctx, width)
+	}
 }
 
 // TestReportLinksInChromium: in the demo's report, every gap row links its sightings (its forum threads
