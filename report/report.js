@@ -35,23 +35,40 @@
     s.addEventListener("change", function () { apply(s.getAttribute("data-filter-col")); });
   });
   document.querySelectorAll("table.sortable").forEach(function (t) {
-    Array.prototype.forEach.call(t.tHead.rows[0].cells, function (th, col) {
+    var heads = t.tHead.rows[0].cells;
+    function sortBy(col, asc) {
+      var th = heads[col], numeric = th.getAttribute("data-sort") === "num";
+      Array.prototype.forEach.call(heads, function (h) { h.classList.remove("asc", "desc"); });
+      th.classList.add(asc ? "asc" : "desc");
+      var rs = rows(t).filter(function (r) { return r.cells.length > col; });
+      rs.sort(function (a, b) {
+        var x = a.cells[col].textContent.trim(), y = b.cells[col].textContent.trim();
+        var d = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
+        return asc ? d : -d;
+      });
+      rs.forEach(function (r) { t.tBodies[0].appendChild(r); });
+    }
+    // On a phone the table reflows into cards and its header is hidden: a menu sorts it instead, by
+    // each column both ways (numbers highest first, words from A).
+    var menu = document.createElement("select");
+    menu.className = "phone-sort";
+    menu.setAttribute("aria-label", "Sort the table by");
+    menu.appendChild(new Option("Sort by…", ""));
+    Array.prototype.forEach.call(heads, function (th, col) {
       th.tabIndex = 0;
-      function sort() {
-        var numeric = th.getAttribute("data-sort") === "num";
-        var asc = !th.classList.contains("asc");
-        Array.prototype.forEach.call(t.tHead.rows[0].cells, function (h) { h.classList.remove("asc", "desc"); });
-        th.classList.add(asc ? "asc" : "desc");
-        var rs = rows(t).filter(function (r) { return r.cells.length > col; });
-        rs.sort(function (a, b) {
-          var x = a.cells[col].textContent.trim(), y = b.cells[col].textContent.trim();
-          var d = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
-          return asc ? d : -d;
-        });
-        rs.forEach(function (r) { t.tBodies[0].appendChild(r); });
-      }
+      function sort() { sortBy(col, !th.classList.contains("asc")); }
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sort(); } });
+      var name = th.textContent.trim(), numeric = th.getAttribute("data-sort") === "num";
+      if (name === "") { return; }
+      menu.appendChild(new Option(name + (numeric ? ", highest first" : ", A to Z"), col + (numeric ? ":desc" : ":asc")));
+      menu.appendChild(new Option(name + (numeric ? ", lowest first" : ", Z to A"), col + (numeric ? ":asc" : ":desc")));
     });
+    menu.addEventListener("change", function () {
+      if (menu.value === "") { return; }
+      var v = menu.value.split(":");
+      sortBy(parseInt(v[0], 10), v[1] === "asc");
+    });
+    t.parentNode.insertBefore(menu, t);
   });
 })();

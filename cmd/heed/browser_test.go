@@ -352,6 +352,29 @@ func TestReportOnAPhoneInChromium(t *testing.T) {
 	}
 	noSidewaysScroll(t, ctx, "report.html")
 	chartsReadable(t, ctx, phoneWidth)
+	// The gaps table, reflowed into cards, has no header to sort by: its menu sorts it.
+	sorted, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(function () {
+		const menu = document.querySelector('#gaps-table').previousElementSibling;
+		if (!menu || !menu.matches('select.phone-sort') || menu.getBoundingClientRect().height === 0) { return ["no visible sort menu"]; }
+		const cells = col => Array.from(document.querySelectorAll('#gaps-table tbody tr')).filter(r => r.cells.length > col).map(r => r.cells[col].textContent.trim());
+		const out = [];
+		for (const [ending, before] of [[", highest first", (a, b) => (parseFloat(a) || 0) >= (parseFloat(b) || 0)], [", A to Z", (a, b) => a.localeCompare(b) <= 0]]) {
+			const opt = Array.from(menu.options).find(o => o.text.endsWith(ending));
+			if (!opt) { out.push("no option ending " + ending); continue; }
+			menu.value = opt.value;
+			menu.dispatchEvent(new Event('change'));
+			const col = parseInt(opt.value, 10), cs = cells(col);
+			if (cs.length < 2) { out.push(opt.text + ": too few rows"); }
+			for (let i = 1; i < cs.length; i++) { if (!before(cs[i-1], cs[i])) { out.push(opt.text + ": " + cs[i-1] + " before " + cs[i]); break; } }
+		}
+		return out;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, problem := range sorted {
+		t.Errorf("sorting the gaps table on a phone: %s", problem)
+	}
 	questions, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#questions .qgroup').length`))
 	if err != nil {
 		t.Fatal(err)
@@ -399,7 +422,7 @@ func chartsReadable(t *testing.T, ctx context.Context, width int) {
 }
 
 // TestReportChartsOnADesktopInChromium: at a laptop's and a desktop's width, where the charts share a
-// row, their text is as readable as on a phone.
+// row, their text is as readable as on a phone, and the tables sort by their headers, not a menu.
 func TestReportChartsOnADesktopInChromium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
@@ -413,6 +436,14 @@ func TestReportChartsOnADesktopInChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		chartsReadable(t, ctx, width)
+		// Where the tables have their header, it sorts them: the phones' menu is hidden.
+		shown, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll('select.phone-sort')).filter(e => e.getBoundingClientRect().height > 0).length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if shown != 0 {
+			t.Errorf("at %d px, %d phone sort menus are shown beside the tables' headers", width, shown)
+		}
 	}
 }
 
