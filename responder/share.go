@@ -93,8 +93,13 @@ func (d density) value(x float64) float64 {
 }
 
 // gapShare estimates the share of gaps among requests that scored scores, from the scores of simulated
-// answerable requests and gaps.
+// answerable requests and gaps. Scores that are not finite are left out; with none left of any of the
+// three, there is no evidence of gaps (minShare).
 func gapShare(answerable, gaps, scores []float64) float64 {
+	answerable, gaps, scores = finite(answerable), finite(gaps), finite(scores)
+	if len(answerable) == 0 || len(gaps) == 0 || len(scores) == 0 {
+		return minShare
+	}
 	lo, hi := span(answerable, gaps, scores)
 	da, dg := newDensity(answerable, lo, hi), newDensity(gaps, lo, hi)
 	// A floor keeps a score that neither sample came near from deciding alone.
@@ -126,6 +131,10 @@ func gapShare(answerable, gaps, scores []float64) float64 {
 // smoothed (their densities, as gapShare reads them) so that the threshold moves with the share and the
 // cost rather than jumping between single simulated requests.
 func thresholdsForShare(answerable, gaps []float64, cost, share float64) Calibration {
+	answerable, gaps = finite(answerable), finite(gaps)
+	if len(answerable) == 0 || len(gaps) == 0 {
+		return Calibration{Answerable: len(answerable), Gaps: len(gaps)}
+	}
 	lo, hi := span(answerable, gaps)
 	da, dg := newDensity(answerable, lo, hi), newDensity(gaps, lo, hi)
 	// The cost of calling every request under t a gap, less that of calling none, over the grid.
@@ -147,6 +156,10 @@ func thresholdsForShare(answerable, gaps []float64, cost, share float64) Calibra
 // bounded lowers c's threshold to where it calls maxAdaptedFalseGaps of the simulated answerable
 // requests (sorted) gaps, when it is above both that and the pages' own threshold before.
 func bounded(c Calibration, answerable, gaps []float64, before float64) Calibration {
+	answerable, gaps = finite(answerable), finite(gaps)
+	if len(answerable) == 0 || len(gaps) == 0 {
+		return c
+	}
 	// Under the k-th smallest score lie at most k of them.
 	ceiling := max(answerable[int(maxAdaptedFalseGaps*float64(len(answerable)))], before)
 	if c.Answer <= ceiling {
@@ -169,6 +182,22 @@ func span(samples ...[]float64) (lo, hi float64) {
 	}
 	pad := 0.1 * (hi - lo + 1e-3)
 	return lo - pad, hi + pad
+}
+
+// finite returns xs without the scores that are not finite numbers (xs itself when all are), in order.
+func finite(xs []float64) []float64 {
+	for i, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			out := slices.Clone(xs[:i])
+			for _, y := range xs[i+1:] {
+				if !math.IsNaN(y) && !math.IsInf(y, 0) {
+					out = append(out, y)
+				}
+			}
+			return out
+		}
+	}
+	return xs
 }
 
 // below is the share of the sorted scores xs under t.

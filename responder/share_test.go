@@ -1,6 +1,7 @@
 package responder
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -118,4 +119,35 @@ func TestAdaptLearnsTheShareOfTheRequests(t *testing.T) {
 	if got := small.Calibration(); got != before {
 		t.Errorf("a site of %d simulated requests changed its calibration:\n%s\n%s", before.Answerable+before.Gaps, before, got)
 	}
+}
+
+// FuzzGapShare: whatever the scores (repeated, far apart, not finite), the estimated share stays in its
+// bounds and the threshold learnt for it is a number.
+func FuzzGapShare(f *testing.F) {
+	f.Add(0.9, 0.4, 0.7, 0.0, 10)
+	f.Add(1.0, 1.0, 1.0, 0.0, 3)
+	f.Add(math.NaN(), 0.4, math.Inf(1), 1e300, 50)
+	f.Fuzz(func(t *testing.T, a, g, x, spread float64, n int) {
+		n = 1 + abs(n)%200
+		r := rand.New(rand.NewPCG(uint64(n), 1))
+		answerable, gaps := normals(r, n, a, spread), normals(r, n, g, spread)
+		scores := append(normals(r, n, x, spread), a, g)
+		share := gapShare(answerable, gaps, scores)
+		if !(share >= minShare && share <= maxShare) {
+			t.Fatalf("share %v outside [%v, %v]", share, minShare, maxShare)
+		}
+		slices.Sort(answerable)
+		slices.Sort(gaps)
+		c := bounded(thresholdsForShare(answerable, gaps, falseGapCost, share), answerable, gaps, 0)
+		if math.IsNaN(c.Answer) || math.IsNaN(c.NoContent) {
+			t.Fatalf("thresholds %s for share %v", c, share)
+		}
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
