@@ -5,9 +5,16 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/heed-dev/heed/crawler"
 )
+
+// isAPI says whether a source's BASE is a vendor's API (an http or https URL) rather than the path of an
+// export file.
+func isAPI(base string) bool {
+	return strings.HasPrefix(base, "http://") || strings.HasPrefix(base, "https://")
+}
 
 // checkFile fails for an export file (what: "requests", "helpdesk", "site search"...) that does not
 // exist or is a directory: an input-file error, named before the run starts.

@@ -95,7 +95,7 @@ func NewHelpDesk(spec crawler.Spec, d Deps) (*HelpDesk, error) {
 	if h.since, err = spec.IntOption("since", 30, 1, 3650); err != nil {
 		return nil, err
 	}
-	if strings.HasPrefix(spec.Base, "http://") || strings.HasPrefix(spec.Base, "https://") {
+	if isAPI(spec.Base) {
 		return h, h.api(spec)
 	}
 	return h, h.file(spec.Base)

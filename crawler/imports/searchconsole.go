@@ -38,7 +38,7 @@ func NewSearchConsole(spec crawler.Spec, d Deps) (*SearchConsole, error) {
 	if s.base == "" {
 		return nil, fmt.Errorf("source %s: searchconsole needs an export file or the API's URL, as searchconsole=rows.json or searchconsole=https://www.googleapis.com;site=sc-domain:example.com", s.name)
 	}
-	s.api = strings.HasPrefix(s.base, "http://") || strings.HasPrefix(s.base, "https://")
+	s.api = isAPI(s.base)
 	var err error
 	if s.days, err = spec.IntOption("days", 28, 1, 480); err != nil {
 		return nil, err

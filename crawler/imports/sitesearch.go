@@ -50,7 +50,7 @@ func NewSiteSearch(spec crawler.Spec, d Deps) (*SiteSearch, error) {
 	if s.base == "" {
 		return nil, fmt.Errorf("source %s: sitesearch needs an export file or an API URL, as sitesearch=PATH;format=csv", s.name)
 	}
-	s.api = strings.HasPrefix(s.base, "http://") || strings.HasPrefix(s.base, "https://")
+	s.api = isAPI(s.base)
 	o := &s.opt
 	o.index, o.appID, o.collection = spec.Option("index", ""), spec.Option("app_id", ""), spec.Option("collection", "")
 	o.noHits = spec.Option("results", "") == "none"
