@@ -201,13 +201,8 @@ type night struct {
 	pages  []heed.Page // the pages' url, title and type, once they are indexed
 	// calibration says why the gap thresholds are defaults, when they are (the matcher's note)
 	calibration string
-	// gapShare is the share of gaps the matcher adapted to, when it did (share, as estimated, is kept
-	// with the run: heed serve decides with it)
-	gapShare     *report.GapShare
-	share        float64
-	shareSampled int
-	cases        []heed.Case // each request of the run
-	topics       []heed.Topic
+	cases       []heed.Case // each request of the run
+	topics      []heed.Topic
 	// serviceTopics group the service issues of no known kind
 	serviceTopics []heed.Topic
 }
@@ -461,9 +456,10 @@ func (p *Pipeline) adapt(matcher Matcher, withVectors bool, n *night) {
 		vectors = vm.Vectors
 	}
 	a.Adapt(texts, vectors)
-	if share, k := a.GapShare(); k > 0 {
-		n.gapShare = &report.GapShare{Estimate: heed.Round(share, 3), Sampled: k}
-		n.share, n.shareSampled = share, k
+	// Kept with the run: the report shows it, and heed serve decides with it.
+	share, k := a.GapShare()
+	n.run.Stats.GapShare, n.run.Stats.GapShareSampled = share, k
+	if k > 0 {
 		n.log.Info("gap decision adapted to the night's requests", "gap_share", fmt.Sprintf("%.3f", share), "sampled", k)
 	}
 }
@@ -524,7 +520,6 @@ func (p *Pipeline) report(ctx context.Context, n *night) error {
 	n.cases, n.heard, n.seen, n.topics, n.pages, n.serviceTopics = nil, nil, nil, nil, nil, nil
 	n.stage.done("report")
 	n.run.Stats = statsOf(rep, n.run.Stats)
-	n.run.Stats.GapShare, n.run.Stats.GapShareSampled = n.share, n.shareSampled
 	n.run.Status = store.StatusOK
 	if _, _, failed, _ := n.crawl.Totals(); failed > 0 || n.run.Stats.SiteError != "" {
 		n.run.Status = store.StatusPartial
@@ -547,7 +542,10 @@ func (n *night) reportInput() report.Input {
 	in := report.Input{Organisation: n.job.Organisation, Run: report.Run{ID: n.run.ID, Job: n.run.Job, Started: n.run.Started},
 		Now: n.now(), Cases: n.cases, Heard: n.heard, Seen: n.seen, Topics: n.topics, Pages: n.pages,
 		PrevGap: n.before.gap, Disappeared: n.before.disappeared, History: historyOf(n.before.history, n.run.ID),
-		PagesSkipped: n.run.Stats.PagesSkipped, SiteError: n.run.Stats.SiteError, CalibrationNote: n.calibration, GapShare: n.gapShare, ServiceTopics: n.serviceTopics}
+		PagesSkipped: n.run.Stats.PagesSkipped, SiteError: n.run.Stats.SiteError, CalibrationNote: n.calibration, ServiceTopics: n.serviceTopics}
+	if st := n.run.Stats; st.GapShareSampled > 0 {
+		in.GapShare = &report.GapShare{Estimate: heed.Round(st.GapShare, 3), Sampled: st.GapShareSampled}
+	}
 	if n.before.run != nil {
 		in.Run.Previous = n.before.run.ID
 	}
