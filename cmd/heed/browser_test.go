@@ -269,9 +269,8 @@ func checkGapFilter(t *testing.T, ctx context.Context, r report.Report) {
 	}
 }
 
-// markFirstGapWontAnswer signs in as the content team, marks the first gap of the review page "won't
-// answer" and returns its key.
-func markFirstGapWontAnswer(t *testing.T, ctx context.Context, base string) string {
+// signInToReview opens the review page as the content team (Basic auth), with its decision forms.
+func signInToReview(t *testing.T, ctx context.Context, base string) {
 	t.Helper()
 	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("team:review-secret"))
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
@@ -283,6 +282,13 @@ func markFirstGapWontAnswer(t *testing.T, ctx context.Context, base string) stri
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/review/"), chromedp.WaitVisible(chromedp.CSS(`#gaps-table form`))); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// markFirstGapWontAnswer signs in as the content team, marks the first gap of the review page "won't
+// answer" and returns its key.
+func markFirstGapWontAnswer(t *testing.T, ctx context.Context, base string) string {
+	t.Helper()
+	signInToReview(t, ctx, base)
 	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#gaps-table form input[name="key"]').value`))
 	if err != nil {
 		t.Fatal(err)
@@ -538,16 +544,7 @@ func TestReviewOnAPhoneInChromium(t *testing.T) {
 		t.Error("no gap of the review page links its topic")
 	}
 	phoneScreenshot(t, ctx, "review-phone.jpg")
-	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("team:review-secret"))
-	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Authorization": auth}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/review/"), chromedp.WaitVisible(chromedp.CSS(`#gaps-table form`))); err != nil {
-		t.Fatal(err)
-	}
+	signInToReview(t, ctx, base)
 	noSidewaysScroll(t, ctx, "/review/ signed in")
 	noScriptRan(t, ctx, dialogs)
 	phoneScreenshot(t, ctx, "review-phone-signed-in.jpg")
