@@ -149,11 +149,8 @@ func calibrateScores(pages []heed.Page, an *analysis.Analyzer, p index.Params, s
 			}
 			continue
 		}
-		scores := simScores{scoresOf(answerable, gapScore), scoresOf(gaps, gapScore)}
-		// Sorted, as the thresholds and the share read them.
-		slices.Sort(scores.answerable)
-		slices.Sort(scores.gaps)
-		c := thresholds(scores.answerable, scores.gaps, cost)
+		scores := newSimScores(scoresOf(answerable, gapScore), scoresOf(gaps, gapScore))
+		c := thresholds(scores, cost)
 		c.Meaning = w
 		// The value of a weight: the simulated gaps caught and answerable requests answered right, less
 		// cost times the answerable requests called gaps, at its best threshold.
@@ -271,11 +268,10 @@ func runFold(pages []heed.Page, foldOf, rankOf []int, f int, an *analysis.Analyz
 // evidence reads the best pages only.
 const maxKeptCandidates = candidates
 
-// thresholds learns the thresholds from the simulated scores (sorting them): Answer where the cost of
-// the wrong decisions is lowest, NoContent under half the gaps.
-func thresholds(answerable, gaps []float64, cost float64) Calibration {
-	slices.Sort(answerable)
-	slices.Sort(gaps)
+// thresholds learns the thresholds from the simulated scores: Answer where the cost of the wrong
+// decisions is lowest, NoContent under half the gaps.
+func thresholds(sim simScores, cost float64) Calibration {
+	answerable, gaps := sim.answerable, sim.gaps
 	// Candidate thresholds: every simulated score.
 	cands := append(append([]float64{}, answerable...), gaps...)
 	slices.Sort(cands)

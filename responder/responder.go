@@ -98,7 +98,7 @@ func (m *Matcher) Adapt(texts []string, vectors func([]string) [][]float32) {
 		_, cands := m.sc.rank(text, vec)
 		scores[k] = gapScore(cands)
 	}
-	m.AdaptToShare(gapShare(m.sim.answerable, m.sim.gaps, scores), len(sample))
+	m.AdaptToShare(gapShare(m.sim, scores), len(sample))
 }
 
 // adaptable says whether the simulation gave enough requests of each kind to adapt to a share.
@@ -115,7 +115,7 @@ func (m *Matcher) AdaptToShare(share float64, requests int) {
 		return
 	}
 	share = min(max(share, minShare), maxShare)
-	c := bounded(thresholdsForShare(m.sim.answerable, m.sim.gaps, falseGapCost, share), m.sim.answerable, m.sim.gaps, m.own.Answer)
+	c := bounded(thresholdsForShare(m.sim, falseGapCost, share), m.sim, m.own.Answer)
 	c.Meaning, c.GapShare, c.Requests = m.own.Meaning, share, requests
 	m.cal.Store(&c)
 }

@@ -92,16 +92,25 @@ func (d density) value(x float64) float64 {
 	return d.at[i]*(1-w) + d.at[i+1]*w
 }
 
-// gapShare estimates the share of gaps among requests that scored scores, from the scores of simulated
-// answerable requests and gaps. Scores that are not finite are left out; with none left of any of the
-// three, there is no evidence of gaps (minShare).
-func gapShare(answerable, gaps, scores []float64) float64 {
-	answerable, gaps, scores = finite(answerable), finite(gaps), finite(scores)
-	if len(answerable) == 0 || len(gaps) == 0 || len(scores) == 0 {
+// newSimScores keeps the simulated scores of each kind that are finite numbers, sorted: what the
+// thresholds and the share read.
+func newSimScores(answerable, gaps []float64) simScores {
+	s := simScores{finite(answerable), finite(gaps)}
+	slices.Sort(s.answerable)
+	slices.Sort(s.gaps)
+	return s
+}
+
+// gapShare estimates the share of gaps among requests that scored scores, from the simulated scores.
+// Scores that are not finite are left out; with no score, or no simulated score of either kind, there is
+// no evidence of gaps (minShare).
+func gapShare(sim simScores, scores []float64) float64 {
+	scores = finite(scores)
+	if len(sim.answerable) == 0 || len(sim.gaps) == 0 || len(scores) == 0 {
 		return minShare
 	}
-	lo, hi := span(answerable, gaps, scores)
-	da, dg := newDensity(answerable, lo, hi), newDensity(gaps, lo, hi)
+	lo, hi := span(sim.answerable, sim.gaps, scores)
+	da, dg := newDensity(sim.answerable, lo, hi), newDensity(sim.gaps, lo, hi)
 	// A floor keeps a score that neither sample came near from deciding alone.
 	const floor = 1e-6
 	pa, pg := make([]float64, len(scores)), make([]float64, len(scores))
@@ -125,13 +134,13 @@ func gapShare(answerable, gaps, scores []float64) float64 {
 	return min(max(share, minShare), maxShare)
 }
 
-// thresholdsForShare learns the thresholds from the simulated scores (sorted) for requests of which
-// share are gaps: Answer where the expected cost of the wrong decisions, share × the gaps missed plus
+// thresholdsForShare learns the thresholds from the simulated scores for requests of which share are
+// gaps: Answer where the expected cost of the wrong decisions, share × the gaps missed plus
 // cost × (1 − share) × the answerable requests called gaps, is lowest. The two kinds' scores are
 // smoothed (their densities, as gapShare reads them) so that the threshold moves with the share and the
 // cost rather than jumping between single simulated requests.
-func thresholdsForShare(answerable, gaps []float64, cost, share float64) Calibration {
-	answerable, gaps = finite(answerable), finite(gaps)
+func thresholdsForShare(sim simScores, cost, share float64) Calibration {
+	answerable, gaps := sim.answerable, sim.gaps
 	if len(answerable) == 0 || len(gaps) == 0 {
 		return Calibration{Answerable: len(answerable), Gaps: len(gaps)}
 	}
@@ -154,9 +163,9 @@ func thresholdsForShare(answerable, gaps []float64, cost, share float64) Calibra
 }
 
 // bounded lowers c's threshold to where it calls maxAdaptedFalseGaps of the simulated answerable
-// requests (sorted) gaps, when it is above both that and the pages' own threshold before.
-func bounded(c Calibration, answerable, gaps []float64, before float64) Calibration {
-	answerable, gaps = finite(answerable), finite(gaps)
+// requests gaps, when it is above both that and the pages' own threshold before.
+func bounded(c Calibration, sim simScores, before float64) Calibration {
+	answerable, gaps := sim.answerable, sim.gaps
 	if len(answerable) == 0 || len(gaps) == 0 {
 		return c
 	}

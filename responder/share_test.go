@@ -3,7 +3,6 @@ package responder
 import (
 	"math"
 	"math/rand/v2"
-	"slices"
 	"strings"
 	"testing"
 
@@ -25,17 +24,17 @@ func normals(r *rand.Rand, n int, mean, sd float64) []float64 {
 // mixed in a known proportion is found again.
 func TestGapShareEstimatesTheMix(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	answerable, gaps := normals(r, 600, 0.9, 0.15), normals(r, 300, 0.35, 0.15)
+	sim := newSimScores(normals(r, 600, 0.9, 0.15), normals(r, 300, 0.35, 0.15))
 	for _, want := range []float64{0.03, 0.2, 0.5, 0.8} {
 		n := 2000
 		g := int(want * float64(n))
 		scores := append(normals(r, n-g, 0.9, 0.15), normals(r, g, 0.35, 0.15)...)
-		if got := gapShare(answerable, gaps, scores); got < want-0.04 || got > want+0.04 {
+		if got := gapShare(sim, scores); got < want-0.04 || got > want+0.04 {
 			t.Errorf("gap share %.3f, want %.2f ± 0.04", got, want)
 		}
 	}
 	// Scores nowhere near either sample leave the estimate inside its bounds.
-	if got := gapShare(answerable, gaps, []float64{50, 60, 70}); got < minShare || got > maxShare {
+	if got := gapShare(sim, []float64{50, 60, 70}); got < minShare || got > maxShare {
 		t.Errorf("gap share %.3f outside [%.2f, %.2f]", got, minShare, maxShare)
 	}
 }
@@ -44,12 +43,10 @@ func TestGapShareEstimatesTheMix(t *testing.T) {
 // higher cost of false gaps calls fewer.
 func TestThresholdsFollowTheShare(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	answerable, gaps := normals(r, 600, 0.9, 0.2), normals(r, 300, 0.4, 0.2)
-	slices.Sort(answerable)
-	slices.Sort(gaps)
+	sim := newSimScores(normals(r, 600, 0.9, 0.2), normals(r, 300, 0.4, 0.2))
 	prev := -1.0
 	for _, share := range []float64{0.02, 0.1, 0.3, 0.6, 0.9} {
-		c := thresholdsForShare(answerable, gaps, falseGapCost, share)
+		c := thresholdsForShare(sim, falseGapCost, share)
 		if c.Answer < prev {
 			t.Errorf("share %.2f: threshold %.3f fell under %.3f of a smaller share", share, c.Answer, prev)
 		}
@@ -58,7 +55,7 @@ func TestThresholdsFollowTheShare(t *testing.T) {
 		}
 		prev = c.Answer
 	}
-	if lo, hi := thresholdsForShare(answerable, gaps, 16, 0.3), thresholdsForShare(answerable, gaps, 1, 0.3); lo.Answer > hi.Answer {
+	if lo, hi := thresholdsForShare(sim, 16, 0.3), thresholdsForShare(sim, 1, 0.3); lo.Answer > hi.Answer {
 		t.Errorf("cost 16 threshold %.3f above cost 1 threshold %.3f", lo.Answer, hi.Answer)
 	}
 }
@@ -130,15 +127,13 @@ func FuzzGapShare(f *testing.F) {
 	f.Fuzz(func(t *testing.T, a, g, x, spread float64, n int) {
 		n = 1 + abs(n)%200
 		r := rand.New(rand.NewPCG(uint64(n), 1))
-		answerable, gaps := normals(r, n, a, spread), normals(r, n, g, spread)
+		sim := newSimScores(normals(r, n, a, spread), normals(r, n, g, spread))
 		scores := append(normals(r, n, x, spread), a, g)
-		share := gapShare(answerable, gaps, scores)
+		share := gapShare(sim, scores)
 		if !(share >= minShare && share <= maxShare) {
 			t.Fatalf("share %v outside [%v, %v]", share, minShare, maxShare)
 		}
-		slices.Sort(answerable)
-		slices.Sort(gaps)
-		c := bounded(thresholdsForShare(answerable, gaps, falseGapCost, share), answerable, gaps, 0)
+		c := bounded(thresholdsForShare(sim, falseGapCost, share), sim, 0)
 		if math.IsNaN(c.Answer) || math.IsNaN(c.NoContent) {
 			t.Fatalf("thresholds %s for share %v", c, share)
 		}
