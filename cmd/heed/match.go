@@ -84,12 +84,7 @@ func cmdMatch(ctx context.Context, e *env, args []string) error {
 	}
 	cl := intent.New(intent.Options{Brands: brands})
 	a := newAnswers(m, maxAnswersKept)
-	a.adapted = func(cal responder.Calibration) {
-		if *showCal && cal.GapShare > 0 {
-			fmt.Fprintf(e.stderr, "heed match: calibration for these requests: %s\n", cal)
-		}
-	}
-	return mapRequests(ctx, in, e.stdout, *maxText, a.prepare, func(r request) responder.Answer {
+	err = mapRequests(ctx, in, e.stdout, *maxText, a.prepare, func(r request) responder.Answer {
 		if out, ok := a.known(r); ok {
 			return out
 		}
@@ -99,6 +94,10 @@ func cmdMatch(ctx context.Context, e *env, args []string) error {
 		a.keep(r, out)
 		return out
 	})
+	if cal := m.Calibration(); *showCal && cal.GapShare > 0 {
+		fmt.Fprintf(e.stderr, "heed match: calibration for these requests: %s\n", cal)
+	}
+	return err
 }
 
 // maxAnswersKept bounds the answers heed match remembers (about half a kilobyte each).
@@ -114,9 +113,8 @@ type answers struct {
 	mu   sync.Mutex
 	seen map[request]responder.Answer
 	vecs map[string][]float32 // the batch's
-	// adapted, when not nil, hears the calibration the first batch adapted the matcher to.
-	adapted func(responder.Calibration)
-	batches int
+	// adapted is set once the first batch was shown to the matcher.
+	adapted bool
 }
 
 func newAnswers(m *responder.Matcher, max int) *answers {
@@ -143,7 +141,8 @@ func (a *answers) prepare(batch []request) {
 	}
 	// The first batch (up to batchSize requests) tells the matcher the share of gaps among the
 	// requests: the calibration all of them are decided with.
-	if a.batches++; a.batches == 1 {
+	if !a.adapted {
+		a.adapted = true
 		a.m.Adapt(texts, func(ts []string) [][]float32 {
 			out := make([][]float32, len(ts))
 			for i, t := range ts {
@@ -151,9 +150,6 @@ func (a *answers) prepare(batch []request) {
 			}
 			return out
 		})
-		if a.adapted != nil {
-			a.adapted(a.m.Calibration())
-		}
 	}
 }
 
