@@ -287,10 +287,15 @@ func thresholds(sim simScores, cost float64) Calibration {
 			}
 		}
 	}
-	c := Calibration{Answer: best, Answerable: len(answerable), Gaps: len(gaps)}
-	c.FalseGaps, c.GapRecall = below(answerable, best), below(gaps, best)
-	// No content: under what half of the simulated gaps score, and never above Answer.
-	c.NoContent = min(quantile(gaps, 0.5), c.Answer)
+	return calibrationAt(sim, best)
+}
+
+// calibrationAt is the calibration that answers from threshold t: its rates on the simulated scores,
+// and NoContent under what half of the simulated gaps score, never above t.
+func calibrationAt(sim simScores, t float64) Calibration {
+	c := Calibration{Answer: t, Answerable: len(sim.answerable), Gaps: len(sim.gaps)}
+	c.FalseGaps, c.GapRecall = below(sim.answerable, t), below(sim.gaps, t)
+	c.NoContent = min(quantile(sim.gaps, 0.5), t)
 	return c
 }
 

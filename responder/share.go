@@ -42,8 +42,8 @@ type density struct {
 // densityGrid is how many points a density is tabulated on.
 const densityGrid = 512
 
-// newDensity estimates the density of xs over [lo, hi] with a Gaussian kernel of Silverman's
-// bandwidth.
+// newDensity estimates the density of the sorted scores xs (simScores keeps them so) over [lo, hi] with a
+// Gaussian kernel of Silverman's bandwidth.
 func newDensity(xs []float64, lo, hi float64) density {
 	n := float64(len(xs))
 	mean := 0.0
@@ -59,14 +59,12 @@ func newDensity(xs []float64, lo, hi float64) density {
 	h = max(h, 1e-3)
 	d := density{lo: lo, step: (hi - lo) / (densityGrid - 1), at: make([]float64, densityGrid)}
 	norm := 1 / (n * h * math.Sqrt(2*math.Pi))
-	sorted := slices.Clone(xs)
-	slices.Sort(sorted)
 	for g := range d.at {
 		t := lo + float64(g)*d.step
 		// Only the sample within 6 bandwidths adds anything.
-		from, _ := slices.BinarySearch(sorted, t-6*h)
+		from, _ := slices.BinarySearch(xs, t-6*h)
 		sum := 0.0
-		for _, x := range sorted[from:] {
+		for _, x := range xs[from:] {
 			if x > t+6*h {
 				break
 			}
@@ -156,28 +154,21 @@ func thresholdsForShare(sim simScores, cost, share float64) Calibration {
 			best, bestGain = lo+float64(g)*da.step, gain
 		}
 	}
-	c := Calibration{Answer: best, Answerable: len(answerable), Gaps: len(gaps)}
-	c.FalseGaps, c.GapRecall = below(answerable, best), below(gaps, best)
-	c.NoContent = min(quantile(gaps, 0.5), c.Answer)
-	return c
+	return calibrationAt(sim, best)
 }
 
 // bounded lowers c's threshold to where it calls maxAdaptedFalseGaps of the simulated answerable
 // requests gaps, when it is above both that and the pages' own threshold before.
 func bounded(c Calibration, sim simScores, before float64) Calibration {
-	answerable, gaps := sim.answerable, sim.gaps
-	if len(answerable) == 0 || len(gaps) == 0 {
+	if len(sim.answerable) == 0 || len(sim.gaps) == 0 {
 		return c
 	}
 	// Under the k-th smallest score lie at most k of them.
-	ceiling := max(answerable[int(maxAdaptedFalseGaps*float64(len(answerable)))], before)
+	ceiling := max(sim.answerable[int(maxAdaptedFalseGaps*float64(len(sim.answerable)))], before)
 	if c.Answer <= ceiling {
 		return c
 	}
-	c.Answer = ceiling
-	c.FalseGaps, c.GapRecall = below(answerable, ceiling), below(gaps, ceiling)
-	c.NoContent = min(c.NoContent, c.Answer)
-	return c
+	return calibrationAt(sim, ceiling)
 }
 
 // span is the range of the scores of all samples, widened by a tenth on each side: the grid their
